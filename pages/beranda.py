@@ -1,0 +1,59 @@
+"""Beranda: national headline figures for a chosen period, from the rollups."""
+
+import streamlit as st
+
+from portal import charts, data, ui
+from portal.fmt import angka, nama_periode, persen
+
+manifest = ui.require_register()
+periode = ui.period_picker(manifest)
+ui.source_note(manifest)
+
+st.title("Portal DTKS")
+st.caption(f"Ringkasan nasional register kesejahteraan sosial · periode {nama_periode(periode)}")
+
+nasional = data.query("national_headline", periode=periode)
+if nasional.empty:
+    st.warning("Belum ada angka untuk periode ini.")
+    st.stop()
+row = nasional.iloc[0]
+desil_1_4 = sum(int(row[f"desil_{d}"]) for d in range(1, 5))
+
+kiri, kanan = st.columns(2)
+kiri.metric("Keluarga aktif", angka(row["keluarga_aktif"]))
+kanan.metric("Individu aktif", angka(row["individu_aktif"]))
+kiri.metric("Keluarga desil 1–4", angka(desil_1_4), help="Desil 1 = 10% termiskin secara nasional.")
+kanan.metric("Desa/kelurahan dengan data", angka(row["jumlah_desa"]))
+kiri.metric("Keluarga penerima PKH", angka(row["pkh"]))
+kanan.metric("Keluarga penerima BPNT/Sembako", angka(row["bpnt"]))
+kiri.metric("Keluarga penerima PBI-JK", angka(row["pbi_jk"]))
+kanan.metric(
+    "Desa dengan musdes 3 bulan terakhir",
+    persen(row["desa_musdes_3_bulan"], row["jumlah_desa"]),
+    help="Kepmensos 73/HUK/2024: musyawarah desa/kelurahan paling sedikit setiap 3 bulan.",
+)
+
+st.subheader("Per provinsi")
+provinsi = data.query("rollup_children", periode=periode, tingkat="provinsi", induk="")
+tabel = provinsi.assign(
+    desil_1_4=provinsi[["desil_1", "desil_2", "desil_3", "desil_4"]].sum(axis=1),
+)[["kode", "nama", "keluarga_aktif", "individu_aktif", "desil_1_4", "pkh", "bpnt", "pbi_jk"]]
+st.dataframe(
+    tabel,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "kode": "Kode",
+        "nama": "Provinsi",
+        "keluarga_aktif": st.column_config.NumberColumn("Keluarga aktif", format="localized"),
+        "individu_aktif": st.column_config.NumberColumn("Individu aktif", format="localized"),
+        "desil_1_4": st.column_config.NumberColumn("Desil 1–4", format="localized"),
+        "pkh": st.column_config.NumberColumn("PKH", format="localized"),
+        "bpnt": st.column_config.NumberColumn("BPNT", format="localized"),
+        "pbi_jk": st.column_config.NumberColumn("PBI-JK", format="localized"),
+    },
+)
+st.plotly_chart(charts.ranking_figure(provinsi, "keluarga_aktif", "Keluarga aktif"), width="stretch")
+
+st.subheader("Perkembangan antar periode")
+st.plotly_chart(charts.trend_figure(data.query("national_trend")), width="stretch")

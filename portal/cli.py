@@ -1,0 +1,157 @@
+"""`python -m portal ...`: build the demo register, import boundaries, set up and run the portal."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from portal.config import REPO_DIR, Settings, get_settings
+
+
+class CliError(Exception):
+    """A user-facing failure: printed as one line, exit status 2."""
+
+
+def _codes(text: str, length: int, what: str) -> tuple[str, ...]:
+    if text.strip().lower() in ("", "none", "-"):
+        return ()
+    items = tuple(sorted({part.strip() for part in text.split(",") if part.strip()}))
+    bad = [item for item in items if not (item.isdigit() and len(item) == length)]
+    if bad:
+        raise argparse.ArgumentTypeError(f"{what} must be {length}-digit codes separated by commas, got {', '.join(bad)}")
+    return items
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m portal", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="build the synthetic register and publish it")
+    demo.add_argument("--individuals", type=_positive, default=None, help="people in the first period (default 1,200,000)")
+    demo.add_argument("--provinces", type=lambda t: _codes(t, 2, "--provinces"), default=None, help="e.g. 31,34")
+    demo.add_argument("--periods", type=_positive, default=4, help="quarterly periods ending 2026-09 (default 4)")
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--dense", type=lambda t: _codes(t, 4, "--dense"), default=None,
+                      help="kab/kota built at full density (default 3101,3171,3471; 'none' for none)")
+    demo.add_argument("--out", type=Path, default=None, help="data directory (default PORTAL_DATA_DIR or data/)")
+
+    geo = sub.add_parser("geo", help="boundaries")
+    geo_sub = geo.add_subparsers(dest="geo_command", required=True)
+    imp = geo_sub.add_parser("import", help="import boundaries into data/geo as GeoParquet")
+    imp.add_argument("source", nargs="?", type=Path, default=None, help="directory (default PORTAL_GEO_DIR)")
+
+    sub.add_parser("setup", help="build the demo register and import boundaries if they are missing")
+    run = sub.add_parser("run", help="set up, then start the portal with streamlit")
+    run.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="passed to `streamlit run`")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    settings = get_settings()
+    try:
+        if args.command == "demo":
+            return _demo(args, settings)
+        if args.command == "geo":
+            return _geo_import(args.source, settings)
+        if args.command == "setup":
+            setup(settings)
+            return 0
+        if args.command == "run":
+            setup(settings)
+            return _run(args.streamlit_args)
+    except KeyboardInterrupt:
+        print("interrupted; nothing was published", file=sys.stderr)
+        return 130
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 2
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from portal.demo import DemoOptions
+
+    if args.out is not None:
+        settings = dataclasses.replace(settings, data_dir=args.out.expanduser().resolve())
+    fields = {"periods": args.periods, "seed": args.seed, "provinces": args.provinces}
+    if args.individuals is not None:
+        fields["individuals"] = args.individuals
+    if args.dense is not None:
+        fields["dense"] = args.dense
+    build(DemoOptions(**fields), settings)
+    return 0
+
+
+def build(options: object, settings: Settings) -> None:
+    """Build and publish the demo register, turning every expected failure into a CliError."""
+    from portal.demo import PlanError, build_demo
+    from portal.snapshot import SnapshotError
+    from portal.wilayah import ReferenceDataError
+
+    try:
+        build_demo(options, settings)  # type: ignore[arg-type]
+    except (PlanError, SnapshotError, ReferenceDataError) as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"cannot write the register under {settings.data_dir}: {exc.strerror or exc}") from None
+
+
+def _geo_import(source: Path | None, settings: Settings) -> int:
+    from portal.geo import GeoImportError, import_boundaries
+
+    source = source or settings.geo_source_dir
+    if source is None:
+        raise CliError("no boundary directory: pass one or set PORTAL_GEO_DIR")
+    try:
+        counts = import_boundaries(source.expanduser().resolve(), settings.geo_dir)
+    except GeoImportError as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"cannot import boundaries: {exc.strerror or exc}") from None
+    print(", ".join(f"{level}: {n:,}" for level, n in counts.items()))
+    return 0
+
+
+def setup(settings: Settings) -> None:
+    """First-run setup: the demo register if none is published, boundaries if configured and not imported."""
+    from portal.demo import DemoOptions
+    from portal.snapshot import SnapshotError, read_manifest
+
+    try:
+        manifest = read_manifest(settings.register_dir)
+    except SnapshotError as exc:
+        raise CliError(str(exc)) from None
+    if manifest is None:
+        print(f"No register in {settings.register_dir}: building the demo register (first run only).")
+        build(DemoOptions(), settings)
+    else:
+        print(f"Register {manifest.generation} ({', '.join(manifest.periods)}) is in place.")
+    if (settings.geo_dir / "manifest.json").is_file():
+        print(f"Boundaries are in place in {settings.geo_dir}.")
+    elif settings.geo_source_dir is not None:
+        print(f"Importing boundaries from {settings.geo_source_dir} (first run only).")
+        _geo_import(settings.geo_source_dir, settings)
+    else:
+        print("No boundaries configured (PORTAL_GEO_DIR): maps will explain how to import them.")
+
+
+def _run(streamlit_args: list[str]) -> int:
+    command = [sys.executable, "-m", "streamlit", "run", str(REPO_DIR / "app.py"), *streamlit_args]
+    os.execv(sys.executable, command)
+    return 0  # not reached

@@ -1,0 +1,92 @@
+"""One frozen Settings object, read from the environment, then `.streamlit/secrets.toml`, then defaults."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+# The reference set ships beside the repository in development and CI (../shared/data); a deployment
+# points PORTAL_GEO_DIR / PORTAL_REF_DIR at its own copy instead.
+_SIBLING_SHARED = REPO_DIR.parent / "shared" / "data"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the portal reads and writes, and how hard DuckDB may work."""
+
+    data_dir: Path
+    geo_source_dir: Path | None
+    ref_dir: Path | None
+    db_url: str
+    duckdb_threads: int
+    duckdb_memory_limit: str
+    name_display: str
+    base_tiles: str
+
+    @property
+    def register_dir(self) -> Path:
+        """The published register (manifest + generations of Parquet files)."""
+        return self.data_dir / "register"
+
+    @property
+    def geo_dir(self) -> Path:
+        """Boundaries imported into the portal's own GeoParquet."""
+        return self.data_dir / "geo"
+
+    @property
+    def tmp_dir(self) -> Path:
+        """Spill directory for DuckDB and staging area for builds."""
+        return self.data_dir / "tmp"
+
+
+def _secrets() -> dict[str, object]:
+    path = REPO_DIR / ".streamlit" / "secrets.toml"
+    if not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _lookup(name: str, secrets: dict[str, object], default: str | None) -> str | None:
+    value = os.environ.get(name)
+    if value is None:
+        value = secrets.get(name)  # type: ignore[assignment]
+    if value is None or str(value).strip() == "":
+        return default
+    return str(value).strip()
+
+
+def _optional_dir(name: str, secrets: dict[str, object], sibling: Path) -> Path | None:
+    value = _lookup(name, secrets, None)
+    if value is not None:
+        return Path(value).expanduser().resolve()
+    return sibling if sibling.is_dir() else None
+
+
+def load_settings() -> Settings:
+    """Read settings fresh from the environment (use `get_settings` for the cached copy)."""
+    secrets = _secrets()
+    data_dir = Path(_lookup("PORTAL_DATA_DIR", secrets, str(REPO_DIR / "data"))).expanduser().resolve()
+    return Settings(
+        data_dir=data_dir,
+        geo_source_dir=_optional_dir("PORTAL_GEO_DIR", secrets, _SIBLING_SHARED / "geo"),
+        ref_dir=_optional_dir("PORTAL_REF_DIR", secrets, _SIBLING_SHARED / "ref"),
+        db_url=_lookup("PORTAL_DB_URL", secrets, f"sqlite:///{data_dir / 'portal.db'}") or "",
+        duckdb_threads=int(_lookup("PORTAL_DUCKDB_THREADS", secrets, "2") or 2),
+        duckdb_memory_limit=_lookup("PORTAL_DUCKDB_MEMORY", secrets, "4GB") or "4GB",
+        name_display=_lookup("PORTAL_NAME_DISPLAY", secrets, "masked") or "masked",
+        base_tiles=_lookup("PORTAL_BASE_TILES", secrets, "none") or "none",
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests call `get_settings.cache_clear()` after changing the environment."""
+    return load_settings()

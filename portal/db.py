@@ -1,0 +1,164 @@
+"""DuckDB over the published Parquet register: named SQL files, bound parameters, a fresh cursor per call.
+
+The connection is in-memory and holds only views over the served generation's files; once they are
+registered the configuration is locked, so no query can change settings or reach files outside the register.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from portal.config import REPO_DIR, Settings, get_settings
+from portal.snapshot import Manifest, SnapshotError, read_manifest
+
+QUERY_DIR = REPO_DIR / "queries"
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+_HIVE = "hive_partitioning = true, hive_types = {'periode': VARCHAR, 'kode_prov': VARCHAR}"
+
+
+class QueryError(RuntimeError):
+    """A named query is unknown, lacks parameters or failed."""
+
+
+class NoRegisterError(RuntimeError):
+    """Nothing has been published in the configured data directory yet."""
+
+
+@lru_cache(maxsize=1)
+def available_queries() -> frozenset[str]:
+    """Names of the SQL files under queries/ (`build/rollup` for queries/build/rollup.sql)."""
+    return frozenset(p.relative_to(QUERY_DIR).with_suffix("").as_posix() for p in QUERY_DIR.rglob("*.sql"))
+
+
+@lru_cache(maxsize=None)
+def load_sql(name: str) -> str:
+    """The text of `queries/<name>.sql`; only names of files that exist are accepted."""
+    if name not in available_queries():
+        raise QueryError(f"unknown query {name!r}")
+    return (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def query_params(name: str) -> frozenset[str]:
+    """The `$name` parameters a query binds."""
+    return frozenset(_PARAM.findall(_strip_comments(load_sql(name))))
+
+
+def _strip_comments(sql: str) -> str:
+    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+
+
+def register_views(con: duckdb.DuckDBPyConnection, root: Path, latest: str | None) -> list[str]:
+    """Create `<table>_all` (every period) and `<table>` (newest period) views for the tables under `root`."""
+    created = []
+    for table_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+        files = sorted(table_dir.rglob("*.parquet"))
+        if not files:
+            continue
+        table = table_dir.name
+        glob = (table_dir / "**" / "*.parquet").as_posix().replace("'", "''")
+        con.execute(f"create or replace view {table}_all as select * from read_parquet('{glob}', {_HIVE})")
+        if latest is not None:
+            con.execute(f"create or replace view {table} as select * from {table}_all where periode = '{latest}'")
+        created.append(table)
+    for path in sorted(root.glob("*.parquet")):
+        name = path.stem
+        con.execute(f"create or replace view {name} as select * from read_parquet('{path.as_posix()}')")
+        created.append(name)
+    con.execute(load_sql("macros"))
+    return created
+
+
+def new_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the thread and memory limits and the spill directory from settings."""
+    settings.tmp_dir.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(
+        ":memory:",
+        config={
+            "threads": settings.duckdb_threads,
+            "memory_limit": settings.duckdb_memory_limit,
+            "temp_directory": str(settings.tmp_dir),
+        },
+    )
+
+
+class Register:
+    """The served register: its manifest and a locked DuckDB connection with views over its files."""
+
+    def __init__(self, settings: Settings) -> None:
+        manifest = read_manifest(settings.register_dir)
+        if manifest is None:
+            raise NoRegisterError(
+                f"no register in {settings.register_dir}: run `python -m portal demo` (or ingest) first"
+            )
+        self.manifest: Manifest = manifest
+        self.root = settings.register_dir / manifest.generation
+        self._con = new_connection(settings)
+        self.views = register_views(self._con, self.root, manifest.latest)
+        allowed = [str(settings.register_dir), str(settings.tmp_dir)]
+        self._con.execute("set allowed_directories = $dirs", {"dirs": allowed})
+        self._con.execute("set enable_external_access = false")
+        self._con.execute("set lock_configuration = true")
+
+    def run(self, name: str, **params: object) -> pd.DataFrame:
+        """Run `queries/<name>.sql` with `params` bound by name, on a fresh cursor."""
+        sql = load_sql(name)
+        wanted = query_params(name)
+        missing = sorted(wanted - params.keys())
+        if missing:
+            raise QueryError(f"query {name!r} needs parameter(s): {', '.join(missing)}")
+        bound = {key: params[key] for key in wanted}
+        cursor = self._con.cursor()
+        try:
+            return cursor.execute(sql, bound).df()
+        except duckdb.Error as exc:
+            raise QueryError(f"query {name!r} failed: {exc}") from exc
+        finally:
+            cursor.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._con.close()
+
+
+_lock = threading.Lock()
+_current: Register | None = None
+
+
+def current_register(settings: Settings | None = None) -> Register:
+    """The process-wide Register, reopened when a new generation has been published."""
+    global _current
+    settings = settings or get_settings()
+    manifest = read_manifest(settings.register_dir)
+    with _lock:
+        stale = _current is None or manifest is None or _current.manifest.generation != manifest.generation
+        if stale:
+            if _current is not None:
+                _current.close()
+                _current = None
+            _current = Register(settings)
+        return _current
+
+
+def run_query(name: str, **params: object) -> pd.DataFrame:
+    """Run a named query on the served register."""
+    return current_register().run(name, **params)
+
+
+__all__ = [
+    "NoRegisterError",
+    "QueryError",
+    "Register",
+    "SnapshotError",
+    "available_queries",
+    "current_register",
+    "load_sql",
+    "new_connection",
+    "register_views",
+    "run_query",
+]

@@ -1,0 +1,228 @@
+"""The synthetic DTKS register: built province by province, period by period, then published atomically."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from portal.config import Settings
+from portal.demo import churn, defects, musdes
+from portal.demo.households import ProvinceGeo, make_families
+from portal.demo.plan import DEFAULT_DENSE, DEFAULT_INDIVIDUALS, MIN_FAMILIES_PER_KEC, Plan, PlanError, make_plan
+from portal.rollups import build_derived, period_end
+from portal.schema import to_arrow
+from portal.snapshot import Manifest, Staging, partition_path, staging, write_table
+from portal.wilayah import load_code_tables, load_kab_stats, short_kab_name
+
+LAST_PERIOD = "2026-09"
+PAPUA = ("91", "92", "93", "94", "95", "96")
+
+__all__ = ["DemoOptions", "PlanError", "build_demo", "period_list"]
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    """What `python -m portal demo` was asked for."""
+
+    individuals: int = DEFAULT_INDIVIDUALS
+    provinces: tuple[str, ...] | None = None
+    periods: int = 4
+    seed: int = 1
+    dense: tuple[str, ...] = field(default=DEFAULT_DENSE)
+    last_period: str = LAST_PERIOD
+
+
+def period_list(count: int, last: str = LAST_PERIOD) -> list[str]:
+    """`count` quarterly periods ending at `last`, oldest first."""
+    if not 1 <= count <= 40:
+        raise PlanError(f"--periods must be between 1 and 40, got {count}")
+    year, month = (int(p) for p in last.split("-"))
+    index = year * 12 + month - 1
+    return [f"{(index - 3 * k) // 12:04d}-{(index - 3 * k) % 12 + 1:02d}" for k in range(count - 1, -1, -1)]
+
+
+def quarter_start(periode: str) -> date:
+    """First day of the quarter that a period closes ('2026-09' → 2026-07-01)."""
+    year, month = (int(p) for p in periode.split("-"))
+    index = year * 12 + month - 1 - 2
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _rng(seed: int, *keys: int) -> np.random.Generator:
+    return np.random.default_rng([seed, *keys])
+
+
+def _province_geo(plan: Plan, kode_prov: str, seed: int) -> tuple[ProvinceGeo, np.ndarray]:
+    """Desa of the province with kab-level parameters; also the per-kab musdes compliance."""
+    codes = load_code_tables()
+    desa = codes["desa"][codes["desa"]["kode_prov"] == kode_prov].sort_values("kode_desa")
+    kab = plan.kab[plan.kab["kode_prov"] == kode_prov].sort_values("kode_kab")
+    kab_codes = kab["kode_kab"].to_numpy().astype(object)
+    rng = _rng(seed, int(kode_prov), 0, 0)
+    n_kab, n_desa = kab_codes.size, len(desa)
+    kelurahan = desa["jenis"].eq("kelurahan").to_numpy()
+    padan = np.clip(rng.normal(0.84 if kode_prov not in PAPUA else 0.62, 0.05, n_kab), 0.4, 0.97)
+    stale = rng.uniform(6, 30, n_kab)
+    compliance = np.clip(rng.beta(4.0, 1.6, n_kab), 0.3, 0.98)
+    all_kec = codes["kecamatan"]["kode_kec"].to_numpy().astype(object)
+    kab_names = codes["kabupaten"].set_index("kode_kab")["nama_kab"]
+    geo = ProvinceGeo(
+        kode_prov=kode_prov,
+        kode_desa=desa["kode_desa"].to_numpy().astype(object),
+        kode_kec=desa["kode_kec"].to_numpy().astype(object),
+        kode_kab=desa["kode_kab"].to_numpy().astype(object),
+        kelurahan=kelurahan,
+        kab_index=np.searchsorted(kab_codes, desa["kode_kab"].to_numpy()),
+        n_dusun=rng.integers(2, 8, n_desa),
+        n_rw=np.where(kelurahan, rng.integers(5, 19, n_desa), rng.integers(2, 10, n_desa)),
+        dusun_offset=rng.integers(0, 1000, n_desa),
+        kab_codes=kab_codes,
+        kab_p0=kab["p0"].to_numpy(dtype=float),
+        kab_padan=padan,
+        kab_stale=stale,
+        kab_birthplace=np.array([short_kab_name(kab_names[k]) for k in kab_codes], dtype=object),
+        other_birthplaces=np.array(sorted({short_kab_name(n) for n in kab_names}), dtype=object),
+        foreign_kec=np.sort(all_kec[~np.char.startswith(all_kec.astype(str), kode_prov)]),
+    )
+    return geo, compliance
+
+
+def _allocate(rng: np.random.Generator, plan: Plan, geo: ProvinceGeo) -> np.ndarray:
+    """Desa index of every family: a minimum per kecamatan where the budget allows, the rest by desa size."""
+    weight = rng.lognormal(0.0, 0.7, geo.kode_desa.size) * np.where(geo.kelurahan, 2.5, 1.0)
+    kab = plan.kab.set_index("kode_kab")
+    out = []
+    for k, kode_kab in enumerate(geo.kab_codes):
+        rows = np.flatnonzero(geo.kab_index == k)
+        if rows.size == 0:
+            continue
+        families = int(kab.at[kode_kab, "keluarga"])
+        kec, kec_of_row = np.unique(geo.kode_kec[rows], return_inverse=True)
+        kec_weight = np.bincount(kec_of_row, weights=weight[rows])
+        base = MIN_FAMILIES_PER_KEC if families >= 3 * MIN_FAMILIES_PER_KEC * kec.size else 0
+        per_kec = base + rng.multinomial(families - base * kec.size, kec_weight / kec_weight.sum())
+        for c in np.flatnonzero(per_kec):
+            members = rows[kec_of_row == c]
+            p = weight[members] / weight[members].sum()
+            out.append(members[rng.choice(members.size, per_kec[c], p=p)])
+    return np.sort(np.concatenate(out)) if out else np.zeros(0, dtype=np.int64)
+
+
+def _truth_cacat(state: churn.ProvinceState) -> pd.DataFrame:
+    rows = []
+    ind = state.individu
+    for bit, kind in defects.KINDS.items():
+        if bit == defects.DESIL_KOSONG:
+            fam = state.keluarga[(state.keluarga["_cacat"].to_numpy() & bit) != 0]
+            rows.append(pd.DataFrame({"kode_desa": fam["kode_desa"], "jenis": kind, "id_keluarga": fam["id_keluarga"],
+                                      "id_dtks": pd.array([None] * len(fam), dtype="Int64"), "kode_kab": fam["kode_kab"]}))
+            continue
+        hit = ind[(ind["_cacat"].to_numpy() & bit) != 0]
+        rows.append(pd.DataFrame({"kode_desa": hit["kode_desa"], "jenis": kind, "id_keluarga": hit["id_keluarga"],
+                                  "id_dtks": hit["id_dtks"], "kode_kab": hit["kode_kab"]}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def _write_period(root: Path, periode: str, kode_prov: str, state: churn.ProvinceState, q: musdes.QuarterDecisions) -> int:
+    tables = {
+        "keluarga": state.keluarga,
+        "individu": state.individu,
+        "musdes": q.musdes,
+        "usulan": q.usulan,
+        "truth_cacat": _truth_cacat(state),
+        "truth_usulan": q.truth,
+    }
+    for name, frame in tables.items():
+        write_table(partition_path(root, name, periode, kode_prov), to_arrow(name, frame))
+    return len(state.individu)
+
+
+def _write_code_tables(root: Path, plan: Plan) -> None:
+    codes = load_code_tables()
+
+    kab = codes["kabupaten"].merge(
+        plan.kab[["kode_kab", "penduduk", "p0", "sumber_statistik", "register_penuh", "keluarga", "faktor_skala", "padat"]]
+        .rename(columns={"keluarga": "keluarga_sintetis"}),
+        on="kode_kab",
+        how="left",
+    )
+    tables = {
+        "wilayah_provinsi": codes["provinsi"],
+        "wilayah_kabupaten": kab,
+        "wilayah_kecamatan": codes["kecamatan"],
+        "wilayah_desa": codes["desa"],
+    }
+    for name, frame in tables.items():
+        write_table(partition_path(root, name), pa.Table.from_pandas(frame, preserve_index=False))
+
+
+def _build_province(
+    stage: Staging, plan: Plan, options: DemoOptions, periods: list[str], kode_prov: str, slot: int
+) -> int:
+    geo, compliance = _province_geo(plan, kode_prov, options.seed)
+    prov = int(kode_prov)
+    base_end = period_end(periods[0])
+    rng = _rng(options.seed, prov, 1, 0)
+    desa_idx = _allocate(rng, plan, geo)
+    next_ids = [prov * 10**10 + 1, prov * 10**11 + 1]
+    batch = make_families(rng, geo, desa_idx, base_end, next_ids[0], next_ids[1])
+    next_ids[0] += len(batch.keluarga)
+    next_ids[1] += len(batch.individu)
+    base_day = int(np.datetime64(base_end, "D").astype(np.int64))
+    defects.inject(rng, batch.keluarga, batch.individu, geo.foreign_kec, slot, base_day)
+    state = churn.new_state(batch, next_ids)
+    written = 0
+    decisions: musdes.QuarterDecisions | None = None
+    for k, periode in enumerate(periods):
+        end = period_end(periode)
+        start = quarter_start(periode)
+        period_rng = _rng(options.seed, prov, 2, k)
+        if decisions is not None:
+            churn.advance(period_rng, state, geo, decisions, start, end, k)
+        else:
+            churn.mark_protected(state)
+        decisions = musdes.hold_musdes(period_rng, geo, state.keluarga, compliance, start, end, state.next_ids)
+        written += _write_period(stage.root, periode, kode_prov, state, decisions)
+    return written
+
+
+def build_demo(options: DemoOptions, settings: Settings, progress: Callable[[str], None] = print) -> Manifest:
+    """Generate the register described by `options` and publish it as the served register."""
+    periods = period_list(options.periods, options.last_period)
+    stats = load_kab_stats(settings.ref_dir)
+    plan = make_plan(stats, options.individuals, options.provinces, options.dense)
+    source = "reference files" if (stats["sumber_statistik"] == "referensi").all() else "built-in fallback"
+    progress(
+        f"Building a synthetic register: {len(plan.provinces)} provinces, {len(plan.kab)} kab/kota, "
+        f"~{plan.total_families:,} families, periods {', '.join(periods)} (population and P0: {source})"
+    )
+    started = time.monotonic()
+    with staging(settings.register_dir) as stage:
+        _write_code_tables(stage.root, plan)
+        rows = 0
+        for slot, kode_prov in enumerate(plan.provinces):
+            rows += _build_province(stage, plan, options, periods, kode_prov, slot)
+            elapsed = time.monotonic() - started
+            done = (slot + 1) / len(plan.provinces)
+            eta = elapsed / done - elapsed
+            progress(
+                f"  [{slot + 1:2d}/{len(plan.provinces)}] province {kode_prov}: {rows:,} person-rows written, "
+                f"{rows / max(elapsed, 1e-9):,.0f} rows/s, ETA {eta:,.0f} s"
+            )
+        build_derived(stage.root, periods, settings, progress)
+        details = {
+            "options": {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(options).items()},
+            "statistics_source": source,
+            "defect_rates": defects.RATES,
+            "person_rows": rows,
+        }
+        manifest = stage.publish(periods, source="demo", details=details)
+    progress(f"Published {manifest.generation} ({', '.join(periods)}) in {time.monotonic() - started:,.1f} s")
+    return manifest

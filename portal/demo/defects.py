@@ -1,0 +1,149 @@
+"""Defects injected into the synthetic register at documented rates, with every affected row recorded.
+
+Each affected row carries a bit in its hidden `_cacat` column; the writer turns the bits into the ground-truth
+table `truth_cacat`. Families holding a defective row are protected from churn (deaths, moves, graduation,
+penghentian), so a defect stays exactly where it was injected and the true answer of every quality check is
+known in every period.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+NIK_TIDAK_VALID = 1
+NIK_GANDA = 2
+NIK_BEDA_DOMISILI = 4
+MENINGGAL_AKTIF = 8
+DESIL_KOSONG = 16
+KINDS = {
+    NIK_TIDAK_VALID: "nik_tidak_valid",
+    NIK_GANDA: "nik_ganda",
+    NIK_BEDA_DOMISILI: "nik_beda_domisili",
+    MENINGGAL_AKTIF: "meninggal_aktif",
+    DESIL_KOSONG: "desil_kosong",
+}
+# Injected shares of the base period (individuals, except desil_kosong which is a share of families).
+# nik_ganda pairs: the share counts the copies, each copy has a donor, so ≈ 2 × rate of rows are involved.
+RATES = {
+    "nik_tidak_valid": 0.008,
+    "nik_ganda": 0.002,
+    "nik_beda_domisili": 0.015,
+    "meninggal_aktif": 0.012,
+    "desil_kosong": 0.010,
+}
+
+
+def inject(
+    rng: np.random.Generator,
+    keluarga: pd.DataFrame,
+    individu: pd.DataFrame,
+    foreign_kec: np.ndarray,
+    province_slot: int,
+    period_day: int,
+) -> None:
+    """Apply every defect in place, on disjoint sets of rows."""
+    free = np.ones(len(individu), dtype=bool)
+    bits = individu["_cacat"].to_numpy().copy()
+    nik = individu["nik"].to_numpy().copy()
+
+    invalid = _pick(rng, free, RATES["nik_tidak_valid"])
+    nik[invalid] = _corrupt(rng, nik[invalid])
+    bits[invalid] |= NIK_TIDAK_VALID
+    free[invalid] = False
+
+    kab = individu["kode_kab"].to_numpy()
+    copies = _pick(rng, free & _in_multi_kab_province(kab), RATES["nik_ganda"])
+    free[copies] = False
+    donors = _pick_donors(rng, free, kab, copies)
+    keep = donors >= 0
+    copies, donors = copies[keep], donors[keep]
+    nik[copies] = nik[donors]
+    bits[copies] |= NIK_GANDA | NIK_BEDA_DOMISILI  # the copy lives in another kab than its NIK says
+    bits[donors] |= NIK_GANDA
+    free[donors] = False
+
+    foreign = _pick(rng, free, RATES["nik_beda_domisili"])
+    # foreign_kec holds only kecamatan outside this province, so the prefix never matches the domicile.
+    prefix = foreign_kec[rng.integers(0, foreign_kec.size, foreign.size)]
+    # A serial range of its own per province keeps these NIK from colliding with real holders of that prefix.
+    serial = 9000 + province_slot * 25 + np.arange(foreign.size) % 25
+    nik[foreign] = np.array([p + n[6:12] + f"{s:04d}" for p, n, s in zip(prefix, nik[foreign], serial)], dtype=object)
+    bits[foreign] |= NIK_BEDA_DOMISILI
+    free[foreign] = False
+
+    age_years = (period_day - individu["tanggal_lahir"].to_numpy().astype("datetime64[D]").astype(np.int64)) / 365.25
+    weight = np.where(free, np.exp(age_years / 15.0), 0.0)
+    count = int(round(RATES["meninggal_aktif"] * len(individu)))
+    dead = rng.choice(len(individu), size=min(count, int(free.sum())), replace=False, p=weight / weight.sum())
+    keberadaan = individu["keberadaan"].to_numpy().copy()
+    keberadaan[dead] = "meninggal"
+    tanggal = individu["tanggal_keberadaan"].to_numpy().copy()
+    tanggal[dead] = (period_day - rng.integers(30, 720, dead.size)).astype("datetime64[D]")
+    bits[dead] |= MENINGGAL_AKTIF
+
+    individu["nik"] = nik
+    individu["_cacat"] = bits
+    individu["keberadaan"] = keberadaan
+    individu["tanggal_keberadaan"] = tanggal
+
+    fam_bits = keluarga["_cacat"].to_numpy().copy()
+    blank = _pick(rng, np.ones(len(keluarga), dtype=bool), RATES["desil_kosong"])
+    fam_bits[blank] |= DESIL_KOSONG
+    desil = keluarga["desil"].copy()
+    desil.iloc[blank] = pd.NA
+    keluarga["desil"] = desil
+    status = keluarga["status_kesejahteraan"].to_numpy().copy()
+    status[blank] = None
+    keluarga["status_kesejahteraan"] = pd.array(status, dtype="str")
+    keluarga["_cacat"] = fam_bits
+
+
+def _pick(rng: np.random.Generator, eligible: np.ndarray, rate: float) -> np.ndarray:
+    pool = np.flatnonzero(eligible)
+    count = min(int(round(rate * eligible.size)), pool.size)
+    return np.sort(rng.choice(pool, size=count, replace=False))
+
+
+def _in_multi_kab_province(kab: np.ndarray) -> np.ndarray:
+    return np.full(kab.size, np.unique(kab).size > 1)
+
+
+def _pick_donors(rng: np.random.Generator, free: np.ndarray, kab: np.ndarray, copies: np.ndarray) -> np.ndarray:
+    """A distinct free donor in another kab for each copy (-1 where none can be found)."""
+    pool = rng.permutation(np.flatnonzero(free))
+    donors = np.full(copies.size, -1, dtype=np.int64)
+    used = np.zeros(kab.size, dtype=bool)
+    cursor = 0
+    for i, row in enumerate(copies):
+        for _ in range(50):
+            if cursor >= pool.size:
+                return donors
+            candidate = pool[cursor]
+            cursor += 1
+            if kab[candidate] != kab[row] and not used[candidate]:
+                donors[i] = candidate
+                used[candidate] = True
+                break
+    return donors
+
+
+def _corrupt(rng: np.random.Generator, niks: np.ndarray) -> np.ndarray:
+    """NIK as they arrive broken: a digit lost or doubled, a letter O, an impossible date, a zero serial,
+    or the scientific notation Excel writes."""
+    out = niks.copy()
+    kind = rng.integers(0, 6, niks.size)
+    for i, (nik, k) in enumerate(zip(niks, kind)):
+        if k == 0:
+            out[i] = nik[:10] + nik[11:]
+        elif k == 1:
+            out[i] = nik + nik[-1]
+        elif k == 2:
+            out[i] = nik[:7] + "O" + nik[8:]
+        elif k == 3:
+            out[i] = nik[:8] + "13" + nik[10:]
+        elif k == 4:
+            out[i] = nik[:12] + "0000"
+        else:
+            out[i] = f"{int(nik):.5E}".replace("E+", "E+")
+    return out
