@@ -19,7 +19,13 @@ from portal.snapshot import Manifest, SnapshotError, read_manifest
 
 QUERY_DIR = REPO_DIR / "queries"
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
-_HIVE = "hive_partitioning = true, hive_types = {'periode': VARCHAR, 'kode_prov': VARCHAR}"
+
+
+def _hive_options(sample: Path, table_dir: Path) -> str:
+    """Partition keys read as text ('31', not 31), declared for the keys this table actually has."""
+    keys = [part.split("=", 1)[0] for part in sample.relative_to(table_dir).parts[:-1] if "=" in part]
+    types = ", ".join(f"'{key}': VARCHAR" for key in keys)
+    return f"hive_partitioning = true, hive_types = {{{types}}}"
 
 
 class QueryError(RuntimeError):
@@ -62,7 +68,8 @@ def register_views(con: duckdb.DuckDBPyConnection, root: Path, latest: str | Non
             continue
         table = table_dir.name
         glob = (table_dir / "**" / "*.parquet").as_posix().replace("'", "''")
-        con.execute(f"create or replace view {table}_all as select * from read_parquet('{glob}', {_HIVE})")
+        options = _hive_options(files[0], table_dir)
+        con.execute(f"create or replace view {table}_all as select * from read_parquet('{glob}', {options})")
         if latest is not None:
             con.execute(f"create or replace view {table} as select * from {table}_all where periode = '{latest}'")
         created.append(table)

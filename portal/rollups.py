@@ -35,7 +35,7 @@ def build_derived(
                 params = {"periode": periode}
                 if "$akhir" in sql:
                     params["akhir"] = period_end(periode)
-                result = con.execute(sql, params).fetch_arrow_table()
+                result = con.sql(sql, params=params).to_arrow_table()
                 write_table(partition_path(root, table, periode), result)
             progress(f"  derived tables for {periode}: rollups, NIK index, duplicate NIK")
     finally:

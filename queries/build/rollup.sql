@@ -37,7 +37,7 @@ families_per_desa as (
         count(*) filter (status_aktif and desil >= 6) as keluarga_d6_10,
         count(*) filter (status_aktif and desil >= 6 and program) as inklusi,
         count(*) filter (status_aktif and bulan_verivali > 12) as verivali_lewat_12_bulan,
-        coalesce(sum(bulan_verivali) filter (status_aktif), 0) as bulan_verivali_total
+        coalesce(sum(bulan_verivali) filter (status_aktif), 0)::bigint as bulan_verivali_total
     from families
     group by all
 ),

@@ -1,0 +1,121 @@
+"""The query layer: every SQL file runs, parameters are bound, hostile input is harmless."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from portal import db
+from portal.db import QueryError, Register
+from tests.fixture_register import A, C
+
+# A value for every parameter name any query uses; a new parameter must be added here to be tested.
+PARAMS: dict[str, object] = {
+    "periode": "2026-09",
+    "akhir": date(2026, 9, 30),
+    "tingkat": "desa",
+    "induk": "347101",
+    "kode_desa": A,
+    "kode_kab": "3171",
+    "q": "SITI",
+    "program": "bpnt",
+    "nik": "3471015507850003",
+    "dari": "2026-06",
+    "ke": "2026-09",
+}
+HOSTILE = [
+    "'; drop view individu_all; --",
+    "%",
+    "_",
+    "\\",
+    "x" * 10_000,
+    "a\x00b",
+    "🙂👍🏽",
+    "\u202eNAMA\u202c",
+    "<script>alert(1)</script>",
+    "' or 1=1 --",
+]
+SERVING = sorted(name for name in db.available_queries() if name != "macros")
+
+
+@pytest.mark.parametrize("name", SERVING)
+def test_every_query_runs(register: Register, name: str) -> None:
+    missing = db.query_params(name) - PARAMS.keys()
+    assert not missing, f"add test values for {sorted(missing)}"
+    params = {key: PARAMS[key] for key in db.query_params(name)}
+    if name.startswith("build/"):
+        params = {"periode": "2026-09", **({"akhir": date(2026, 9, 30)} if "akhir" in params else {})}
+    frame = register.run(name, **params)
+    assert frame is not None
+    assert len(frame.columns) > 0
+
+
+def test_sql_files_open_with_a_comment() -> None:
+    for name in db.available_queries():
+        assert db.load_sql(name).lstrip().startswith("--"), name
+
+
+def test_name_search_finds_substring(register: Register) -> None:
+    rows = register.run("desa_name_search", periode="2026-09", akhir=date(2026, 9, 30), kode_desa=A, q="siti")
+    assert list(rows["nama"]) == ["SITI AMINAH"]
+    assert int(rows["usia"].iloc[0]) == 41  # born 1985-07-15, period ends 2026-09-30
+    assert bool(rows["prog_pkh"].iloc[0]) is True
+
+
+def test_name_search_is_scoped_to_the_desa(register: Register) -> None:
+    rows = register.run("desa_name_search", periode="2026-09", akhir=date(2026, 9, 30), kode_desa=C, q="SITI")
+    assert rows.empty
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_search_text_is_data(register: Register, text: str) -> None:
+    rows = register.run("desa_name_search", periode="2026-09", akhir=date(2026, 9, 30), kode_desa=A, q=text)
+    assert rows.empty  # no name contains these; wildcards are not wildcards
+    still = register.run("national_headline", periode="2026-09")
+    assert len(still) == 1  # nothing was dropped
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_codes_return_nothing(register: Register, text: str) -> None:
+    rows = register.run("rollup_children", periode=text, tingkat=text, induk=text)
+    assert rows.empty
+
+
+def test_programme_parameter_is_an_allow_list(register: Register) -> None:
+    counts = register.run("kecamatan_programme_counts", periode="2026-09", kode_kab="3171", program="bpnt")
+    assert counts[["kode_kec", "keluarga", "individu"]].values.tolist() == [["317101", 1, 2]]
+    none = register.run("kecamatan_programme_counts", periode="2026-09", kode_kab="3171", program="prog_pkh or 1=1")
+    assert none.empty
+
+
+def test_period_diff_for_one_kab(register: Register) -> None:
+    diff = register.run("kab_period_diff", kode_kab="3171", dari="2026-06", ke="2026-09")
+    got = {(r.perubahan, r.alasan): r.keluarga for r in diff.itertuples()}
+    assert got == {
+        ("ditambahkan", ""): 1,  # family 5
+        ("dikeluarkan", "mampu"): 1,  # family 6
+        ("dikeluarkan", "tidak ada lagi di wilayah ini"): 1,  # family 9
+    }
+
+
+def test_unknown_query_and_missing_parameter(register: Register) -> None:
+    with pytest.raises(QueryError, match="unknown query"):
+        register.run("../etc/passwd")
+    with pytest.raises(QueryError, match="needs parameter"):
+        register.run("national_headline")
+
+
+def test_connection_is_locked(register: Register) -> None:
+    cursor = register._con.cursor()
+    with pytest.raises(Exception, match="(?i)permission|configuration"):
+        cursor.execute("select * from read_csv('/etc/passwd')").fetchall()
+    with pytest.raises(Exception, match="(?i)configuration"):
+        cursor.execute("set threads = 1")
+
+
+def test_views_for_latest_and_all_periods(register: Register) -> None:
+    latest = register.run("national_trend")
+    assert register.manifest.latest == latest["periode"].iloc[-1]
+    for table in ("keluarga", "individu", "musdes", "usulan", "rollup", "nik_index", "nik_ganda"):
+        assert table in register.views

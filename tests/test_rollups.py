@@ -1,0 +1,47 @@
+"""Rollups on the hand-made register equal the answers worked out by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.db import Register
+from tests.fixture_register import A, B, C, DUP_NIK, EXPECTED
+
+
+@pytest.mark.parametrize("kode", [A, B, C, "nasional"])
+def test_rollup_matches_hand_counts(register: Register, kode: str) -> None:
+    if kode == "nasional":
+        row = register.run("national_headline", periode="2026-09").iloc[0]
+    else:
+        rows = register.run("rollup_children", periode="2026-09", tingkat="desa", induk=kode[:6])
+        row = rows.set_index("kode").loc[kode]
+    for column, expected in EXPECTED[kode].items():
+        assert int(row[column]) == expected, column
+
+
+def test_upper_levels_sum_the_desa(register: Register) -> None:
+    desa = register.run("rollup_children", periode="2026-09", tingkat="desa", induk="347101")
+    kec = register.run("rollup_children", periode="2026-09", tingkat="kecamatan", induk="3471").set_index("kode")
+    assert kec.loc["347101", "individu"] == desa["individu"].sum()
+    prov = register.run("rollup_children", periode="2026-09", tingkat="provinsi", induk="").set_index("kode")
+    assert set(prov.index) == {"31", "34"}
+    assert prov.loc["34", "keluarga"] == 4  # families 1-4 live in DIY
+    assert prov.loc["34", "nama"] == "Daerah Istimewa Yogyakarta"
+
+
+def test_previous_period_has_its_own_rollup(register: Register) -> None:
+    row = register.run("national_headline", periode="2026-06").iloc[0]
+    assert int(row["keluarga"]) == 6
+    assert int(row["inklusi"]) == 2  # families 3 (desil 6, PBI-JK) and 6 (desil 8, PBI-JK)
+    assert int(row["pkh"]) == 2
+
+
+def test_duplicate_nik_table(register: Register) -> None:
+    ganda = register.run("nik_lookup", nik=DUP_NIK)
+    assert sorted(ganda["kode_kab"]) == ["3171", "3471"]
+
+
+def test_trend_lists_every_period(register: Register) -> None:
+    trend = register.run("national_trend")
+    assert list(trend["periode"]) == ["2026-06", "2026-09"]
+    assert list(trend["keluarga_aktif"]) == [6, 5]
