@@ -18,7 +18,10 @@ def trend_figure(trend: pd.DataFrame) -> go.Figure:
     fig.add_bar(x=labels, y=trend["keluarga_aktif"], name="Keluarga aktif", marker_color=PALETTE[0])
     fig.add_bar(x=labels, y=d1_4, name="Desil 1–4", marker_color=PALETTE[1])
     fig.update_layout(
-        barmode="group", height=320, margin=dict(l=8, r=8, t=24, b=8), legend=dict(orientation="h", y=-0.2),
+        barmode="group",
+        height=320,
+        margin=dict(l=8, r=8, t=24, b=8),
+        legend=dict(orientation="h", y=-0.2),
         separators=",.",
     )
     return fig
@@ -29,6 +32,9 @@ def ranking_figure(rows: pd.DataFrame, value: str, label: str, top: int = 15) ->
     ranked = rows.nlargest(top, value).iloc[::-1]
     fig = go.Figure(go.Bar(x=ranked[value], y=ranked["nama"], orientation="h", marker_color=PALETTE[0]))
     fig.update_layout(
-        height=max(260, 22 * len(ranked) + 60), margin=dict(l=8, r=8, t=24, b=8), xaxis_title=label, separators=",.",
+        height=max(260, 22 * len(ranked) + 60),
+        margin=dict(l=8, r=8, t=24, b=8),
+        xaxis_title=label,
+        separators=",.",
     )
     return fig

@@ -22,7 +22,9 @@ def _codes(text: str, length: int, what: str) -> tuple[str, ...]:
     items = tuple(sorted({part.strip() for part in text.split(",") if part.strip()}))
     bad = [item for item in items if not (item.isdigit() and len(item) == length)]
     if bad:
-        raise argparse.ArgumentTypeError(f"{what} must be {length}-digit codes separated by commas, got {', '.join(bad)}")
+        raise argparse.ArgumentTypeError(
+            f"{what} must be {length}-digit codes separated by commas, got {', '.join(bad)}"
+        )
     return items
 
 
@@ -41,12 +43,18 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="build the synthetic register and publish it")
-    demo.add_argument("--individuals", type=_positive, default=None, help="people in the first period (default 1,200,000)")
+    demo.add_argument(
+        "--individuals", type=_positive, default=None, help="people in the first period (default 1,200,000)"
+    )
     demo.add_argument("--provinces", type=lambda t: _codes(t, 2, "--provinces"), default=None, help="e.g. 31,34")
     demo.add_argument("--periods", type=_positive, default=4, help="quarterly periods ending 2026-09 (default 4)")
     demo.add_argument("--seed", type=int, default=1)
-    demo.add_argument("--dense", type=lambda t: _codes(t, 4, "--dense"), default=None,
-                      help="kab/kota built at full density (default 3101,3171,3471; 'none' for none)")
+    demo.add_argument(
+        "--dense",
+        type=lambda t: _codes(t, 4, "--dense"),
+        default=None,
+        help="kab/kota built at full density (default 3101,3171,3471; 'none' for none)",
+    )
     demo.add_argument("--out", type=Path, default=None, help="data directory (default PORTAL_DATA_DIR or data/)")
 
     geo = sub.add_parser("geo", help="boundaries")

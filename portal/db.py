@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import duckdb
@@ -42,7 +42,7 @@ def available_queries() -> frozenset[str]:
     return frozenset(p.relative_to(QUERY_DIR).with_suffix("").as_posix() for p in QUERY_DIR.rglob("*.sql"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_sql(name: str) -> str:
     """The text of `queries/<name>.sql`; only names of files that exist are accepted."""
     if name not in available_queries():

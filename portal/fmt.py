@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from datetime import date
 
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-         "November", "Desember")
+BULAN = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
 
 
 def angka(value: float | int | None) -> str:
     """12345 → '12.345' (the dot groups thousands in Indonesian)."""
     if value is None:
         return "–"
-    return f"{int(round(value)):,}".replace(",", ".")
+    return f"{round(value):,}".replace(",", ".")
 
 
 def persen(part: float | int | None, whole: float | int | None, digits: int = 1) -> str:

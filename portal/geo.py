@@ -78,9 +78,7 @@ class GeoImportError(ValueError):
 # Public API
 
 
-def import_boundaries(
-    source_dir: Path, dest_dir: Path, progress: Callable[[str], None] = print
-) -> dict[str, int]:
+def import_boundaries(source_dir: Path, dest_dir: Path, progress: Callable[[str], None] = print) -> dict[str, int]:
     """Import every boundary file under source_dir into dest_dir/{level}.parquet; return rows per level."""
     source_dir, dest_dir = Path(source_dir), Path(dest_dir)
     files = _discover(source_dir, dest_dir)
@@ -112,9 +110,7 @@ def import_boundaries(
     # Written last: its presence means the import finished (ensure_boundaries relies on that).
     _write_atomic(
         dest_dir / MANIFEST,
-        lambda tmp: tmp.write_text(
-            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        ),
+        lambda tmp: tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"),
     )
     progress("ditulis ke " + str(dest_dir) + ": " + ", ".join(f"{lvl} {n}" for lvl, n in counts.items()))
     return counts
@@ -203,18 +199,13 @@ def _read_layers(path: Path, label: str) -> list[tuple[str, gpd.GeoDataFrame]]:
     try:
         if path.suffix.lower() in {".parquet", ".geoparquet"}:
             if b"geo" not in (pq.read_schema(path).metadata or {}):
-                raise GeoImportError(
-                    f"{label} is a Parquet file without GeoParquet metadata (no geometry column)"
-                )
+                raise GeoImportError(f"{label} is a Parquet file without GeoParquet metadata (no geometry column)")
             return [(label, gpd.read_parquet(path))]
         if path.suffix.lower() == ".gpkg":
             layers = [str(name) for name, geometry_type in pyogrio.list_layers(path) if geometry_type]
             if not layers:
                 raise GeoImportError(f"{label} has no layer with geometry")
-            return [
-                (label if len(layers) == 1 else f"{label}:{layer}", _read_ogr(path, layer))
-                for layer in layers
-            ]
+            return [(label if len(layers) == 1 else f"{label}:{layer}", _read_ogr(path, layer)) for layer in layers]
         return [(label, _read_ogr(path, None))]
     except GeoImportError:
         raise
@@ -322,9 +313,7 @@ def _hinted_level(lower_name: str) -> str | None:
 def _find_names(frame: gpd.GeoDataFrame, level: str) -> pd.Series:
     """Region names from the column naming this level (nama_kec, WADMKC...), else a generic one, else ''."""
     columns = {str(c).lower(): c for c in frame.columns if c != frame.geometry.name}
-    wordy = [
-        c for c in columns if ("nama" in c or "name" in c or c.startswith("nm")) and not _CODE_NAME.search(c)
-    ]
+    wordy = [c for c in columns if ("nama" in c or "name" in c or c.startswith("nm")) and not _CODE_NAME.search(c)]
     specific = [c for c in wordy if _hinted_level(c) == level]
     exact = [c for c in _LEVEL_NAME_COLUMNS[level] if c in columns]
     generic = [c for c in _GENERIC_NAMES if c in columns]
@@ -341,9 +330,7 @@ def _to_wgs84(geometry: gpd.GeoSeries, label: str) -> gpd.GeoSeries:
         try:
             geometry = geometry.to_crs("EPSG:4326")
         except Exception as exc:  # pyproj raises several types for an unusable CRS
-            raise GeoImportError(
-                f"{label}: cannot reproject from {geometry.crs} to EPSG:4326: {exc}"
-            ) from exc
+            raise GeoImportError(f"{label}: cannot reproject from {geometry.crs} to EPSG:4326: {exc}") from exc
     minx, miny, maxx, maxy = bounds = geometry.total_bounds
     if np.isfinite(bounds).all() and not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         raise GeoImportError(
@@ -366,9 +353,7 @@ def _dissolve_duplicates(table: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         )
         for kode, group in table[duplicated].groupby("kode", sort=False)
     ]
-    extra = gpd.GeoDataFrame(
-        merged, columns=["kode", "nama", "geometry"], geometry="geometry", crs="EPSG:4326"
-    )
+    extra = gpd.GeoDataFrame(merged, columns=["kode", "nama", "geometry"], geometry="geometry", crs="EPSG:4326")
     return pd.concat([table[~duplicated], extra], ignore_index=True)
 
 
@@ -456,9 +441,7 @@ def _build_level(
         if tolerance["min_island_km2"] > 0
         else "semua pulau dipertahankan"
     )
-    progress(
-        f"{level}: {before} -> {after} titik (toleransi {tolerance['simplify_deg']:g} derajat, {islands})"
-    )
+    progress(f"{level}: {before} -> {after} titik (toleransi {tolerance['simplify_deg']:g} derajat, {islands})")
     return gpd.GeoDataFrame(
         {
             "kode": table["kode"].astype(str),

@@ -22,9 +22,7 @@ def period_end(periode: str) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def build_derived(
-    root: Path, periods: list[str], settings: Settings, progress: Callable[[str], None] = print
-) -> None:
+def build_derived(root: Path, periods: list[str], settings: Settings, progress: Callable[[str], None] = print) -> None:
     """Write the derived tables of every period under `root` (a staging generation)."""
     con = new_connection(settings)
     try:

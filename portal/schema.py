@@ -122,9 +122,7 @@ USULAN = pa.schema(
     ]
 )
 
-TRUTH_CACAT = pa.schema(
-    [("kode_desa", _s), ("jenis", _s), ("id_keluarga", _i64), ("id_dtks", _i64), ("kode_kab", _s)]
-)
+TRUTH_CACAT = pa.schema([("kode_desa", _s), ("jenis", _s), ("id_keluarga", _i64), ("id_dtks", _i64), ("kode_kab", _s)])
 TRUTH_USULAN = pa.schema([("id_usulan", _i64), ("kode_kab", _s), ("akan_masuk_periode_berikut", _b)])
 
 SCHEMAS = {
@@ -150,11 +148,10 @@ def to_arrow(table: str, frame: pd.DataFrame) -> pa.Table:
     schema = SCHEMAS[table]
     arrays = []
     for field in schema:
-        column = frame[field.name]
-        if pa.types.is_date32(field.type):
-            values = pa.array(column.to_numpy().astype("datetime64[D]"), type=pa.date32())
-        else:
-            values = pa.array(column.to_numpy(dtype=object), type=field.type, from_pandas=True)
-        arrays.append(values)
+        # pandas' Arrow-backed strings convert without a copy; object columns are converted once.
+        values = pa.array(frame[field.name], from_pandas=True)
+        if pa.types.is_date32(field.type) and not pa.types.is_date32(values.type):
+            values = values.cast(pa.timestamp("s")).cast(pa.date32()) if not pa.types.is_null(values.type) else values
+        arrays.append(values.cast(field.type))
     out = pa.Table.from_arrays(arrays, schema=schema)
     return out.sort_by([(key, "ascending") for key in SORT_KEYS[table]])

@@ -33,7 +33,10 @@ def period_picker(manifest: Manifest) -> str:
     if st.session_state.get(PERIOD_KEY) not in periods:
         st.session_state[PERIOD_KEY] = periods[0]
     return st.sidebar.selectbox(
-        "Periode data", periods, key=PERIOD_KEY, format_func=nama_periode,
+        "Periode data",
+        periods,
+        key=PERIOD_KEY,
+        format_func=nama_periode,
         help="Setiap periode adalah potret (snapshot) register yang ditetapkan.",
     )
 

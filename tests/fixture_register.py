@@ -26,15 +26,38 @@ DUP_NIK = "3471015507850003"  # held by HENDRA WIJAYA in A (kab 3471) and NUR HA
 
 def _family(fid: int, desa: str, head: str, desil: int | None, progs: tuple[str, ...] = (), **extra) -> dict:
     row = {
-        "id_keluarga": fid, "kode_desa": desa, "kode_kec": desa[:6], "kode_kab": desa[:4], "kode_prov": desa[:2],
-        "nama_kepala_keluarga": head, "no_kk": f"{desa[:6]}0101100{fid:03d}", "alamat": f"JL. MAWAR NO. {fid}",
-        "dusun": "-", "rt": "001", "rw": "002", "jumlah_art": 1, "lantai": "semen/bata merah", "dinding": "tembok",
-        "atap": "genteng", "sumber_air": "ledeng", "penerangan": "listrik PLN", "daya_listrik_va": 900,
-        "jamban": "sendiri", "aset_lpg_5_5kg": False, "aset_kulkas": False, "aset_motor": True, "aset_mobil": False,
-        "aset_lahan": False, "aset_ternak": False, "desil": desil,
+        "id_keluarga": fid,
+        "kode_desa": desa,
+        "kode_kec": desa[:6],
+        "kode_kab": desa[:4],
+        "kode_prov": desa[:2],
+        "nama_kepala_keluarga": head,
+        "no_kk": f"{desa[:6]}0101100{fid:03d}",
+        "alamat": f"JL. MAWAR NO. {fid}",
+        "dusun": "-",
+        "rt": "001",
+        "rw": "002",
+        "jumlah_art": 1,
+        "lantai": "semen/bata merah",
+        "dinding": "tembok",
+        "atap": "genteng",
+        "sumber_air": "ledeng",
+        "penerangan": "listrik PLN",
+        "daya_listrik_va": 900,
+        "jamban": "sendiri",
+        "aset_lpg_5_5kg": False,
+        "aset_kulkas": False,
+        "aset_motor": True,
+        "aset_mobil": False,
+        "aset_lahan": False,
+        "aset_ternak": False,
+        "desil": desil,
         "status_kesejahteraan": None if desil is None else ("miskin" if desil <= 3 else "tidak miskin"),
-        "sumber_data": "DTKS", "status_aktif": True, "alasan_nonaktif": None,
-        "tanggal_verivali": date(2026, 5, 1), "id_usulan_asal": None,
+        "sumber_data": "DTKS",
+        "status_aktif": True,
+        "alasan_nonaktif": None,
+        "tanggal_verivali": date(2026, 5, 1),
+        "id_usulan_asal": None,
     }
     for p in PROGRAMMES:
         row[f"prog_{p}"] = p in progs
@@ -45,13 +68,31 @@ def _family(fid: int, desa: str, head: str, desil: int | None, progs: tuple[str,
 
 def _person(pid: int, fid: int, desa: str, nama: str, nik: str, sex: str, role: str, **extra) -> dict:
     row = {
-        "id_dtks": pid, "id_keluarga": fid, "kode_desa": desa, "kode_kec": desa[:6], "kode_kab": desa[:4],
-        "kode_prov": desa[:2], "nama": nama, "nik": nik, "no_kk": f"{desa[:6]}0101100{fid:03d}",
-        "tempat_lahir": "YOGYAKARTA", "tanggal_lahir": date(1985, 7, 15), "jenis_kelamin": sex,
-        "nama_ibu_kandung": "SRI WAHYUNI", "hubungan_keluarga": role, "dusun": "-", "rt": "001", "rw": "002",
-        "status_padan": "padan", "penyakit_kronis": None, "partisipasi_sekolah": "tidak sekolah lagi",
-        "pendidikan_tertinggi": "SMA/sederajat", "pekerjaan": "pedagang", "keberadaan": "ada",
-        "tanggal_keberadaan": None, "status_aktif": True,
+        "id_dtks": pid,
+        "id_keluarga": fid,
+        "kode_desa": desa,
+        "kode_kec": desa[:6],
+        "kode_kab": desa[:4],
+        "kode_prov": desa[:2],
+        "nama": nama,
+        "nik": nik,
+        "no_kk": f"{desa[:6]}0101100{fid:03d}",
+        "tempat_lahir": "YOGYAKARTA",
+        "tanggal_lahir": date(1985, 7, 15),
+        "jenis_kelamin": sex,
+        "nama_ibu_kandung": "SRI WAHYUNI",
+        "hubungan_keluarga": role,
+        "dusun": "-",
+        "rt": "001",
+        "rw": "002",
+        "status_padan": "padan",
+        "penyakit_kronis": None,
+        "partisipasi_sekolah": "tidak sekolah lagi",
+        "pendidikan_tertinggi": "SMA/sederajat",
+        "pekerjaan": "pedagang",
+        "keberadaan": "ada",
+        "tanggal_keberadaan": None,
+        "status_aktif": True,
     }
     for col in SULIT:
         row[col] = False
@@ -65,15 +106,25 @@ def _rows_2026_09() -> tuple[list[dict], list[dict]]:
         _family(2, A, "WARSINAH", 2, (), jumlah_art=2),  # desil 2, no programme: exclusion
         _family(3, A, "HENDRA WIJAYA", 7, ("pbi_jk",)),  # desil 7 receiving: inclusion
         _family(4, B, "SUPARMAN", None, ("pbi_jk",), jumlah_art=2),  # desil missing
-        _family(5, C, "AHMAD FAUZI", 4, ("bpnt",), jumlah_art=2, tanggal_verivali=date(2025, 1, 15),
-                id_usulan_asal=9001),  # added from usulan 9001; verified 20 months before the period end
+        _family(
+            5, C, "AHMAD FAUZI", 4, ("bpnt",), jumlah_art=2, tanggal_verivali=date(2025, 1, 15), id_usulan_asal=9001
+        ),  # added from usulan 9001; verified 20 months before the period end
         _family(6, C, "JOKO SUSILO", 8, (), status_aktif=False, alasan_nonaktif="mampu"),  # stopped by 9003
     ]
     people = [
         _person(10, 1, A, "BUDI SANTOSO", "3471011507850001", "L", "kepala keluarga"),
         _person(11, 1, A, "SITI AMINAH", "3471015508870001", "P", "istri"),
-        _person(12, 1, A, "ANDI PRATAMA", "3471010102100001", "L", "anak", keberadaan="meninggal",
-                tanggal_keberadaan=date(2026, 2, 1)),  # deceased, still active
+        _person(
+            12,
+            1,
+            A,
+            "ANDI PRATAMA",
+            "3471010102100001",
+            "L",
+            "anak",
+            keberadaan="meninggal",
+            tanggal_keberadaan=date(2026, 2, 1),
+        ),  # deceased, still active
         _person(20, 2, A, "WARSINAH", "3471014101600002", "P", "kepala keluarga", status_padan="belum padan"),
         _person(21, 2, A, "SURYANI", "347101650199001", "P", "anak"),  # 15 digits: invalid
         _person(30, 3, A, "HENDRA WIJAYA", DUP_NIK, "L", "kepala keluarga"),
@@ -105,18 +156,36 @@ def _rows_2026_06() -> tuple[list[dict], list[dict]]:
 
 def _meeting(mid: int, desa: str, day: date) -> dict:
     return {
-        "id_musdes": mid, "kode_desa": desa, "kode_kec": desa[:6], "kode_kab": desa[:4], "kode_prov": desa[:2],
-        "jenis_musyawarah": "muskel", "tanggal": day, "nomor_berita_acara": f"001/BA-MUSKEL/{desa[-4:]}/V/2026",
-        "jumlah_hadir": 25, "jumlah_foto": 3, "daftar_hadir_ada": True, "tanggal_publikasi": day,
+        "id_musdes": mid,
+        "kode_desa": desa,
+        "kode_kec": desa[:6],
+        "kode_kab": desa[:4],
+        "kode_prov": desa[:2],
+        "jenis_musyawarah": "muskel",
+        "tanggal": day,
+        "nomor_berita_acara": f"001/BA-MUSKEL/{desa[-4:]}/V/2026",
+        "jumlah_hadir": 25,
+        "jumlah_foto": 3,
+        "daftar_hadir_ada": True,
+        "tanggal_publikasi": day,
         "masa_sanggah_sampai": date.fromordinal(day.toordinal() + 14),
     }
 
 
 def _proposal(uid: int, mid: int, desa: str, jenis: str, kategori: str, fid: int, nama: str) -> dict:
     return {
-        "id_usulan": uid, "id_musdes": mid, "kode_desa": desa, "kode_kec": desa[:6], "kode_kab": desa[:4],
-        "kode_prov": desa[:2], "jenis": jenis, "kategori": kategori, "id_keluarga": fid,
-        "nama_kepala_keluarga": nama, "jumlah_art": 2, "keputusan_musdes": "disetujui",
+        "id_usulan": uid,
+        "id_musdes": mid,
+        "kode_desa": desa,
+        "kode_kec": desa[:6],
+        "kode_kab": desa[:4],
+        "kode_prov": desa[:2],
+        "jenis": jenis,
+        "kategori": kategori,
+        "id_keluarga": fid,
+        "nama_kepala_keluarga": nama,
+        "jumlah_art": 2,
+        "keputusan_musdes": "disetujui",
         "tanggal_usulan": date(2026, 4, 20),
     }
 
@@ -136,17 +205,81 @@ PROPOSALS = {
 
 # Rollup answers for 2026-09, by desa and for the nation, worked out from the rows above.
 EXPECTED = {
-    A: dict(keluarga=3, keluarga_aktif=3, desil_1=1, desil_2=1, desil_7=1, pkh=1, bpnt=1, pbi_jk=2, program_apapun=2,
-            keluarga_d1_2=2, eksklusi=1, keluarga_d6_10=1, inklusi=1, individu=6, individu_aktif=6, individu_padan=5,
-            nik_tidak_valid=1, nik_beda_domisili=0, nik_ganda=1, meninggal_aktif=1, musdes=1, desa_musdes_3_bulan=1,
-            usulan_tambah=1, verivali_lewat_12_bulan=0, desil_kosong=0),
-    B: dict(keluarga=1, keluarga_aktif=1, desil_kosong=1, pbi_jk=1, program_apapun=1, eksklusi=0, individu=2,
-            individu_padan=1, nik_beda_domisili=1, nik_ganda=0, musdes=0, desa_musdes_3_bulan=0),
-    C: dict(keluarga=2, keluarga_aktif=1, desil_4=1, bpnt=1, inklusi=0, verivali_lewat_12_bulan=1, individu=3,
-            individu_aktif=2, individu_padan=2, nik_ganda=1, nik_beda_domisili=1, musdes=0, desa_musdes_3_bulan=0),
-    "nasional": dict(jumlah_desa=3, keluarga=6, keluarga_aktif=5, individu=11, individu_aktif=10, nik_ganda=2,
-                     nik_tidak_valid=1, nik_beda_domisili=2, meninggal_aktif=1, eksklusi=1, inklusi=1,
-                     desil_kosong=1, desa_musdes_3_bulan=1, usulan_tambah=1, pkh=1, bpnt=2, pbi_jk=3),
+    A: dict(
+        keluarga=3,
+        keluarga_aktif=3,
+        desil_1=1,
+        desil_2=1,
+        desil_7=1,
+        pkh=1,
+        bpnt=1,
+        pbi_jk=2,
+        program_apapun=2,
+        keluarga_d1_2=2,
+        eksklusi=1,
+        keluarga_d6_10=1,
+        inklusi=1,
+        individu=6,
+        individu_aktif=6,
+        individu_padan=5,
+        nik_tidak_valid=1,
+        nik_beda_domisili=0,
+        nik_ganda=1,
+        meninggal_aktif=1,
+        musdes=1,
+        desa_musdes_3_bulan=1,
+        usulan_tambah=1,
+        verivali_lewat_12_bulan=0,
+        desil_kosong=0,
+    ),
+    B: dict(
+        keluarga=1,
+        keluarga_aktif=1,
+        desil_kosong=1,
+        pbi_jk=1,
+        program_apapun=1,
+        eksklusi=0,
+        individu=2,
+        individu_padan=1,
+        nik_beda_domisili=1,
+        nik_ganda=0,
+        musdes=0,
+        desa_musdes_3_bulan=0,
+    ),
+    C: dict(
+        keluarga=2,
+        keluarga_aktif=1,
+        desil_4=1,
+        bpnt=1,
+        inklusi=0,
+        verivali_lewat_12_bulan=1,
+        individu=3,
+        individu_aktif=2,
+        individu_padan=2,
+        nik_ganda=1,
+        nik_beda_domisili=1,
+        musdes=0,
+        desa_musdes_3_bulan=0,
+    ),
+    "nasional": dict(
+        jumlah_desa=3,
+        keluarga=6,
+        keluarga_aktif=5,
+        individu=11,
+        individu_aktif=10,
+        nik_ganda=2,
+        nik_tidak_valid=1,
+        nik_beda_domisili=2,
+        meninggal_aktif=1,
+        eksklusi=1,
+        inklusi=1,
+        desil_kosong=1,
+        desa_musdes_3_bulan=1,
+        usulan_tambah=1,
+        pkh=1,
+        bpnt=2,
+        pbi_jk=3,
+    ),
 }
 
 
@@ -190,6 +323,12 @@ def build_fixture(settings: Settings) -> Manifest:
 def fixture_settings(data_dir: Path) -> Settings:
     """Settings pointing at a fresh data directory, with no boundaries configured."""
     return Settings(
-        data_dir=data_dir, geo_source_dir=None, ref_dir=None, db_url=f"sqlite:///{data_dir / 'portal.db'}",
-        duckdb_threads=2, duckdb_memory_limit="1GB", name_display="masked", base_tiles="none",
+        data_dir=data_dir,
+        geo_source_dir=None,
+        ref_dir=None,
+        db_url=f"sqlite:///{data_dir / 'portal.db'}",
+        duckdb_threads=2,
+        duckdb_memory_limit="1GB",
+        name_display="masked",
+        base_tiles="none",
     )

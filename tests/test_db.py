@@ -108,9 +108,9 @@ def test_unknown_query_and_missing_parameter(register: Register) -> None:
 
 def test_connection_is_locked(register: Register) -> None:
     cursor = register._con.cursor()
-    with pytest.raises(Exception, match="(?i)permission|configuration"):
+    with pytest.raises(Exception, match=r"(?i)permission|configuration"):
         cursor.execute("select * from read_csv('/etc/passwd')").fetchall()
-    with pytest.raises(Exception, match="(?i)configuration"):
+    with pytest.raises(Exception, match=r"(?i)configuration"):
         cursor.execute("set threads = 1")
 
 

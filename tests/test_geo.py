@@ -322,9 +322,7 @@ def test_ensure_boundaries(synthetic_source: Path, tmp_path: Path) -> None:
     }
     assert ensure_boundaries(settings, progress=_quiet) is None  # already imported
     assert ensure_boundaries(SimpleNamespace(geo_source_dir=None, geo_dir=tmp_path / "a")) is None
-    assert (
-        ensure_boundaries(SimpleNamespace(geo_source_dir=tmp_path / "none", geo_dir=tmp_path / "b")) is None
-    )
+    assert ensure_boundaries(SimpleNamespace(geo_source_dir=tmp_path / "none", geo_dir=tmp_path / "b")) is None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -352,9 +350,7 @@ def test_reference_counts_and_validity(reference_import: tuple[Path, float]) -> 
         assert frame.is_valid.all(), level
         assert not frame.is_empty.any(), level
         assert set(frame.geom_type) <= {"Polygon", "MultiPolygon"}
-        assert (
-            frame["kode"].str.len() == {"provinsi": 2, "kabupaten": 4, "kecamatan": 6, "desa": 10}[level]
-        ).all()
+        assert (frame["kode"].str.len() == {"provinsi": 2, "kabupaten": 4, "kecamatan": 6, "desa": 10}[level]).all()
     assert len(load_boundaries(dest, "desa", "31")) == 267
     assert len(load_boundaries(dest, "desa", "34")) == 438
 
@@ -363,9 +359,7 @@ def test_reference_area_is_kept(reference_import: tuple[Path, float]) -> None:
     dest, _ = reference_import
     source = gpd.read_file(REFERENCE_DIR / "geo" / "provinsi.geojson").set_index("kode_prov")
     imported = load_boundaries(dest, "provinsi").set_index("kode")
-    ratio = shapely.area(imported.geometry.values) / shapely.area(
-        source.geometry.reindex(imported.index).values
-    )
+    ratio = shapely.area(imported.geometry.values) / shapely.area(source.geometry.reindex(imported.index).values)
     # Dropping sub-km2 islands and simplifying at 0.01 degree moves no province by more than a few percent.
     assert ((ratio > 0.95) & (ratio < 1.05)).all()
 

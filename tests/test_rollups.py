@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portal.db import Register
-from tests.fixture_register import A, B, C, DUP_NIK, EXPECTED
+from tests.fixture_register import DUP_NIK, EXPECTED, A, B, C
 
 
 @pytest.mark.parametrize("kode", [A, B, C, "nasional"])

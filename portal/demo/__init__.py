@@ -121,16 +121,36 @@ def _truth_cacat(state: churn.ProvinceState) -> pd.DataFrame:
     for bit, kind in defects.KINDS.items():
         if bit == defects.DESIL_KOSONG:
             fam = state.keluarga[(state.keluarga["_cacat"].to_numpy() & bit) != 0]
-            rows.append(pd.DataFrame({"kode_desa": fam["kode_desa"], "jenis": kind, "id_keluarga": fam["id_keluarga"],
-                                      "id_dtks": pd.array([None] * len(fam), dtype="Int64"), "kode_kab": fam["kode_kab"]}))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "kode_desa": fam["kode_desa"],
+                        "jenis": kind,
+                        "id_keluarga": fam["id_keluarga"],
+                        "id_dtks": pd.array([None] * len(fam), dtype="Int64"),
+                        "kode_kab": fam["kode_kab"],
+                    }
+                )
+            )
             continue
         hit = ind[(ind["_cacat"].to_numpy() & bit) != 0]
-        rows.append(pd.DataFrame({"kode_desa": hit["kode_desa"], "jenis": kind, "id_keluarga": hit["id_keluarga"],
-                                  "id_dtks": hit["id_dtks"], "kode_kab": hit["kode_kab"]}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "kode_desa": hit["kode_desa"],
+                    "jenis": kind,
+                    "id_keluarga": hit["id_keluarga"],
+                    "id_dtks": hit["id_dtks"],
+                    "kode_kab": hit["kode_kab"],
+                }
+            )
+        )
     return pd.concat(rows, ignore_index=True)
 
 
-def _write_period(root: Path, periode: str, kode_prov: str, state: churn.ProvinceState, q: musdes.QuarterDecisions) -> int:
+def _write_period(
+    root: Path, periode: str, kode_prov: str, state: churn.ProvinceState, q: musdes.QuarterDecisions
+) -> int:
     tables = {
         "keluarga": state.keluarga,
         "individu": state.individu,
@@ -148,8 +168,9 @@ def _write_code_tables(root: Path, plan: Plan) -> None:
     codes = load_code_tables()
 
     kab = codes["kabupaten"].merge(
-        plan.kab[["kode_kab", "penduduk", "p0", "sumber_statistik", "register_penuh", "keluarga", "faktor_skala", "padat"]]
-        .rename(columns={"keluarga": "keluarga_sintetis"}),
+        plan.kab[
+            ["kode_kab", "penduduk", "p0", "sumber_statistik", "register_penuh", "keluarga", "faktor_skala", "padat"]
+        ].rename(columns={"keluarga": "keluarga_sintetis"}),
         on="kode_kab",
         how="left",
     )
@@ -188,7 +209,7 @@ def _build_province(
             churn.advance(period_rng, state, geo, decisions, start, end, k)
         else:
             churn.mark_protected(state)
-        decisions = musdes.hold_musdes(period_rng, geo, state.keluarga, compliance, start, end, state.next_ids)
+        decisions = musdes.hold_musdes(period_rng, geo, state.keluarga, compliance, start, end, state.next_ids, k)
         written += _write_period(stage.root, periode, kode_prov, state, decisions)
     return written
 

@@ -17,10 +17,10 @@ from portal.demo import names
 from portal.demo.defects import NIK_BEDA_DOMISILI
 from portal.demo.households import (
     STATUS_KESEJAHTERAAN,
+    STREETS,
     SULIT,
     Batch,
     ProvinceGeo,
-    STREETS,
     draw_programmes,
     make_nik,
 )
@@ -156,10 +156,14 @@ def _moves(
     fam.loc[rows, "kode_kec"] = geo.kode_kec[new_desa]
     fam.loc[rows, "kode_kab"] = geo.kode_kab[new_desa]
     fam.loc[rows, "rt"] = np.char.zfill((1 + rng.integers(0, 12, rows.size)).astype(str), 3).astype(object)
-    fam.loc[rows, "rw"] = np.char.zfill((1 + rng.integers(0, 1 << 30, rows.size) % geo.n_rw[new_desa]).astype(str), 3).astype(object)
+    fam.loc[rows, "rw"] = np.char.zfill(
+        (1 + rng.integers(0, 1 << 30, rows.size) % geo.n_rw[new_desa]).astype(str), 3
+    ).astype(object)
     fam.loc[rows, "dusun"] = np.where(geo.kelurahan[new_desa], "-", fam["dusun"].to_numpy()[rows])
     street = STREETS[rng.integers(0, STREETS.size, rows.size)]
-    fam.loc[rows, "alamat"] = ("JL. " + street + " NO. " + rng.integers(1, 180, rows.size).astype(str).astype(object)).astype(str)
+    fam.loc[rows, "alamat"] = (
+        "JL. " + street + " NO. " + rng.integers(1, 180, rows.size).astype(str).astype(object)
+    ).astype(str)
     moved = fam.iloc[rows].set_index("id_keluarga")
     ind = state.individu
     members = ind["id_keluarga"].isin(moved.index).to_numpy()
@@ -223,9 +227,14 @@ def _births(
     born = _quarter_dates(rng, start, end, n)
     heads = ind[ind["hubungan_keluarga"].eq("kepala keluarga")].set_index("id_keluarga")["nama"]
     father = heads.reindex(mothers["id_keluarga"]).fillna("").to_numpy()
-    given = names.sample_given_names(rng, culture, female, np.full(n, 2))
-    marga = [f.split(" ")[-1] if names.CULTURES[c] in names.MARGA_CULTURES and " " in f else "" for f, c in zip(father, culture)]
-    nama = np.asarray(names.full_names(given, pa.array(marga, type=pa.string())), dtype=object)
+    year = born.astype("datetime64[Y]").astype(np.int64) + 1970
+    given = names.sample_given_names(rng, culture, female, np.zeros(n, dtype=np.int64), birth_year=year)
+    # A newborn of a marga tradition carries the father's marga: the last word of his name.
+    marga = [
+        f.split(" ")[-1] if names.CULTURES[c] in names.MARGA_CULTURES and " " in f else ""
+        for f, c in zip(father, culture, strict=True)
+    ]
+    nama = np.asarray(names.full_names(given, pa.array(marga, type=pa.string()), female=female), dtype=object)
     baby = pd.DataFrame(
         {
             "id_dtks": np.arange(state.next_ids[1], state.next_ids[1] + n, dtype=np.int64),
@@ -253,7 +262,9 @@ def _births(
     baby["tanggal_keberadaan"] = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     baby["status_aktif"] = True
     # Serial ranges per period keep newborn NIK distinct from those issued for earlier periods.
-    baby["nik"] = make_nik(baby["kode_kec"].to_numpy(), born.astype(np.int64), female, serial_base=5000 + 100 * period_index)
+    baby["nik"] = make_nik(
+        baby["kode_kec"].to_numpy(), born.astype(np.int64), female, serial_base=5000 + 100 * period_index
+    )
     baby["_cacat"] = np.zeros(n, dtype=np.int16)
     state.individu = pd.concat([ind, baby], ignore_index=True)
 

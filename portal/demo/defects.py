@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from portal.demo.households import group_rank
+
 NIK_TIDAK_VALID = 1
 NIK_GANDA = 2
 NIK_BEDA_DOMISILI = 4
@@ -67,14 +69,16 @@ def inject(
     # foreign_kec holds only kecamatan outside this province, so the prefix never matches the domicile.
     prefix = foreign_kec[rng.integers(0, foreign_kec.size, foreign.size)]
     # A serial range of its own per province keeps these NIK from colliding with real holders of that prefix.
-    serial = 9000 + province_slot * 25 + np.arange(foreign.size) % 25
-    nik[foreign] = np.array([p + n[6:12] + f"{s:04d}" for p, n, s in zip(prefix, nik[foreign], serial)], dtype=object)
+    dates = np.array([n[6:12] for n in nik[foreign]], dtype=object)
+    key = np.array([p + d for p, d in zip(prefix, dates, strict=True)], dtype=object)
+    serial = 9000 + province_slot * 25 + group_rank(key)
+    nik[foreign] = np.array([k + f"{s:04d}" for k, s in zip(key, serial, strict=True)], dtype=object)
     bits[foreign] |= NIK_BEDA_DOMISILI
     free[foreign] = False
 
     age_years = (period_day - individu["tanggal_lahir"].to_numpy().astype("datetime64[D]").astype(np.int64)) / 365.25
     weight = np.where(free, np.exp(age_years / 15.0), 0.0)
-    count = int(round(RATES["meninggal_aktif"] * len(individu)))
+    count = round(RATES["meninggal_aktif"] * len(individu))
     dead = rng.choice(len(individu), size=min(count, int(free.sum())), replace=False, p=weight / weight.sum())
     keberadaan = individu["keberadaan"].to_numpy().copy()
     keberadaan[dead] = "meninggal"
@@ -101,7 +105,7 @@ def inject(
 
 def _pick(rng: np.random.Generator, eligible: np.ndarray, rate: float) -> np.ndarray:
     pool = np.flatnonzero(eligible)
-    count = min(int(round(rate * eligible.size)), pool.size)
+    count = min(round(rate * eligible.size), pool.size)
     return np.sort(rng.choice(pool, size=count, replace=False))
 
 
@@ -133,7 +137,7 @@ def _corrupt(rng: np.random.Generator, niks: np.ndarray) -> np.ndarray:
     or the scientific notation Excel writes."""
     out = niks.copy()
     kind = rng.integers(0, 6, niks.size)
-    for i, (nik, k) in enumerate(zip(niks, kind)):
+    for i, (nik, k) in enumerate(zip(niks, kind, strict=False)):
         if k == 0:
             out[i] = nik[:10] + nik[11:]
         elif k == 1:

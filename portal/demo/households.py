@@ -20,12 +20,9 @@ from portal.demo import names
 # Share of register families per desil 1..10: the register is a list of the poorer part of the nation.
 DESIL_SHARES = np.array([0.20, 0.17, 0.15, 0.13, 0.10, 0.08, 0.06, 0.05, 0.035, 0.025])
 DESIL_NOISE = 0.45
-_DESIL_CUTS = np.array(
-    [NormalDist(0, (1 + DESIL_NOISE**2) ** 0.5).inv_cdf(q) for q in np.cumsum(DESIL_SHARES)[:-1]]
-)
+_DESIL_CUTS = np.array([NormalDist(0, (1 + DESIL_NOISE**2) ** 0.5).inv_cdf(q) for q in np.cumsum(DESIL_SHARES)[:-1]])
 STATUS_KESEJAHTERAAN = np.array(
-    ["sangat miskin", "miskin", "miskin", "hampir miskin", "hampir miskin", "rentan miskin"]
-    + ["tidak miskin"] * 4,
+    ["sangat miskin", "miskin", "miskin", "hampir miskin", "hampir miskin", "rentan miskin"] + ["tidak miskin"] * 4,
     dtype=object,
 )
 # Probability of each programme by desil 1..10 (family level). Draws share one propensity per family, so a
@@ -39,19 +36,25 @@ FAMILY_SIZE_P = np.array([0.08, 0.15, 0.22, 0.24, 0.15, 0.09, 0.04, 0.02, 0.01])
 LANTAI = np.array(["tanah", "bambu", "kayu/papan", "semen/bata merah", "ubin/tegel", "keramik"], dtype=object)
 DINDING = np.array(["bambu/anyaman", "kayu/papan", "tembok tanpa plester", "tembok"], dtype=object)
 ATAP = np.array(["jerami/ijuk/rumbia", "seng", "asbes", "genteng", "beton"], dtype=object)
-AIR = np.array(["sungai/mata air", "sumur tak terlindung", "sumur terlindung/bor", "air isi ulang", "ledeng"], dtype=object)
+AIR = np.array(
+    ["sungai/mata air", "sumur tak terlindung", "sumur terlindung/bor", "air isi ulang", "ledeng"], dtype=object
+)
 PENERANGAN = np.array(["bukan listrik", "listrik non-PLN", "listrik PLN"], dtype=object)
 DAYA_VA = np.array([0, 450, 900, 1300, 2200], dtype=np.int16)
 JAMBAN = np.array(["tidak ada", "bersama/umum", "sendiri"], dtype=object)
 PENDIDIKAN = np.array(
     ["tidak punya ijazah", "SD/sederajat", "SMP/sederajat", "SMA/sederajat", "D1-D3", "D4/S1 ke atas"], dtype=object
 )
-PEKERJAAN_DESA = np.array(["petani/pekebun", "buruh tani", "nelayan", "peternak", "buruh harian lepas", "pedagang"], dtype=object)
+PEKERJAAN_DESA = np.array(
+    ["petani/pekebun", "buruh tani", "nelayan", "peternak", "buruh harian lepas", "pedagang"], dtype=object
+)
 PEKERJAAN_KOTA = np.array(
     ["buruh harian lepas", "pedagang", "pengemudi/ojek", "karyawan swasta", "wiraswasta", "asisten rumah tangga"],
     dtype=object,
 )
-PENYAKIT = np.array(["hipertensi", "diabetes", "jantung", "tuberkulosis", "asma", "stroke", "gagal ginjal"], dtype=object)
+PENYAKIT = np.array(
+    ["hipertensi", "diabetes", "jantung", "tuberkulosis", "asma", "stroke", "gagal ginjal"], dtype=object
+)
 SULIT = (
     "kd_sulit_melihat",
     "kd_sulit_mendengar",
@@ -62,15 +65,87 @@ SULIT = (
     "kd_sulit_berkomunikasi",
 )
 STREETS = np.array(
-    "MAWAR MELATI ANGGREK KENANGA DAHLIA CEMPAKA FLAMBOYAN SUDIRMAN DIPONEGORO KARTINI PAHLAWAN MERDEKA "
-    "MANGGA RAMBUTAN DURIAN NANGKA PANCASILA BANGAU MERPATI CENDRAWASIH KUTILANG NUSA INDAH SEROJA "
-    "SUKA MAJU BAKTI KARYA HARAPAN SEJAHTERA MAKMUR DAMAI SENTOSA TERATAI BOUGENVILE KAMBOJA BERINGIN "
-    "TANJUNG PINANG KELAPA PISANG JAMBU SALAK KENARI WIJAYA KUSUMA GAJAH MADA HASANUDDIN IMAM BONJOL".split(),
+    [
+        "MAWAR",
+        "MELATI",
+        "ANGGREK",
+        "KENANGA",
+        "DAHLIA",
+        "CEMPAKA",
+        "FLAMBOYAN",
+        "SUDIRMAN",
+        "DIPONEGORO",
+        "KARTINI",
+        "PAHLAWAN",
+        "MERDEKA",
+        "MANGGA",
+        "RAMBUTAN",
+        "DURIAN",
+        "NANGKA",
+        "PANCASILA",
+        "BANGAU",
+        "MERPATI",
+        "CENDRAWASIH",
+        "KUTILANG",
+        "NUSA",
+        "INDAH",
+        "SEROJA",
+        "SUKA",
+        "MAJU",
+        "BAKTI",
+        "KARYA",
+        "HARAPAN",
+        "SEJAHTERA",
+        "MAKMUR",
+        "DAMAI",
+        "SENTOSA",
+        "TERATAI",
+        "BOUGENVILE",
+        "KAMBOJA",
+        "BERINGIN",
+        "TANJUNG",
+        "PINANG",
+        "KELAPA",
+        "PISANG",
+        "JAMBU",
+        "SALAK",
+        "KENARI",
+        "WIJAYA",
+        "KUSUMA",
+        "GAJAH",
+        "MADA",
+        "HASANUDDIN",
+        "IMAM",
+        "BONJOL",
+    ],
     dtype=object,
 )
 DUSUN_NAMES = np.array(
-    "KRAJAN SUKAMAJU SUKAMULYA MEKARSARI TANJUNG WETAN KULON LOR KIDUL TENGAH SIDOMULYO KARANGANYAR "
-    "SUMBERSARI CIBEUREUM PASIR BARU PANTAI GUNUNG LEMBAH SUKADAMAI MARGAHAYU TEGALSARI SIDOREJO".split(),
+    [
+        "KRAJAN",
+        "SUKAMAJU",
+        "SUKAMULYA",
+        "MEKARSARI",
+        "TANJUNG",
+        "WETAN",
+        "KULON",
+        "LOR",
+        "KIDUL",
+        "TENGAH",
+        "SIDOMULYO",
+        "KARANGANYAR",
+        "SUMBERSARI",
+        "CIBEUREUM",
+        "PASIR",
+        "BARU",
+        "PANTAI",
+        "GUNUNG",
+        "LEMBAH",
+        "SUKADAMAI",
+        "MARGAHAYU",
+        "TEGALSARI",
+        "SIDOREJO",
+    ],
     dtype=object,
 )
 
@@ -156,8 +231,13 @@ def make_families(
     first_family_id: int,
     first_person_id: int,
     z_shift: float = 0.0,
+    serial_base: int = 1,
 ) -> Batch:
-    """Families living in the given desa (one entry per family), with members, NIK and No KK."""
+    """Families living in the given desa (one entry per family), with members, NIK and No KK.
+
+    NIK and No KK serials are numbered from `serial_base` per region and date; each batch of a province
+    gets its own range, so batches made in different periods never issue the same number.
+    """
     n = desa_idx.size
     period_day = np.datetime64(period, "D").astype(int)
     kab_i = geo.kab_index[desa_idx]
@@ -188,11 +268,11 @@ def make_families(
     fam["_kelurahan"] = kelurahan
     fam["_cacat"] = np.zeros(n, dtype=np.int16)
 
-    ind = _make_members(rng, fam, geo, period_day, first_person_id)
+    ind = _make_members(rng, fam, geo, period_day, first_person_id, serial_base)
     heads = ind[ind["hubungan_keluarga"] == "kepala keluarga"].set_index("id_keluarga")["nama"]
     fam["nama_kepala_keluarga"] = fam["id_keluarga"].map(heads)
     fam["jumlah_art"] = fam["id_keluarga"].map(ind.groupby("id_keluarga").size()).astype(np.int16)
-    no_kk = make_kk(rng, fam["kode_kec"].to_numpy(), period_day)
+    no_kk = make_kk(rng, fam["kode_kec"].to_numpy(), period_day, serial_base)
     fam["no_kk"] = no_kk
     ind["no_kk"] = ind["id_keluarga"].map(fam.set_index("id_keluarga")["no_kk"])
     return Batch(keluarga=fam, individu=ind)
@@ -211,7 +291,9 @@ def _add_address(
     fam["rw"] = _pad(rw, 3)
     street = STREETS[rng.integers(0, STREETS.size, n)]
     number = rng.integers(1, 180, n).astype(str)
-    prefix = np.where(kelurahan, np.where(rng.random(n) < 0.6, "JL. ", "GG. "), np.where(rng.random(n) < 0.5, "JL. ", "KP. "))
+    prefix = np.where(
+        kelurahan, np.where(rng.random(n) < 0.6, "JL. ", "GG. "), np.where(rng.random(n) < 0.5, "JL. ", "KP. ")
+    )
     fam["alamat"] = (prefix.astype(object) + street + " NO. " + number.astype(object)).astype(str)
 
 
@@ -238,12 +320,17 @@ def _add_housing(rng: np.random.Generator, fam: pd.DataFrame, z: np.ndarray) -> 
 
 
 def _make_members(
-    rng: np.random.Generator, fam: pd.DataFrame, geo: ProvinceGeo, period_day: int, first_person_id: int
+    rng: np.random.Generator,
+    fam: pd.DataFrame,
+    geo: ProvinceGeo,
+    period_day: int,
+    first_person_id: int,
+    serial_base: int,
 ) -> pd.DataFrame:
     n = len(fam)
     z = fam["_z"].to_numpy()
     size = 1 + rng.choice(FAMILY_SIZE_P.size, n, p=FAMILY_SIZE_P)
-    female_head = (rng.random(n) < np.where(size == 1, 0.45, 0.12))
+    female_head = rng.random(n) < np.where(size == 1, 0.45, 0.12)
     has_spouse = (size >= 2) & (rng.random(n) < np.where(female_head, 0.10, 0.93))
     n_children = size - 1 - has_spouse
     head_age = np.clip(rng.normal(46, 13, n), 19, 90)
@@ -273,9 +360,12 @@ def _make_members(
     age[slot == 0] = head_age
     age[spouse_slot] = spouse_age[person_fam[spouse_slot]]
     child = role == "anak"
-    age[child] = mother_age[person_fam[child]] - first_gap[person_fam[child]] - child_order[child] * mean_gap[
-        person_fam[child]
-    ] + rng.uniform(-0.8, 0.8, int(child.sum()))
+    age[child] = (
+        mother_age[person_fam[child]]
+        - first_gap[person_fam[child]]
+        - child_order[child] * mean_gap[person_fam[child]]
+        + rng.uniform(-0.8, 0.8, int(child.sum()))
+    )
     age[role == "cucu"] = rng.uniform(0, 12, int((role == "cucu").sum()))
     parent = role == "orang tua/mertua"
     age[parent] = np.minimum(head_age[person_fam[parent]] + rng.uniform(20, 32, int(parent.sum())), 98)
@@ -296,15 +386,18 @@ def _make_members(
         }
     )
     culture = fam["_culture"].to_numpy()[person_fam]
-    birth_order = np.where(child, child_order + 1, 1).astype(np.int64)
-    given = names.sample_given_names(rng, culture, female, birth_order)
+    # Birth order is known only for the family's own children (0 = unknown); the birth year picks the
+    # generation's naming fashion.
+    birth_order = np.where(child, child_order + 1, 0).astype(np.int64)
+    birth_year = _dates(born).astype("datetime64[Y]").astype(np.int64) + 1970
+    given = names.sample_given_names(rng, culture, female, birth_order, birth_year=birth_year)
     family_marga = names.sample_family_names(rng, fam["_culture"].to_numpy())
     own_marga = names.sample_family_names(rng, culture)
     # Children and grandchildren carry the family's marga, as do the head and his father; wives keep their own.
     takes_family = child | (role == "cucu") | (~female & ((slot == 0) | parent))
     from_family = np.asarray(family_marga.take(pa.array(person_fam)), dtype=object)
     marga = pa.array(np.where(takes_family, from_family, np.asarray(own_marga, dtype=object)).astype(str))
-    nama = np.asarray(names.full_names(given, marga), dtype=object)
+    nama = np.asarray(names.full_names(given, marga, female=female), dtype=object)
     ind["nama"] = nama
     ind["tempat_lahir"] = _birthplaces(rng, geo, fam["kode_kab"].to_numpy()[person_fam], age)
     ind["tanggal_lahir"] = _dates(born)
@@ -315,14 +408,16 @@ def _make_members(
     mother_of_family[person_fam[wife_rows]] = nama[wife_rows]
     female_heads = np.flatnonzero((slot == 0) & female & (n_children[person_fam] > 0))
     mother_of_family[person_fam[female_heads]] = nama[female_heads]
-    sampled = np.asarray(names.sample_mother_names(rng, culture), dtype=object)
+    sampled = np.asarray(names.sample_mother_names(rng, culture, birth_year=birth_year - 27), dtype=object)
     known = child & (mother_of_family[person_fam] != None)  # noqa: E711 - elementwise on an object array
     ind["nama_ibu_kandung"] = np.where(known, mother_of_family[person_fam], sampled).astype(str)
     ind["hubungan_keluarga"] = role.astype(str)
     for col in ("kode_kab", "kode_kec", "kode_desa", "dusun", "rt", "rw"):
         ind[col] = fam[col].to_numpy()[person_fam]
-    _add_person_traits(rng, ind, age, female, z[person_fam], fam["_kelurahan"].to_numpy()[person_fam], geo, fam, person_fam)
-    ind["nik"] = make_nik(ind["kode_kec"].to_numpy(), born, female, serial_base=1)
+    _add_person_traits(
+        rng, ind, age, female, z[person_fam], fam["_kelurahan"].to_numpy()[person_fam], geo, fam, person_fam
+    )
+    ind["nik"] = make_nik(ind["kode_kec"].to_numpy(), born, female, serial_base=serial_base)
     ind["_cacat"] = np.zeros(total, dtype=np.int16)
     return ind
 
@@ -364,7 +459,9 @@ def _add_person_traits(
     ind["pendidikan_tertinggi"] = PENDIDIKAN[edu]
     in_school = (age >= 6) & (age < 19) & (rng.random(total) < _sigmoid(2.2 + 0.8 * z - 0.25 * np.maximum(age - 12, 0)))
     ind["partisipasi_sekolah"] = np.where(
-        age < 6, "belum sekolah", np.where(in_school, "masih sekolah", np.where(edu == 0, "tidak sekolah", "tidak sekolah lagi"))
+        age < 6,
+        "belum sekolah",
+        np.where(in_school, "masih sekolah", np.where(edu == 0, "tidak sekolah", "tidak sekolah lagi")),
     )
     job_rural = PEKERJAAN_DESA[rng.integers(0, PEKERJAAN_DESA.size, total)]
     job_urban = PEKERJAAN_KOTA[rng.integers(0, PEKERJAAN_KOTA.size, total)]
@@ -379,7 +476,7 @@ def _add_person_traits(
     ind["status_aktif"] = True
 
 
-def _group_rank(key: np.ndarray) -> np.ndarray:
+def group_rank(key: np.ndarray) -> np.ndarray:
     """Rank of each element among equal keys, in input order (0 for the first)."""
     order = np.argsort(key, kind="stable")
     sorted_key = key[order]
@@ -404,7 +501,7 @@ def make_nik(kode_kec: np.ndarray, born: np.ndarray, female: np.ndarray, serial_
     days = days + 40 * female
     prefix = kode_kec.astype(np.int64)
     key = prefix * 1_000_000 + days * 10_000 + months * 100 + yy
-    serial = serial_base + _group_rank(key)
+    serial = serial_base + group_rank(key)
     return (key * 10_000 + serial).astype(str).astype(object)
 
 
@@ -413,4 +510,4 @@ def make_kk(rng: np.random.Generator, kode_kec: np.ndarray, period_day: int, ser
     issued = period_day - rng.integers(60, 20 * 365, kode_kec.size)
     days, months, yy = _ddmmyy(issued)
     key = kode_kec.astype(np.int64) * 1_000_000 + days * 10_000 + months * 100 + yy
-    return (key * 10_000 + serial_base + _group_rank(key)).astype(str).astype(object)
+    return (key * 10_000 + serial_base + group_rank(key)).astype(str).astype(object)

@@ -30,6 +30,9 @@ STOP_REASON = {
 P_APPROVED_ADD, P_APPROVED_STOP = 0.85, 0.80
 # Share of approved usulan that the next snapshot actually reflects: the rest are the desa heads' complaint.
 P_REACH_ADD, P_REACH_STOP = 0.72, 0.80
+# NIK/KK serial ranges: the base population numbers from 1, candidate families of period k from
+# 2000 + 150 k, newborns of period k from 5000 + 100 k (churn.py), foreign-prefix defects from 9000.
+CANDIDATE_SERIALS, SERIALS_PER_PERIOD = 2000, 150
 
 
 @dataclass
@@ -51,6 +54,7 @@ def hold_musdes(
     quarter_start: date,
     period_end: date,
     next_ids: list[int],
+    period_index: int,
 ) -> QuarterDecisions:
     """Musdes of the quarter ending at `period_end` for desa with families, and their usulan."""
     active = keluarga[keluarga["status_aktif"]]
@@ -79,7 +83,7 @@ def hold_musdes(
             "tanggal": tanggal,
             "nomor_berita_acara": [
                 f"{s:03d}/BA-{'MUSKEL' if k else 'MUSDES'}/{d[-4:]}/{ROMAN[m]}/{y}"
-                for s, k, d, m, y in zip(seq, geo.kelurahan[desa_pos], desa_codes, month, year)
+                for s, k, d, m, y in zip(seq, geo.kelurahan[desa_pos], desa_codes, month, year, strict=False)
             ],
             "jumlah_hadir": rng.integers(8, 25, n) + np.minimum(families // 8, 70),
             "jumlah_foto": np.where(rng.random(n) < 0.1, 0, rng.integers(1, 9, n)),
@@ -90,10 +94,12 @@ def hold_musdes(
     )
     adds = rng.poisson(0.4 + 0.015 * families).clip(0, 40)
     stops = rng.poisson(0.3 + 0.01 * families).clip(0, 30)
-    add_rows = _add_usulan(rng, geo, musdes, adds, desa_pos, period_end, next_ids)
+    add_rows = _add_usulan(rng, geo, musdes, adds, desa_pos, period_end, next_ids, period_index)
     stop_rows = _stop_usulan(rng, musdes, stops, active)
     usulan = pd.concat([add_rows.usulan, stop_rows], ignore_index=True)
-    usulan = usulan.sort_values(["kode_desa", "id_musdes", "jenis", "id_keluarga"], kind="stable").reset_index(drop=True)
+    usulan = usulan.sort_values(["kode_desa", "id_musdes", "jenis", "id_keluarga"], kind="stable").reset_index(
+        drop=True
+    )
     usulan["id_usulan"] = usulan["id_musdes"] * 1000 + usulan.groupby("id_musdes").cumcount() + 1
     approved = usulan["keputusan_musdes"].eq("disetujui").to_numpy()
     p_reach = np.where(usulan["jenis"].eq("tambah"), P_REACH_ADD, P_REACH_STOP)
@@ -116,8 +122,18 @@ def hold_musdes(
     )
     usulan = usulan[
         [
-            "id_usulan", "id_musdes", "kode_kab", "kode_kec", "kode_desa", "jenis", "kategori", "id_keluarga",
-            "nama_kepala_keluarga", "jumlah_art", "keputusan_musdes", "tanggal_usulan",
+            "id_usulan",
+            "id_musdes",
+            "kode_kab",
+            "kode_kec",
+            "kode_desa",
+            "jenis",
+            "kategori",
+            "id_keluarga",
+            "nama_kepala_keluarga",
+            "jumlah_art",
+            "keputusan_musdes",
+            "tanggal_usulan",
         ]
     ]
     return QuarterDecisions(musdes, usulan, truth, Batch(new_fam, new_ind), stop_families)
@@ -137,10 +153,20 @@ def _add_usulan(
     desa_pos: np.ndarray,
     period_end: date,
     next_ids: list[int],
+    period_index: int,
 ) -> _Adds:
     which = np.repeat(np.arange(len(musdes)), adds)
     # Candidates are poorer than the register on average: they are proposed because they need help.
-    batch = make_families(rng, geo, desa_pos[which], period_end, next_ids[0], next_ids[1], z_shift=-0.9)
+    batch = make_families(
+        rng,
+        geo,
+        desa_pos[which],
+        period_end,
+        next_ids[0],
+        next_ids[1],
+        z_shift=-0.9,
+        serial_base=CANDIDATE_SERIALS + SERIALS_PER_PERIOD * period_index,
+    )
     next_ids[0] += len(batch.keluarga)
     next_ids[1] += len(batch.individu)
     fam = batch.keluarga
@@ -156,13 +182,16 @@ def _add_usulan(
             "nama_kepala_keluarga": fam["nama_kepala_keluarga"].to_numpy(),
             "jumlah_art": fam["jumlah_art"].to_numpy(),
             "keputusan_musdes": np.where(rng.random(len(fam)) < P_APPROVED_ADD, "disetujui", "ditolak"),
-            "tanggal_usulan": musdes["tanggal"].to_numpy()[which] - rng.integers(1, 20, len(fam)).astype("timedelta64[D]"),
+            "tanggal_usulan": musdes["tanggal"].to_numpy()[which]
+            - rng.integers(1, 20, len(fam)).astype("timedelta64[D]"),
         }
     )
     return _Adds(usulan, batch)
 
 
-def _stop_usulan(rng: np.random.Generator, musdes: pd.DataFrame, stops: np.ndarray, active: pd.DataFrame) -> pd.DataFrame:
+def _stop_usulan(
+    rng: np.random.Generator, musdes: pd.DataFrame, stops: np.ndarray, active: pd.DataFrame
+) -> pd.DataFrame:
     """Pick families to stop in each desa, better-off ones more often, never a protected (defective) family."""
     eligible = active[active["_cacat"].eq(0) & ~active["_protected"]]
     desil = eligible["desil"].fillna(5).to_numpy(dtype=float)

@@ -1,0 +1,232 @@
+"""The synthetic register: deterministic, structurally real, defects at their documented rates and found
+exactly, churn between periods, every code from the real code list."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from portal.config import Settings
+from portal.db import register_views
+from portal.demo import DemoOptions, build_demo, period_list
+from portal.demo.defects import RATES
+from portal.nik import kk_is_valid, nik_birth_date, nik_is_valid
+from portal.snapshot import read_manifest
+from portal.wilayah import load_code_tables
+from tests.fixture_register import fixture_settings
+
+SMALL = DemoOptions(individuals=40_000, provinces=("31", "34"), periods=4, seed=7)
+
+
+def _build(data_dir: Path, options: DemoOptions) -> Settings:
+    settings = dataclasses.replace(fixture_settings(data_dir), ref_dir=Settings.__dataclass_fields__ and _ref_dir())
+    build_demo(options, settings, progress=lambda _line: None)
+    return settings
+
+
+def _ref_dir() -> Path | None:
+    path = Path(__file__).resolve().parents[2] / "shared" / "data" / "ref"
+    return path if path.is_dir() else None
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return _build(tmp_path_factory.mktemp("demo-small"), SMALL)
+
+
+@pytest.fixture(scope="module")
+def con(small: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    manifest = read_manifest(small.register_dir)
+    connection = duckdb.connect()
+    register_views(connection, small.register_dir / manifest.generation, manifest.latest)
+    yield connection
+    connection.close()
+
+
+def _df(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    return con.sql(sql).df()
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple:
+    return con.sql(sql).fetchall()[0]
+
+
+def test_periods_are_quarterly() -> None:
+    assert period_list(4) == ["2025-12", "2026-03", "2026-06", "2026-09"]
+    assert period_list(1, "2026-03") == ["2026-03"]
+
+
+def test_same_seed_same_bytes_other_seed_other_bytes(small: Settings, tmp_path: Path) -> None:
+    again = _build(tmp_path / "again", SMALL)
+    first, second = read_manifest(small.register_dir), read_manifest(again.register_dir)
+    assert first.content_sha256 == second.content_sha256
+    other = _build(tmp_path / "other", dataclasses.replace(SMALL, seed=8))
+    assert read_manifest(other.register_dir).content_sha256 != first.content_sha256
+
+
+def test_every_code_is_in_the_code_list(con: duckdb.DuckDBPyConnection) -> None:
+    desa = load_code_tables()["desa"].set_index("kode_desa")
+    used = _df(con, "select distinct kode_prov, kode_kab, kode_kec, kode_desa from individu_all")
+    assert used["kode_desa"].isin(desa.index).all()
+    ref = desa.loc[used["kode_desa"]]
+    assert (ref["kode_kec"].to_numpy() == used["kode_kec"].to_numpy()).all()
+    assert (ref["kode_kab"].to_numpy() == used["kode_kab"].to_numpy()).all()
+    assert (ref["kode_prov"].to_numpy() == used["kode_prov"].to_numpy()).all()
+    assert set(used["kode_prov"]) == {"31", "34"}
+
+
+def test_nik_and_kk_have_the_real_structure(con: duckdb.DuckDBPyConnection) -> None:
+    people = _df(
+        con,
+        """select i.nik, i.no_kk, i.tanggal_lahir, i.jenis_kelamin, i.kode_kec
+           from individu as i
+           anti join (
+                 select id_dtks from truth_cacat where jenis in ('nik_tidak_valid', 'nik_ganda')
+               ) using (id_dtks)""",  # a copied NIK carries its donor's birth date and sex
+    )
+    kecamatan = set(load_code_tables()["kecamatan"]["kode_kec"])
+    assert people["nik"].map(nik_is_valid).all()
+    assert people["no_kk"].map(kk_is_valid).all()
+    assert people["nik"].str[:6].isin(kecamatan).all()
+    decoded = people["nik"].map(lambda n: nik_birth_date(n, date(2026, 9, 30)))
+    assert (decoded.map(lambda d: d[1]) == people["jenis_kelamin"]).all()  # day + 40 for women
+    born = pd.to_datetime(people["tanggal_lahir"]).dt.date
+    assert (decoded.map(lambda d: d[0]) == born).mean() > 0.999  # 29 Feb of a century-ambiguous year aside
+
+
+def test_families_are_composed_plausibly(con: duckdb.DuckDBPyConnection) -> None:
+    heads = _df(
+        con,
+        """select id_keluarga, count(*) filter (hubungan_keluarga = 'kepala keluarga') as heads
+           from individu group by id_keluarga""",
+    )
+    assert (heads["heads"] == 1).mean() > 0.99  # a head who died this quarter leaves a family without one
+    gap = _df(
+        con,
+        """select date_diff('year', m.tanggal_lahir, c.tanggal_lahir) as years
+           from individu as c join individu as m
+             on m.id_keluarga = c.id_keluarga and m.hubungan_keluarga = 'istri'
+           where c.hubungan_keluarga = 'anak'""",
+    )
+    assert gap["years"].min() >= 14
+    assert 20 <= gap["years"].median() <= 35
+
+
+def test_desil_drives_housing_and_programmes(con: duckdb.DuckDBPyConnection) -> None:
+    by_desil = _df(
+        con,
+        """select desil, avg(prog_pkh::int) as pkh, avg(aset_motor::int) as motor
+           from keluarga where status_aktif and desil is not null group by desil order by desil""",
+    )
+    assert by_desil["pkh"].iloc[0] > 0.3 > by_desil["pkh"].iloc[-1]
+    assert by_desil["motor"].iloc[0] < by_desil["motor"].iloc[-1]
+    errors = _df(
+        con,
+        """select
+             avg((not (prog_pkh or prog_bpnt or prog_pbi_jk or prog_blt_dd))::int) filter (desil <= 2) as exclusion,
+             avg((prog_pkh or prog_bpnt or prog_pbi_jk or prog_blt_dd)::int) filter (desil >= 6) as inclusion
+           from keluarga where status_aktif""",
+    ).iloc[0]
+    assert 0.05 < errors["exclusion"] < 0.4
+    assert 0.05 < errors["inclusion"] < 0.5
+
+
+def test_defect_rates_match_the_documented_rates(con: duckdb.DuckDBPyConnection) -> None:
+    first = "2025-12"
+    people = _one(con, f"select count(*) from individu_all where periode = '{first}'")[0]
+    families = _one(con, f"select count(*) from keluarga_all where periode = '{first}'")[0]
+    truth = _df(con, f"select jenis, count(*) as n from truth_cacat_all where periode = '{first}' group by jenis")
+    got = dict(zip(truth["jenis"], truth["n"], strict=True))
+    assert got["nik_tidak_valid"] / people == pytest.approx(RATES["nik_tidak_valid"], rel=0.1)
+    assert got["meninggal_aktif"] / people == pytest.approx(RATES["meninggal_aktif"], rel=0.1)
+    assert got["desil_kosong"] / families == pytest.approx(RATES["desil_kosong"], rel=0.1)
+    assert got["nik_ganda"] / people == pytest.approx(2 * RATES["nik_ganda"], rel=0.15)  # copy and donor
+    assert got["nik_beda_domisili"] / people == pytest.approx(RATES["nik_beda_domisili"] + RATES["nik_ganda"], rel=0.15)
+
+
+@pytest.mark.parametrize("jenis", ["nik_tidak_valid", "nik_beda_domisili", "nik_ganda", "meninggal_aktif"])
+def test_quality_checks_find_exactly_the_injected_rows(con: duckdb.DuckDBPyConnection, jenis: str) -> None:
+    check = {
+        "nik_tidak_valid": "not nik_valid(nik)",
+        "nik_beda_domisili": "nik_valid(nik) and substr(nik, 1, 4) <> kode_kab",
+        "nik_ganda": "nik in (select nik from nik_ganda_all g where g.periode = i.periode)",
+        "meninggal_aktif": "keberadaan = 'meninggal' and status_aktif",
+    }[jenis]
+    found = _df(con, f"select periode, id_dtks from individu_all as i where {check}")
+    truth = _df(con, f"select periode, id_dtks from truth_cacat_all where jenis = '{jenis}'")
+    assert len(truth) > 0
+    assert set(map(tuple, found.to_numpy())) == set(map(tuple, truth.to_numpy()))
+
+
+def test_rollup_quality_counts_equal_the_truth(con: duckdb.DuckDBPyConnection) -> None:
+    rollup = _df(con, "select * from rollup_all where tingkat = 'nasional'").set_index("periode")
+    truth = _df(con, "select periode, jenis, count(*) as n from truth_cacat_all group by all")
+    for row in truth.itertuples():
+        assert rollup.loc[row.periode, row.jenis] == row.n, (row.periode, row.jenis)
+
+
+def test_churn_between_periods(con: duckdb.DuckDBPyConnection) -> None:
+    reasons = _df(con, "select alasan_nonaktif, count(*) as n from keluarga_all where not status_aktif group by 1")
+    assert {"mampu", "meninggal", "pindah"} <= set(reasons["alasan_nonaktif"])
+    deaths = _one(con, "select count(*) from individu_all where keberadaan = 'meninggal' and not status_aktif")[0]
+    assert deaths > 0
+    moved = _df(
+        con,
+        """select (a.kode_kab <> b.kode_kab) as other_kab, count(*) as n
+           from keluarga_all as a join keluarga_all as b using (id_keluarga)
+           where a.periode = '2026-06' and b.periode = '2026-09' and a.kode_desa <> b.kode_desa
+           group by 1""",
+    ).set_index("other_kab")["n"]
+    assert moved.get(True, 0) > 0 and moved.get(False, 0) > 0
+    desil_moves = _one(
+        con,
+        """select count(*) from keluarga_all as a join keluarga_all as b using (id_keluarga)
+           where a.periode = '2026-06' and b.periode = '2026-09' and a.desil <> b.desil""",
+    )[0]
+    assert desil_moves > 0
+    births = _one(con, "select count(*) from individu where tanggal_lahir > date '2026-06-30'")[0]
+    assert births > 0
+
+
+def test_usulan_funnel_has_arrivals_and_losses(con: duckdb.DuckDBPyConnection) -> None:
+    funnel = _df(
+        con,
+        """select u.periode, count(*) as approved, count(k.id_keluarga) as arrived
+           from usulan_all as u
+           left join keluarga_all as k
+             on k.id_keluarga = u.id_keluarga and k.id_usulan_asal = u.id_usulan
+           where u.jenis = 'tambah' and u.keputusan_musdes = 'disetujui' and u.periode < '2026-09'
+           group by 1""",
+    )
+    assert (funnel["arrived"] > 0).all()
+    assert (funnel["arrived"] < funnel["approved"]).all()  # some usulan never reach the next snapshot
+    truth = _df(
+        con,
+        """select t.akan_masuk_periode_berikut as expected, (k.id_keluarga is not null) as arrived, count(*) as n
+           from truth_usulan_all as t join usulan_all as u using (periode, id_usulan)
+           left join keluarga_all as k
+             on k.id_usulan_asal = u.id_usulan and k.periode > u.periode
+           where u.jenis = 'tambah' and u.periode < '2026-09'
+           group by all""",
+    )
+    assert set(map(tuple, truth[["expected", "arrived"]].to_numpy())) == {(True, True), (False, False)}
+
+
+def test_some_desa_without_recent_musdes(con: duckdb.DuckDBPyConnection) -> None:
+    row = _one(con, "select jumlah_desa, desa_musdes_3_bulan from rollup where tingkat = 'nasional'")
+    assert 0 < row[1] < row[0]
+
+
+def test_dense_kab_has_hundreds_per_desa(tmp_path: Path) -> None:
+    settings = _build(tmp_path, DemoOptions(individuals=150_000, provinces=("34",), periods=1, dense=("3471",)))
+    manifest = read_manifest(settings.register_dir)
+    connection = duckdb.connect()
+    register_views(connection, settings.register_dir / manifest.generation, manifest.latest)
+    per_desa = connection.sql("select count(*) as n from individu where kode_kab = '3471' group by kode_desa").df()["n"]
+    assert per_desa.median() >= 300
