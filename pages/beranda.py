@@ -53,6 +53,22 @@ st.dataframe(
         "pbi_jk": st.column_config.NumberColumn("PBI-JK", format="localized"),
     },
 )
+INDIKATOR = {
+    "Pangsa keluarga desil 1–4": ("pangsa_desil_1_4", True),
+    "Cakupan PKH (keluarga)": ("cakupan_pkh", True),
+    "Keluarga aktif": ("keluarga_aktif", False),
+}
+pilihan = st.selectbox("Indikator peta", list(INDIKATOR), key="beranda_indikator")
+kolom, persen_ = INDIKATOR[pilihan]
+provinsi = provinsi.assign(
+    pangsa_desil_1_4=provinsi[["desil_1", "desil_2", "desil_3", "desil_4"]].sum(axis=1) / provinsi["keluarga_aktif"],
+    cakupan_pkh=provinsi["pkh"] / provinsi["keluarga_aktif"],
+)
+batas = data.boundaries("provinsi")
+if batas is None:
+    ui.boundaries_missing_note()
+else:
+    st.plotly_chart(charts.choropleth_figure(batas, provinsi, kolom, pilihan, persen_), width="stretch")
 st.plotly_chart(charts.ranking_figure(provinsi, "keluarga_aktif", "Keluarga aktif"), width="stretch")
 
 st.subheader("Perkembangan antar periode")

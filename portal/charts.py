@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import math
+
+import geopandas as gpd
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -38,3 +42,44 @@ def ranking_figure(rows: pd.DataFrame, value: str, label: str, top: int = 15) ->
         separators=",.",
     )
     return fig
+
+
+def choropleth_figure(
+    boundaries: gpd.GeoDataFrame, rows: pd.DataFrame, value: str, label: str, percent: bool = False
+) -> go.Figure:
+    """A choropleth of `value` per region (rows keyed by `kode`), drawn without any base-map tiles so that
+    it renders with no internet at all."""
+    joined = boundaries[["kode", "geometry"]].merge(rows[["kode", "nama", value]], on="kode", how="inner")
+    minx, miny, maxx, maxy = joined.total_bounds if len(joined) else (95.0, -11.0, 141.0, 6.0)
+    shown = joined[value] * (100.0 if percent else 1.0)
+    fig = go.Figure(
+        go.Choroplethmap(
+            geojson=json.loads(joined[["kode", "geometry"]].to_json()),
+            featureidkey="properties.kode",
+            locations=joined["kode"],
+            z=shown,
+            text=joined["nama"],
+            colorscale="YlGn",
+            marker_line_width=0.4,
+            marker_line_color="#666",
+            colorbar=dict(title=dict(text=label), thickness=12, ticksuffix="%" if percent else ""),
+            hovertemplate="<b>%{text}</b><br>" + label + ": %{z:,.1f}" + ("%" if percent else "") + "<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        map=dict(
+            style="white-bg",
+            center=dict(lon=(minx + maxx) / 2, lat=(miny + maxy) / 2),
+            zoom=_zoom_for(maxx - minx, maxy - miny),
+        ),
+        height=380,
+        margin=dict(l=0, r=0, t=0, b=0),
+        separators=",.",
+    )
+    return fig
+
+
+def _zoom_for(width_deg: float, height_deg: float) -> float:
+    """A zoom that fits a box of that many degrees into a map about 700 px wide."""
+    span = max(width_deg, height_deg * 2.0, 0.01)
+    return float(max(0.0, min(12.0, math.log2(360.0 / span) + 0.9)))

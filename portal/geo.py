@@ -89,7 +89,7 @@ def import_boundaries(source_dir: Path, dest_dir: Path, progress: Callable[[str]
             level, table, skipped = _standardize(frame, label)
             by_level.setdefault(level, []).append((label, table))
             if skipped:
-                progress(f"{label}: {skipped} baris tanpa kode atau tanpa poligon dilewati")
+                progress(f"{label}: skipped {skipped} rows without a code or a polygon")
 
     tables: dict[str, gpd.GeoDataFrame] = {}
     for level in LEVELS:
@@ -112,7 +112,7 @@ def import_boundaries(source_dir: Path, dest_dir: Path, progress: Callable[[str]
         dest_dir / MANIFEST,
         lambda tmp: tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"),
     )
-    progress("ditulis ke " + str(dest_dir) + ": " + ", ".join(f"{lvl} {n}" for lvl, n in counts.items()))
+    progress("written to " + str(dest_dir) + ": " + ", ".join(f"{lvl} {n}" for lvl, n in counts.items()))
     return counts
 
 
@@ -428,20 +428,20 @@ def _build_level(
     table = table[~duplicated].sort_values("kode", ignore_index=True)
     labels = [label for label, _ in sources]
     shown = ", ".join(labels[:2]) + (", ..." if len(labels) > 2 else "")
-    origin = labels[0] if len(labels) == 1 else f"{len(labels)} file ({shown})"
-    note = f"; {int(duplicated.sum())} kode ganda dilewati" if duplicated.any() else ""
-    progress(f"{level}: {len(table)} wilayah dari {origin}{note}")
+    origin = labels[0] if len(labels) == 1 else f"{len(labels)} files ({shown})"
+    note = f"; skipped {int(duplicated.sum())} duplicate codes" if duplicated.any() else ""
+    progress(f"{level}: {len(table)} regions from {origin}{note}")
 
     tolerance = TOLERANCES[level]
     before = int(shapely.get_num_coordinates(table.geometry.values).sum())
     geoms = _simplify(np.asarray(table.geometry.values, dtype=object), **tolerance)
     after = int(shapely.get_num_coordinates(geoms).sum())
     islands = (
-        f"pulau < {tolerance['min_island_km2']:g} km2 dibuang"
+        f"islands < {tolerance['min_island_km2']:g} km2 dropped"
         if tolerance["min_island_km2"] > 0
-        else "semua pulau dipertahankan"
+        else "all islands kept"
     )
-    progress(f"{level}: {before} -> {after} titik (toleransi {tolerance['simplify_deg']:g} derajat, {islands})")
+    progress(f"{level}: {before} -> {after} vertices (tolerance {tolerance['simplify_deg']:g} degrees, {islands})")
     return gpd.GeoDataFrame(
         {
             "kode": table["kode"].astype(str),

@@ -50,3 +50,14 @@ def source_note(manifest: Manifest) -> None:
         )
     else:
         st.sidebar.caption(f"Sumber data: {manifest.source}, diterbitkan {manifest.published_at[:10]}.")
+
+
+def boundaries_missing_note() -> None:
+    """How to import boundaries, for map sections when none are imported."""
+    st.info(
+        "Peta belum dapat ditampilkan karena batas wilayah belum diimpor. Administrator dapat mengimpornya "
+        "dengan `python -m portal geo import <folder-batas-wilayah>` (GeoJSON, Shapefile, GeoPackage atau "
+        "GeoParquet dengan kolom kode wilayah), atau mengisi `PORTAL_GEO_DIR` lalu menjalankan "
+        "`python -m portal setup`.",
+        icon=":material/map:",
+    )

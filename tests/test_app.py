@@ -65,3 +65,34 @@ def test_internal_section_hidden_without_login(app_env: None) -> None:
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception
     assert "Internal" not in str(at.sidebar)
+
+
+SHARED_GEO = Path(__file__).resolve().parents[2] / "shared" / "data" / "geo"
+
+
+def test_map_explains_how_to_import_boundaries(app_env: None) -> None:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert any("python -m portal geo import" in info.value for info in at.info)
+
+
+@pytest.mark.skipif(not SHARED_GEO.is_dir(), reason="reference boundaries not present beside the repository")
+def test_map_drawn_when_boundaries_exist(fixture_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from portal import geo
+
+    data_dir = fixture_dir.parent / "with-geo"
+    if not data_dir.exists():
+        import shutil
+
+        shutil.copytree(fixture_dir, data_dir)
+        geo.import_boundaries(SHARED_GEO, data_dir / "geo", progress=lambda _line: None)
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(data_dir))
+    config.get_settings.cache_clear()
+    db._current = None
+    try:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        assert not at.exception
+        assert not any("geo import" in info.value for info in at.info)
+        assert len(at.get("plotly_chart")) == 3  # map, ranking, trend
+    finally:
+        config.get_settings.cache_clear()
+        db._current = None

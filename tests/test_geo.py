@@ -100,7 +100,7 @@ def test_import_synthetic_formats(synthetic_source: Path, tmp_path: Path) -> Non
 
     assert counts == {"provinsi": 3, "kabupaten": 4, "kecamatan": 3, "desa": 2}
     assert available_levels(dest) == ["provinsi", "kabupaten", "kecamatan", "desa"]
-    assert "provinsi: 3 wilayah dari provinsi.geojson" in lines
+    assert "provinsi: 3 regions from provinsi.geojson" in lines
 
     expected = {
         "provinsi": (["11", "32", "35"], ["", "", ""]),

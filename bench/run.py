@@ -1,0 +1,712 @@
+"""Benchmark the portal's queries on a synthetic register of a given size.
+
+    python bench/run.py [--individuals 10000000] [--data-dir bench/out/register-10m] [--repeat 5] [--rebuild]
+
+Builds the demo register (4 periods, seed 1) into the data directory unless one built with the same options is
+already published there, then times every page query (median, min and max of --repeat runs after one warm-up)
+and the comparisons docs/PERFORMANCE.md asks to keep measuring. The table is printed and written to
+bench/out/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+if str(REPO_DIR) not in sys.path:
+    sys.path.insert(0, str(REPO_DIR))
+
+import duckdb  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from portal.config import Settings, load_settings  # noqa: E402
+from portal.db import NoRegisterError, QueryError, Register, load_sql, new_connection, register_views  # noqa: E402
+from portal.demo import DemoOptions  # noqa: E402
+from portal.rollups import period_end  # noqa: E402
+from portal.snapshot import SnapshotError, read_manifest  # noqa: E402
+
+OUT_DIR = REPO_DIR / "bench" / "out"
+RESULTS = OUT_DIR / "results.md"
+BUILD_RECORD = "bench-build.json"
+
+# docs/PERFORMANCE.md, 10 M people, sorted by desa, hive by provinsi (medians of 5 runs after a warm-up).
+BASELINE = {
+    "desa_contains": "0.02 s",
+    "desa_prefix": "0.02 s",
+    "kec_counts": "0.016 s",
+    "kab_raw": "2.0 s",
+    "nation_search": "0.6 s",
+    "nik_side": "0.015 s",
+    "nik_scan": "0.35 s",
+    "nik_ganda": "1.7 s, 1.2 GB",
+    "diff_kab": "0.10 s",
+    "diff_nation": "2.8 s",
+    "layout_sorted_contains": "0.02 s",
+    "layout_sorted_prefix": "0.02 s",
+    "layout_unsorted_contains": "(100 M: 5.5–10 s)",
+    "layout_unsorted_prefix": "(100 M: 5.5–10 s)",
+}
+BASELINE_BUILD = "10 M: under 2 min all told; 100 M: ~3 min of writing, 7.3 GB peak"
+
+NATION_DIFF_SQL = """
+with before as (
+    select id_keluarga, desil, status_aktif from keluarga_all where periode = $dari
+),
+after as (
+    select id_keluarga, desil, status_aktif, alasan_nonaktif from keluarga_all where periode = $ke
+),
+paired as (
+    select
+        case
+            when b.id_keluarga is null and a.status_aktif then 'ditambahkan'
+            when b.status_aktif and (a.id_keluarga is null or not a.status_aktif) then 'dikeluarkan'
+            when b.status_aktif and a.status_aktif and a.desil < b.desil then 'desil turun'
+            when b.status_aktif and a.status_aktif and a.desil > b.desil then 'desil naik'
+        end as perubahan,
+        case when a.id_keluarga is null then 'tidak ada lagi' else a.alasan_nonaktif end as alasan
+    from before as b
+    full outer join after as a using (id_keluarga)
+)
+select perubahan, coalesce(alasan, '') as alasan, count(*) as keluarga
+from paired
+where perubahan is not null
+group by all
+order by perubahan, alasan
+"""
+
+NIK_SCAN_SQL = """
+select periode, nik, id_dtks, kode_prov, kode_kab, kode_desa
+from individu
+where nik = $nik
+order by kode_kab, id_dtks
+"""
+
+NATION_SEARCH_SQL = """
+select id_dtks, nama, kode_desa
+from individu_all
+where periode = $periode and contains(nama, upper($q))
+order by nama, id_dtks
+limit 20
+"""
+
+
+class BenchError(Exception):
+    """An expected failure: printed as one line, exit status 2."""
+
+
+@dataclass
+class Result:
+    key: str
+    label: str
+    params: str
+    rows: int
+    times: list[float]
+    rss_start_kb: int
+    rss_peak_kb: int
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+
+# --------------------------------------------------------------------------------------------------- helpers
+
+
+def _rss_kb(field: str) -> int:
+    """VmRSS / VmHWM of this process in kB (0 where /proc is unavailable)."""
+    try:
+        text = Path("/proc/self/status").read_text()
+    except OSError:
+        return 0
+    match = re.search(rf"{field}:\s+(\d+)", text)
+    return int(match.group(1)) if match else 0
+
+
+def _reset_peak_rss() -> None:
+    """Reset VmHWM to the current RSS (Linux), so the next peak belongs to the next query."""
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+
+
+def _gb(kb: int) -> str:
+    return f"{kb / 1024 / 1024:.2f} GB" if kb >= 1024 * 1024 else f"{kb / 1024:.0f} MB"
+
+
+def _secs(s: float) -> str:
+    if s >= 100:
+        return f"{s:.0f} s"
+    if s >= 1:
+        return f"{s:.2f} s"
+    return f"{s:.3f} s"
+
+
+def _label_for(individuals: int) -> str:
+    if individuals % 1_000_000 == 0:
+        return f"{individuals // 1_000_000}m"
+    if individuals % 1_000 == 0:
+        return f"{individuals // 1_000}k"
+    return str(individuals)
+
+
+def _options_dict(options: DemoOptions) -> dict:
+    """The options as build_demo records them in the manifest."""
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(options).items()}
+
+
+def _machine() -> dict[str, str]:
+    mem = "?"
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
+        mem = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, AttributeError):
+        pass
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {
+        "nproc": str(cpus),
+        "memory": mem,
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "platform": platform.platform(terse=True),
+    }
+
+
+def _dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+# ----------------------------------------------------------------------------------------------------- build
+
+
+def _check_writable(data_dir: Path) -> None:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        probe = data_dir / f".bench-probe-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise BenchError(f"cannot write to the data directory {data_dir}: {exc.strerror or exc}") from None
+
+
+def _existing(settings: Settings, options: DemoOptions) -> tuple[bool, str]:
+    """Whether a register built with `options` is published in the data dir, and why not."""
+    try:
+        manifest = read_manifest(settings.register_dir)
+    except (SnapshotError, KeyError) as exc:
+        return False, f"the manifest there is unusable ({exc})"
+    if manifest is None:
+        return False, "no register is published there"
+    found = manifest.details.get("options")
+    if found != _options_dict(options):
+        return False, f"the published register was built with other options ({found})"
+    return True, f"generation {manifest.generation}"
+
+
+def build(settings: Settings, options: DemoOptions) -> dict:
+    """Run `python -m portal demo` in a child process; return wall time and the child's peak RSS."""
+    command = [
+        sys.executable,
+        "-m",
+        "portal",
+        "demo",
+        "--individuals",
+        str(options.individuals),
+        "--periods",
+        str(options.periods),
+        "--seed",
+        str(options.seed),
+        "--out",
+        str(settings.data_dir),
+    ]
+    log_path = settings.data_dir / "build.log"
+    print(f"$ {' '.join(command)}   (log: {log_path})", flush=True)
+    started = time.monotonic()
+    with log_path.open("w", encoding="utf-8") as log:
+        child = subprocess.Popen(
+            command, cwd=REPO_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+        )
+        assert child.stdout is not None
+        for line in child.stdout:
+            stamp = f"[{time.monotonic() - started:7.1f} s] "
+            print(stamp + line, end="", flush=True)
+            log.write(stamp + line)
+            log.flush()
+        status = child.wait()
+    seconds = time.monotonic() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if status != 0:
+        raise BenchError(f"the build failed (exit status {status}); see the output above and {log_path}")
+    manifest = read_manifest(settings.register_dir)
+    if manifest is None:
+        raise BenchError(f"the build finished but nothing is published in {settings.register_dir}")
+    record = {
+        "generation": manifest.generation,
+        "seconds": round(seconds, 1),
+        "peak_rss_kb": peak_kb,
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "options": _options_dict(options),
+    }
+    (settings.data_dir / BUILD_RECORD).write_text(json.dumps(record, indent=2), encoding="utf-8")
+    print(f"Build: {_secs(seconds)} wall, peak RSS {_gb(peak_kb)} (child process)", flush=True)
+    return record
+
+
+def _recorded_build(settings: Settings, generation: str) -> dict | None:
+    try:
+        record = json.loads((settings.data_dir / BUILD_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if record.get("generation") == generation else None
+
+
+# ----------------------------------------------------------------------------------------------------- timing
+
+
+def measure(key: str, label: str, params: str, run: Callable[[], pd.DataFrame], repeat: int) -> Result:
+    """One warm-up run, then `repeat` timed runs (query plus fetching the result as a DataFrame)."""
+    _reset_peak_rss()
+    start_kb = _rss_kb("VmRSS")
+    run()
+    times = []
+    rows = 0
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        frame = run()
+        times.append(time.perf_counter() - t0)
+        rows = len(frame)
+    result = Result(key, label, params, rows, times, start_kb, _rss_kb("VmHWM"))
+    print(
+        f"  {label:<58} median {_secs(result.median):>8}  (min {_secs(min(times))}, max {_secs(max(times))})"
+        f"  rows {rows:>6,}  peak RSS {_gb(result.rss_peak_kb)}",
+        flush=True,
+    )
+    return result
+
+
+def _adhoc(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> Callable[[], pd.DataFrame]:
+    def run() -> pd.DataFrame:
+        cursor = con.cursor()
+        try:
+            return cursor.execute(sql, params).df()
+        finally:
+            cursor.close()
+
+    return run
+
+
+def _page(register: Register, name: str, **params: object) -> Callable[[], pd.DataFrame]:
+    return lambda: register.run(name, **params)
+
+
+@dataclass
+class Picks:
+    periode: str
+    previous: str
+    akhir: object
+    kode_desa: str
+    nama_desa: str
+    desa_individu: int
+    trigram: str
+    prefix: str
+    kode_kab: str
+    nama_kab: str
+    kab_individu: int
+    nik: str
+
+
+def pick(con: duckdb.DuckDBPyConnection, periods: tuple[str, ...]) -> Picks:
+    """Parameters: the most populous desa and kab of the newest period, a substring and a NIK found there."""
+    periode = periods[-1]
+    desa = con.execute(
+        "select kode, nama, individu from rollup_all where periode = $p and tingkat = 'desa' "
+        "order by individu desc, kode limit 1",
+        {"p": periode},
+    ).fetchone()
+    kab = con.execute(
+        "select kode, nama, individu from rollup_all where periode = $p and tingkat = 'kabupaten' "
+        "order by individu desc, kode limit 1",
+        {"p": periode},
+    ).fetchone()
+    if desa is None or kab is None:
+        raise BenchError(f"the rollup of {periode} is empty: is the register complete?")
+    kode_desa = desa[0]
+    # The commonest 3-letter run of letters in the desa's names: a search that many people match.
+    trigram = con.execute(
+        """
+        with names as (
+            select nama from individu_all
+            where periode = $p and kode_prov = left($d, 2) and kode_desa = $d
+        ),
+        grams as (
+            select distinct nama, substr(nama, i, 3) as g
+            from names, range(1, 40) as t(i)
+            where regexp_full_match(substr(nama, i, 3), '[A-Z]{3}')
+        )
+        select g from grams group by g order by count(*) desc, g limit 1
+        """,
+        {"p": periode, "d": kode_desa},
+    ).fetchone()
+    # A "prefix-ish" search: the first 5 characters of the name in the middle of the desa's list.
+    middle = con.execute(
+        """
+        select nama, nik from individu_all
+        where periode = $p and kode_prov = left($d, 2) and kode_desa = $d
+        order by nama, id_dtks
+        limit 1 offset (
+            select count(*) // 2 from individu_all
+            where periode = $p and kode_prov = left($d, 2) and kode_desa = $d
+        )
+        """,
+        {"p": periode, "d": kode_desa},
+    ).fetchone()
+    nik = con.execute(
+        "select nik from individu_all where periode = $p and kode_prov = left($d, 2) and kode_desa = $d "
+        "and nik_valid(nik) order by id_dtks limit 1",
+        {"p": periode, "d": kode_desa},
+    ).fetchone()
+    if trigram is None or middle is None or nik is None:
+        raise BenchError(f"desa {kode_desa} has no usable names in {periode}")
+    return Picks(
+        periode=periode,
+        previous=periods[-2] if len(periods) > 1 else periode,
+        akhir=period_end(periode),
+        kode_desa=kode_desa,
+        nama_desa=desa[1],
+        desa_individu=int(desa[2]),
+        trigram=trigram[0],
+        prefix=middle[0][:5],
+        kode_kab=kab[0],
+        nama_kab=kab[1],
+        kab_individu=int(kab[2]),
+        nik=nik[0],
+    )
+
+
+def unsorted_copy(con: duckdb.DuckDBPyConnection, data_dir: Path, generation: str, periode: str) -> Path:
+    """The newest period's individu as one file, rows shuffled deterministically, zstd (written once)."""
+    path = data_dir / f"individu-unsorted-{periode}-{generation}.parquet"
+    if path.is_file():
+        return path
+    for stale in data_dir.glob("individu-unsorted-*.parquet"):
+        stale.unlink()
+    tmp = path.with_suffix(".parquet.tmp")
+    print(f"  writing the unsorted single-file copy {path.name} ...", flush=True)
+    started = time.monotonic()
+    target = tmp.as_posix().replace("'", "''")
+    con.execute(
+        f"copy (select * from individu_all where periode = $p order by hash(id_dtks), id_dtks) to '{target}' "
+        "(format parquet, compression zstd, row_group_size 100000)",
+        {"p": periode},
+    )
+    os.replace(tmp, path)
+    print(
+        f"  ... {path.stat().st_size / 1e6:,.0f} MB in {_secs(time.monotonic() - started)}",
+        flush=True,
+    )
+    return path
+
+
+# ------------------------------------------------------------------------------------------------------ report
+
+
+def render(
+    results: list[Result],
+    machine: dict[str, str],
+    settings: Settings,
+    header: list[str],
+    repeat: int,
+) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Machine: {machine['nproc']} CPUs (nproc), {machine['memory']} memory, {machine['platform']}; "
+        f"Python {machine['python']}, DuckDB {machine['duckdb']} (threads={settings.duckdb_threads}, "
+        f"memory_limit={settings.duckdb_memory_limit}).",
+        *header,
+        f"Times: median (min–max) of {repeat} runs after one warm-up, query plus fetch into pandas. "
+        "Peak RSS: the bench process during that query's runs (Linux VmHWM, reset before each query; "
+        "includes what DuckDB kept from earlier queries).",
+        "",
+        "| query | parameters | rows | median | min–max | peak RSS | PERFORMANCE.md (10 M) |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    by_key = {r.key: r for r in results}
+    for r in results:
+        lines.append(
+            f"| {r.label} | {r.params} | {r.rows:,} | {_secs(r.median)} | {_secs(min(r.times))}–{_secs(max(r.times))}"
+            f" | {_gb(r.rss_peak_kb)} | {BASELINE.get(r.key, '—')} |"
+        )
+    ratios = []
+    for kind in ("contains", "prefix"):
+        a, b = by_key.get(f"layout_sorted_{kind}"), by_key.get(f"layout_unsorted_{kind}")
+        if a and b:
+            ratios.append(
+                f"{kind}: sorted+hive {_secs(a.median)}, unsorted single file {_secs(b.median)}, "
+                f"ratio {b.median / a.median:,.0f}×"
+            )
+    if ratios:
+        lines += ["", "Layout comparison (same desa name search): " + "; ".join(ratios) + "."]
+    return "\n".join(lines) + "\n"
+
+
+# -------------------------------------------------------------------------------------------------------- main
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python bench/run.py", description=__doc__.split("\n")[0])
+    parser.add_argument("--individuals", type=int, default=10_000_000, help="people in the first period")
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help="data directory (default bench/out/register-<10m for 10 M>)"
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per query after one warm-up")
+    parser.add_argument("--rebuild", action="store_true", help="build even if a matching register is there")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.individuals <= 0 or args.repeat <= 0:
+        raise BenchError("--individuals and --repeat must be positive")
+    data_dir = (args.data_dir or OUT_DIR / f"register-{_label_for(args.individuals)}").expanduser().resolve()
+    settings = dataclasses.replace(load_settings(), data_dir=data_dir)
+    options = DemoOptions(individuals=args.individuals, periods=4, seed=1)
+    machine = _machine()
+    print(
+        f"Machine: nproc {machine['nproc']}, {machine['memory']}, DuckDB {machine['duckdb']} "
+        f"(threads={settings.duckdb_threads}, memory_limit={settings.duckdb_memory_limit})",
+        flush=True,
+    )
+    _check_writable(data_dir)
+    try:
+        OUT_DIR.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BenchError(f"cannot create {OUT_DIR}: {exc.strerror or exc}") from None
+
+    present, why = _existing(settings, options)
+    if present and not args.rebuild:
+        print(f"Reusing the register in {settings.register_dir} ({why})", flush=True)
+        record = None
+    else:
+        reason = "--rebuild" if present else why
+        print(f"Building {args.individuals:,} individuals into {data_dir} ({reason})", flush=True)
+        record = build(settings, options)
+
+    try:
+        register = Register(settings)
+    except (NoRegisterError, SnapshotError) as exc:
+        raise BenchError(str(exc)) from None
+    manifest = register.manifest
+    record = record or _recorded_build(settings, manifest.generation)
+    gen_dir = settings.register_dir / manifest.generation
+    individu_dir = gen_dir / "individu" / f"periode={manifest.latest}"
+    person_rows = int(manifest.details.get("person_rows", 0))
+    newest_rows = register.run("national_headline", periode=manifest.latest)
+    newest_people = int(newest_rows["individu"].iloc[0]) if len(newest_rows) else 0
+    individu_bytes = _dir_size(individu_dir)
+    header = [
+        f"Register: {args.individuals:,} individuals requested, periods {', '.join(manifest.periods)}, "
+        f"{newest_people:,} people in {manifest.latest} ({person_rows:,} person-rows over all periods); "
+        f"generation {manifest.generation}, {_dir_size(gen_dir) / 1e9:.2f} GB on disk, newest individu "
+        f"{individu_bytes / 1e6:,.0f} MB ({individu_bytes / max(newest_people, 1):.1f} bytes/person).",
+    ]
+    if record:
+        header.append(
+            f"Build (`python -m portal demo`, child process): {_secs(record['seconds'])} wall "
+            f"({record['seconds'] / 60:.1f} min), peak RSS {_gb(record['peak_rss_kb'])}, finished "
+            f"{record.get('finished_at', '?')}. PERFORMANCE.md: {BASELINE_BUILD}."
+        )
+    else:
+        header.append(f"Build: reused, no build record for this generation. PERFORMANCE.md: {BASELINE_BUILD}.")
+    header.append("")
+
+    adhoc = new_connection(settings)
+    register_views(adhoc, gen_dir, manifest.latest)
+    p = pick(adhoc, manifest.periods)
+    print(
+        f"Picked desa {p.kode_desa} {p.nama_desa} ({p.desa_individu:,} people), search {p.trigram!r} / "
+        f"{p.prefix!r}; kab {p.kode_kab} {p.nama_kab} ({p.kab_individu:,} people); NIK {p.nik}",
+        flush=True,
+    )
+    header.insert(
+        -1,
+        f"Picked: desa {p.kode_desa} ({p.nama_desa}, {p.desa_individu:,} people, the most populous in "
+        f"{p.periode}); kab/kota {p.kode_kab} ({p.nama_kab}, {p.kab_individu:,} people, the largest); "
+        f"diff {p.previous} → {p.periode}.",
+    )
+
+    r = args.repeat
+    results: list[Result] = []
+    desa_params = {"periode": p.periode, "akhir": p.akhir, "kode_desa": p.kode_desa}
+    print("Timing (median of runs after one warm-up):", flush=True)
+    results.append(
+        measure(
+            "desa_contains",
+            "desa name search, contains (`desa_name_search`)",
+            f"desa {p.kode_desa}, q='{p.trigram}'",
+            _page(register, "desa_name_search", q=p.trigram, **desa_params),
+            r,
+        )
+    )
+    results.append(
+        measure(
+            "desa_prefix",
+            "desa name search, prefix-ish (`desa_name_search`)",
+            f"desa {p.kode_desa}, q='{p.prefix}'",
+            _page(register, "desa_name_search", q=p.prefix, **desa_params),
+            r,
+        )
+    )
+    results.append(
+        measure(
+            "kec_counts",
+            "counts per kecamatan, PKH (`kecamatan_programme_counts`)",
+            f"kab {p.kode_kab}, program='pkh'",
+            _page(register, "kecamatan_programme_counts", periode=p.periode, kode_kab=p.kode_kab, program="pkh"),
+            r,
+        )
+    )
+    results.append(
+        measure(
+            "kab_rollup",
+            "national per-kab indicators from rollups (`kab_indicators`)",
+            f"periode {p.periode}",
+            _page(register, "kab_indicators", periode=p.periode),
+            r,
+        )
+    )
+    results.append(
+        measure(
+            "kab_raw",
+            "national per-kab indicators from raw rows (`kab_indicators_raw`)",
+            f"periode {p.periode}",
+            _page(register, "kab_indicators_raw", periode=p.periode),
+            r,
+        )
+    )
+    results.append(
+        measure(
+            "nik_side",
+            "NIK lookup via the side table (`nik_lookup`)",
+            f"nik {p.nik}",
+            _page(register, "nik_lookup", nik=p.nik),
+            r,
+        )
+    )
+    results.append(
+        measure(
+            "nik_scan",
+            "NIK lookup, raw scan of `individu` (ad-hoc)",
+            f"nik {p.nik}",
+            _adhoc(adhoc, NIK_SCAN_SQL, {"nik": p.nik}),
+            r,
+        )
+    )
+    results.append(
+        measure(
+            "diff_kab",
+            "period diff, one kab (`kab_period_diff`)",
+            f"kab {p.kode_kab}, {p.previous} → {p.periode}",
+            _page(register, "kab_period_diff", kode_kab=p.kode_kab, dari=p.previous, ke=p.periode),
+            r,
+        )
+    )
+    results.append(
+        measure(
+            "diff_nation",
+            "period diff, nation (ad-hoc)",
+            f"{p.previous} → {p.periode}",
+            _adhoc(adhoc, NATION_DIFF_SQL, {"dari": p.previous, "ke": p.periode}),
+            r,
+        )
+    )
+    results.append(
+        measure(
+            "nik_ganda",
+            "duplicate NIK, nation, raw rows (`build/nik_ganda`)",
+            f"periode {p.periode}",
+            _page(register, "build/nik_ganda", periode=p.periode),
+            r,
+        )
+    )
+    results.append(
+        measure(
+            "nation_search",
+            "name search over the whole nation (ad-hoc)",
+            f"q='{p.trigram}', first 20",
+            _adhoc(adhoc, NATION_SEARCH_SQL, {"periode": p.periode, "q": p.trigram}),
+            r,
+        )
+    )
+
+    # Layout: the same desa name search on the sorted hive files and on one unsorted file of the newest period.
+    unsorted = unsorted_copy(adhoc, data_dir, manifest.generation, p.periode)
+    flat = new_connection(settings)
+    register_views(flat, gen_dir, manifest.latest)
+    flat.execute(f"create or replace view individu_all as select * from read_parquet('{unsorted.as_posix()}')")
+    search_sql = load_sql("desa_name_search")
+    for kind, q in (("contains", p.trigram), ("prefix", p.prefix)):
+        params = {**desa_params, "q": q}
+        results.append(
+            measure(
+                f"layout_sorted_{kind}",
+                f"layout (a) sorted, hive-partitioned: desa search, {kind}",
+                f"desa {p.kode_desa}, q='{q}'",
+                _adhoc(adhoc, search_sql, params),
+                r,
+            )
+        )
+        results.append(
+            measure(
+                f"layout_unsorted_{kind}",
+                f"layout (b) one unsorted file: desa search, {kind}",
+                f"desa {p.kode_desa}, q='{q}'",
+                _adhoc(flat, search_sql, params),
+                r,
+            )
+        )
+    flat.close()
+    adhoc.close()
+    register.close()
+
+    table = render(results, machine, settings, header, r)
+    print()
+    print(table, end="")
+    try:
+        RESULTS.write_text(table, encoding="utf-8")
+    except OSError as exc:
+        raise BenchError(f"cannot write {RESULTS}: {exc.strerror or exc}") from None
+    print(f"\nWritten to {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except QueryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except duckdb.OutOfMemoryException as exc:
+        print(f"error: DuckDB ran out of memory: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)

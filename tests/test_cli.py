@@ -1,0 +1,121 @@
+"""`python -m portal`: bad input gets one clear English line and a non-zero exit, never a traceback, and
+never a half-written register."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from portal.snapshot import read_manifest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_GEO = REPO.parent / "shared" / "data" / "geo"
+
+
+def _portal(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "portal", *args],
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--provinces", "99"], "unknown province code(s): 99"),
+        (["--provinces", "3x"], "--provinces must be 2-digit codes"),
+        (["--individuals", "-5"], "must be positive"),
+        (["--individuals", "lots"], "expected a whole number"),
+        (["--periods", "0"], "must be positive"),
+        (["--periods", "99"], "--periods must be between 1 and 40"),
+        (["--dense", "9999"], "unknown kab/kota code(s) for --dense: 9999"),
+    ],
+)
+def test_bad_demo_options(tmp_path: Path, args: list[str], message: str) -> None:
+    result = _portal("demo", "--out", str(tmp_path), *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert read_manifest(tmp_path / "register") is None
+
+
+def test_unwritable_output(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = _portal("demo", "--out", str(blocker / "data"), "--individuals", "500", "--provinces", "34")
+    assert result.returncode == 2
+    assert "cannot write" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_failed_build_keeps_the_served_register(tmp_path: Path) -> None:
+    ok = _portal("demo", "--out", str(tmp_path), "--individuals", "2000", "--provinces", "34", "--periods", "1")
+    assert ok.returncode == 0, ok.stderr
+    before = read_manifest(tmp_path / "register")
+    bad = _portal("demo", "--out", str(tmp_path), "--provinces", "00")
+    assert bad.returncode == 2
+    assert read_manifest(tmp_path / "register") == before
+
+
+def test_missing_reference_files_use_the_documented_fallback(tmp_path: Path) -> None:
+    empty = tmp_path / "no-ref"
+    empty.mkdir()
+    result = _portal(
+        "demo",
+        "--out",
+        str(tmp_path),
+        "--individuals",
+        "3000",
+        "--provinces",
+        "34",
+        "--periods",
+        "1",
+        env={"PORTAL_REF_DIR": str(empty)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "built-in fallback" in result.stdout
+    manifest = read_manifest(tmp_path / "register")
+    assert manifest.details["statistics_source"] == "built-in fallback"
+    kab = duckdb.sql(
+        f"select distinct sumber_statistik, p0 from "
+        f"'{tmp_path / 'register' / manifest.generation / 'wilayah_kabupaten.parquet'}' where kode_prov = '34'"
+    ).fetchall()
+    assert kab == [("perkiraan", 9.03)]
+
+
+def test_progress_is_visible(tmp_path: Path) -> None:
+    result = _portal("demo", "--out", str(tmp_path), "--individuals", "2000", "--provinces", "31,34", "--periods", "2")
+    assert result.returncode == 0, result.stderr
+    assert "[ 1/2] province 31" in result.stdout
+    assert "rows/s" in result.stdout and "ETA" in result.stdout
+    assert "Published g-" in result.stdout
+
+
+def test_geo_import_errors_are_one_line(tmp_path: Path) -> None:
+    result = _portal("geo", "import", str(tmp_path / "nowhere"), env={"PORTAL_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not SHARED_GEO.is_dir(), reason="reference boundaries not present beside the repository")
+def test_setup_imports_boundaries_and_keeps_an_existing_register(tmp_path: Path) -> None:
+    built = _portal("demo", "--out", str(tmp_path), "--individuals", "2000", "--provinces", "34", "--periods", "1")
+    assert built.returncode == 0, built.stderr
+    result = _portal("setup", env={"PORTAL_DATA_DIR": str(tmp_path), "PORTAL_GEO_DIR": str(SHARED_GEO)})
+    assert result.returncode == 0, result.stderr
+    assert "is in place" in result.stdout
+    geo = json.loads((tmp_path / "geo" / "manifest.json").read_text())
+    assert geo["counts"]["kecamatan"] == 7285
+    again = _portal("setup", env={"PORTAL_DATA_DIR": str(tmp_path), "PORTAL_GEO_DIR": str(SHARED_GEO)})
+    assert "Boundaries are in place" in again.stdout
