@@ -62,7 +62,14 @@ def choropleth_figure(
             colorscale="YlGn",
             marker_line_width=0.4,
             marker_line_color="#666",
-            colorbar=dict(title=dict(text=label), thickness=12, ticksuffix="%" if percent else ""),
+            colorbar=dict(
+                title=dict(text=label, side="top"),
+                orientation="h",
+                thickness=10,
+                y=-0.02,
+                yanchor="top",
+                ticksuffix="%" if percent else "",
+            ),
             hovertemplate="<b>%{text}</b><br>" + label + ": %{z:,.1f}" + ("%" if percent else "") + "<extra></extra>",
         )
     )
@@ -73,13 +80,14 @@ def choropleth_figure(
             zoom=_zoom_for(maxx - minx, maxy - miny),
         ),
         height=380,
-        margin=dict(l=0, r=0, t=0, b=0),
+        margin=dict(l=0, r=0, t=0, b=70),
         separators=",.",
     )
     return fig
 
 
 def _zoom_for(width_deg: float, height_deg: float) -> float:
-    """A zoom that fits a box of that many degrees into a map about 700 px wide."""
+    """A zoom that fits a box of that many degrees into a map about 340 px wide (a phone), so the whole
+    region is visible on every screen."""
     span = max(width_deg, height_deg * 2.0, 0.01)
-    return float(max(0.0, min(12.0, math.log2(360.0 / span) + 0.9)))
+    return float(max(0.0, min(12.0, math.log2(360.0 / span) - 0.45)))
