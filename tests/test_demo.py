@@ -230,3 +230,16 @@ def test_dense_kab_has_hundreds_per_desa(tmp_path: Path) -> None:
     register_views(connection, settings.register_dir / manifest.generation, manifest.latest)
     per_desa = connection.sql("select count(*) as n from individu where kode_kab = '3471' group by kode_desa").df()["n"]
     assert per_desa.median() >= 300
+
+
+def test_plan_covers_every_kab_and_kecamatan() -> None:
+    from portal.demo.plan import make_plan
+    from portal.wilayah import load_kab_stats
+
+    plan = make_plan(load_kab_stats(_ref_dir()), 1_200_000, None, ("3101", "3171", "3471"))
+    assert len(plan.kab) == 514
+    assert (plan.kab["keluarga"] >= plan.kab["jumlah_kecamatan"]).all()
+    dense = plan.kab.set_index("kode_kab").loc[["3171", "3471"]]
+    assert (dense["faktor_skala"] - 1.0).abs().max() < 0.01  # full density
+    tiny = make_plan(load_kab_stats(_ref_dir()), 5_000, None, ())
+    assert tiny.total_families * 3.7 == pytest.approx(5_000, rel=0.2)  # no minimum the budget cannot pay

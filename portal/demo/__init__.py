@@ -106,7 +106,10 @@ def _allocate(rng: np.random.Generator, plan: Plan, geo: ProvinceGeo) -> np.ndar
         families = int(kab.at[kode_kab, "keluarga"])
         kec, kec_of_row = np.unique(geo.kode_kec[rows], return_inverse=True)
         kec_weight = np.bincount(kec_of_row, weights=weight[rows])
-        base = MIN_FAMILIES_PER_KEC if families >= 3 * MIN_FAMILIES_PER_KEC * kec.size else 0
+        if families >= 3 * MIN_FAMILIES_PER_KEC * kec.size:
+            base = MIN_FAMILIES_PER_KEC
+        else:
+            base = 1 if families >= kec.size else 0
         per_kec = base + rng.multinomial(families - base * kec.size, kec_weight / kec_weight.sum())
         for c in np.flatnonzero(per_kec):
             members = rows[kec_of_row == c]

@@ -18,13 +18,13 @@ from portal.demo.defects import NIK_BEDA_DOMISILI
 from portal.demo.households import (
     STATUS_KESEJAHTERAAN,
     STREETS,
-    SULIT,
     Batch,
     ProvinceGeo,
     draw_programmes,
     make_nik,
 )
 from portal.demo.musdes import QuarterDecisions
+from portal.schema import SULIT
 
 PROGRAMMES = ("prog_pkh", "prog_bpnt", "prog_pbi_jk", "prog_blt_dd")
 P_MOVE, P_MOVE_OTHER_KAB, P_LEAVE_PROVINCE = 0.006, 0.25, 0.0015

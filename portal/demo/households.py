@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from portal.demo import names
+from portal.schema import SULIT
 
 # Share of register families per desil 1..10: the register is a list of the poorer part of the nation.
 DESIL_SHARES = np.array([0.20, 0.17, 0.15, 0.13, 0.10, 0.08, 0.06, 0.05, 0.035, 0.025])
@@ -54,15 +55,6 @@ PEKERJAAN_KOTA = np.array(
 )
 PENYAKIT = np.array(
     ["hipertensi", "diabetes", "jantung", "tuberkulosis", "asma", "stroke", "gagal ginjal"], dtype=object
-)
-SULIT = (
-    "kd_sulit_melihat",
-    "kd_sulit_mendengar",
-    "kd_sulit_berjalan",
-    "kd_sulit_menggunakan_tangan",
-    "kd_sulit_mengingat",
-    "kd_sulit_mengurus_diri",
-    "kd_sulit_berkomunikasi",
 )
 STREETS = np.array(
     [

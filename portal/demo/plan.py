@@ -78,6 +78,9 @@ def make_plan(
     factor = np.where(kab["padat"], dense_factor, min(rest_factor, 1.0))
     target = kab["register_penuh"].to_numpy() * factor
     families = np.maximum(np.round(target / MEAN_FAMILY_SIZE), 1).astype("int64")
+    # Complete kecamatan maps: one family per kecamatan at least, whenever the budget can pay for it.
+    if kab["jumlah_kecamatan"].sum() * MEAN_FAMILY_SIZE <= individuals:
+        families = np.maximum(families, kab["jumlah_kecamatan"].to_numpy())
     kab["keluarga"] = families
     # How many real families one synthetic family stands for: coverage indicators multiply by it.
     kab["faktor_skala"] = np.round(kab["register_penuh"] / (families * MEAN_FAMILY_SIZE), 4)
