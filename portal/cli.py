@@ -63,14 +63,16 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("source", nargs="?", type=Path, default=None, help="directory (default PORTAL_GEO_DIR)")
 
     sub.add_parser("setup", help="build the demo register and import boundaries if they are missing")
-    run = sub.add_parser("run", help="set up, then start the portal with streamlit")
-    run.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="passed to `streamlit run`")
+    sub.add_parser("run", help="set up, then start the portal; other options go to `streamlit run`")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "run":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     settings = get_settings()
     try:
         if args.command == "demo":
@@ -82,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "run":
             setup(settings)
-            return _run(args.streamlit_args)
+            return _run(extra)
     except KeyboardInterrupt:
         print("interrupted; nothing was published", file=sys.stderr)
         return 130

@@ -119,3 +119,19 @@ def test_setup_imports_boundaries_and_keeps_an_existing_register(tmp_path: Path)
     assert geo["counts"]["kecamatan"] == 7285
     again = _portal("setup", env={"PORTAL_DATA_DIR": str(tmp_path), "PORTAL_GEO_DIR": str(SHARED_GEO)})
     assert "Boundaries are in place" in again.stdout
+
+
+def test_run_passes_streamlit_options_through(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from portal import cli
+
+    calls: list[list[str]] = []
+    monkeypatch.setattr(cli, "setup", lambda settings: None)
+    monkeypatch.setattr(cli, "_run", lambda extra: calls.append(extra) or 0)
+    assert cli.main(["run", "--server.port", "8123", "--server.address=127.0.0.1"]) == 0
+    assert calls == [["--server.port", "8123", "--server.address=127.0.0.1"]]
+
+
+def test_unknown_options_elsewhere_are_refused() -> None:
+    result = _portal("setup", "--bogus")
+    assert result.returncode == 2
+    assert "unrecognized arguments: --bogus" in result.stderr
