@@ -19,19 +19,24 @@ if nasional.empty:
 row = nasional.iloc[0]
 desil_1_4 = sum(int(row[f"desil_{d}"]) for d in range(1, 5))
 
-kiri, kanan = st.columns(2)
-kiri.metric("Keluarga aktif", angka(row["keluarga_aktif"]))
-kanan.metric("Individu aktif", angka(row["individu_aktif"]))
-kiri.metric("Keluarga desil 1–4", angka(desil_1_4), help="Desil 1 = 10% termiskin secara nasional.")
-kanan.metric("Desa/kelurahan dengan data", angka(row["jumlah_desa"]))
-kiri.metric("Keluarga penerima PKH", angka(row["pkh"]))
-kanan.metric("Keluarga penerima BPNT/Sembako", angka(row["bpnt"]))
-kiri.metric("Keluarga penerima PBI-JK", angka(row["pbi_jk"]))
-kanan.metric(
-    "Desa dengan musdes 3 bulan terakhir",
-    persen(row["desa_musdes_3_bulan"], row["jumlah_desa"]),
-    help="Kepmensos 73/HUK/2024: musyawarah desa/kelurahan paling sedikit setiap 3 bulan.",
-)
+angka_utama = [
+    ("Keluarga aktif", angka(row["keluarga_aktif"]), None),
+    ("Individu aktif", angka(row["individu_aktif"]), None),
+    ("Keluarga desil 1–4", angka(desil_1_4), "Desil 1 = 10% termiskin secara nasional."),
+    ("Desa/kelurahan dengan data", angka(row["jumlah_desa"]), None),
+    ("Keluarga penerima PKH", angka(row["pkh"]), None),
+    ("Keluarga penerima BPNT/Sembako", angka(row["bpnt"]), None),
+    ("Keluarga penerima PBI-JK", angka(row["pbi_jk"]), None),
+    (
+        "Desa dengan musdes 3 bulan terakhir",
+        persen(row["desa_musdes_3_bulan"], row["jumlah_desa"]),
+        "Kepmensos 73/HUK/2024: musyawarah desa/kelurahan paling sedikit setiap 3 bulan.",
+    ),
+]
+# One row of two per pair, so that a phone stacks them in reading order.
+for pasangan in range(0, len(angka_utama), 2):
+    for kolom_metrik, (label, nilai, bantuan) in zip(st.columns(2), angka_utama[pasangan : pasangan + 2], strict=True):
+        kolom_metrik.metric(label, nilai, help=bantuan)
 
 st.subheader("Per provinsi")
 provinsi = data.query("rollup_children", periode=periode, tingkat="provinsi", induk="")
