@@ -26,6 +26,9 @@ class Settings:
     duckdb_memory_limit: str
     name_display: str
     base_tiles: str
+    search_limit: str = "30/600"
+    search_limit_address: str = "300/600"
+    ticket_limit: str = "10/600"
 
     @property
     def register_dir(self) -> Path:
@@ -83,6 +86,9 @@ def load_settings() -> Settings:
         duckdb_memory_limit=_lookup("PORTAL_DUCKDB_MEMORY", secrets, "4GB") or "4GB",
         name_display=_lookup("PORTAL_NAME_DISPLAY", secrets, "masked") or "masked",
         base_tiles=_lookup("PORTAL_BASE_TILES", secrets, "none") or "none",
+        search_limit=_lookup("PORTAL_SEARCH_LIMIT", secrets, "30/600") or "30/600",
+        search_limit_address=_lookup("PORTAL_SEARCH_LIMIT_ADDRESS", secrets, "300/600") or "300/600",
+        ticket_limit=_lookup("PORTAL_TICKET_LIMIT", secrets, "10/600") or "10/600",
     )
 
 

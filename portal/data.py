@@ -9,10 +9,13 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from portal import geo
+from portal import geo, public
 from portal.config import get_settings
 from portal.db import current_register
+from portal.privacy import Throttle, load_secret, parse_limit
+from portal.rollups import period_end
 from portal.snapshot import Manifest
+from portal.store import Store, open_store
 
 
 def served_manifest() -> Manifest:
@@ -43,3 +46,35 @@ def boundaries(level: str, parent: str | None = None) -> gpd.GeoDataFrame | None
     if not manifest.is_file() or level not in geo.available_levels(geo_dir):
         return None
     return _cached_boundaries(str(geo_dir), manifest.stat().st_mtime, level, parent)
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+def _desa_people(generation: str, periode: str, kode_desa: str) -> pd.DataFrame:
+    people = current_register().run("desa_people", periode=periode, akhir=period_end(periode), kode_desa=kode_desa)
+    return public.with_search_keys(people)
+
+
+def desa_people(periode: str, kode_desa: str) -> pd.DataFrame:
+    """Everyone listed in a desa in a period (public columns only) with name search keys; cached."""
+    return _desa_people(current_register().manifest.generation, periode, kode_desa)
+
+
+@st.cache_resource(show_spinner=False)
+def throttle(limit: str) -> Throttle:
+    """One process-wide limiter per configured limit such as '30/600' (keys: session ids, client addresses)."""
+    count, window = parse_limit(limit)
+    return Throttle(count, window)
+
+
+@st.cache_resource(show_spinner=False)
+def token_secret() -> bytes:
+    """The key behind opaque row tokens."""
+    return load_secret(get_settings().data_dir)
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    """The transactional store for objections and proposals (SQLite by default, PostgreSQL if configured)."""
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return open_store(settings.db_url)

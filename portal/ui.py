@@ -61,3 +61,80 @@ def boundaries_missing_note() -> None:
         "`python -m portal setup`.",
         icon=":material/map:",
     )
+
+
+LEVELS = (
+    ("provinsi", "Provinsi"),
+    ("kabupaten", "Kabupaten/kota"),
+    ("kecamatan", "Kecamatan"),
+    ("desa", "Desa/kelurahan"),
+)
+CHOICE_KEY = "pilihan_wilayah"
+
+
+def region_picker(key: str) -> tuple[str, str] | None:
+    """Cascading choice provinsi → kab/kota → kecamatan → desa (each searchable by typing); returns the desa's
+    code and name, or None until a desa is chosen. The choice follows the person from page to page."""
+    remembered: dict[str, str] = st.session_state.setdefault(CHOICE_KEY, {})
+    parent, chosen_name = "", ""
+    for level, label in LEVELS:
+        options = data.query("wilayah_children", tingkat=level, induk=parent)
+        names = dict(zip(options["kode"], options["nama"], strict=True))
+        codes = list(names)
+        previous = remembered.get(level)
+        index = codes.index(previous) if previous in codes else None
+        picked = st.selectbox(
+            label,
+            codes,
+            index=index,
+            format_func=lambda c, n=names: n.get(c, c),
+            key=f"{key}_{level}",
+            placeholder=f"Pilih {label.lower()}…",
+        )
+        if picked is None:
+            for lower, _ in LEVELS[LEVELS.index((level, label)) :]:
+                remembered.pop(lower, None)
+            return None
+        if remembered.get(level) != picked:
+            remembered[level] = picked
+            for lower, _ in LEVELS[LEVELS.index((level, label)) + 1 :]:
+                remembered.pop(lower, None)
+        parent, chosen_name = picked, names[picked]
+    return parent, chosen_name
+
+
+def client_address() -> str:
+    """The client's address as Streamlit sees it (behind a proxy: the proxy's), for per-address limits."""
+    try:
+        return st.context.ip_address or "tanpa-alamat"
+    except Exception:  # outside a browser session (AppTest)
+        return "tanpa-alamat"
+
+
+def session_key() -> str:
+    """A random identifier for this browser session, kept in session state."""
+    import uuid
+
+    return st.session_state.setdefault("_sesi", uuid.uuid4().hex)
+
+
+def allow(kind: str, limits: tuple[str, ...]) -> bool:
+    """Count one `kind` action (search, ticket lookup) against this session's and this address's limits;
+    when a limit is reached, say so in Bahasa Indonesia and return False."""
+    keys = (f"{kind}:sesi:{session_key()}", f"{kind}:alamat:{client_address()}")
+    for limit, key in zip(limits, keys, strict=True):
+        limiter = data.throttle(limit)
+        if not limiter.hit(key):
+            minutes = max(1, round(limiter.retry_after(key) / 60))
+            st.warning(
+                f"Terlalu banyak permintaan dalam waktu singkat. Silakan coba lagi dalam sekitar {minutes} menit.",
+                icon=":material/hourglass_top:",
+            )
+            return False
+    return True
+
+
+def refer_to_form(reference: dict[str, str]) -> None:
+    """Carry a list row (by its opaque token) to the objection form."""
+    st.session_state["rujukan"] = reference
+    st.switch_page("pages/ajukan.py")

@@ -23,6 +23,7 @@ PARAMS: dict[str, object] = {
     "nik": "3471015507850003",
     "dari": "2026-06",
     "ke": "2026-09",
+    "id_musdes": 200,
 }
 HOSTILE = [
     "'; drop view individu_all; --",
@@ -119,3 +120,25 @@ def test_views_for_latest_and_all_periods(register: Register) -> None:
     assert register.manifest.latest == latest["periode"].iloc[-1]
     for table in ("keluarga", "individu", "musdes", "usulan", "rollup", "nik_index", "nik_ganda"):
         assert table in register.views
+
+
+def test_desa_people_shows_only_public_fields(register: Register) -> None:
+    rows = register.run("desa_people", periode="2026-09", akhir=date(2026, 9, 30), kode_desa=A)
+    assert set(rows.columns).isdisjoint({"nik", "no_kk", "tanggal_lahir", "nama_ibu_kandung", "alamat"})
+    assert len(rows) == 6
+    siti = rows.set_index("nama").loc["SITI AMINAH"]
+    assert bool(siti["prog_pkh"]) and int(siti["usia"]) == 41
+
+
+def test_wilayah_children_cascade(register: Register) -> None:
+    kab = register.run("wilayah_children", tingkat="kabupaten", induk="34")
+    assert len(kab) == 5 and "3471" in set(kab["kode"])
+    desa = register.run("wilayah_children", tingkat="desa", induk="347101")
+    assert A in set(desa["kode"])
+
+
+def test_desa_musdes_and_usulan(register: Register) -> None:
+    meetings = register.run("desa_musdes", periode="2026-09", kode_desa=C)
+    assert list(meetings["id_musdes"]) == [100]  # C held none in the 2026-09 quarter
+    usulan = register.run("musdes_usulan", periode="2026-06", kode_desa=C, id_musdes=100)
+    assert list(usulan["id_usulan"]) == [9001, 9002, 9003]

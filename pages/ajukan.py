@@ -1,0 +1,104 @@
+"""Ajukan Sanggahan / Usul: an objection to a listed row (by opaque token) or a proposal for someone not yet
+listed. Acknowledged only once durably stored; a double click or a rerun never makes a second ticket."""
+
+import uuid
+
+import streamlit as st
+
+from portal import data, ui
+from portal.privacy import PhotoRejected, clean_text, find_row, looks_like_nik, sanitize_photo
+from portal.store import KATEGORI, USUL_ONLY, StoreValidationError, Submission
+
+manifest = ui.require_register()
+ui.source_note(manifest)
+st.title("Ajukan Sanggahan / Usul")
+
+tiket = st.session_state.get("ajukan_tiket")
+if tiket:
+    st.success(f"Pengajuan Anda telah tersimpan. Kode tiket: **{tiket}**", icon=":material/task_alt:")
+    st.write("Simpan kode ini untuk memantau tindak lanjutnya di halaman **Lacak Tiket**.")
+    st.code(tiket, language=None)
+    if st.button("Buat pengajuan baru"):
+        for key in ("ajukan_tiket", "ajukan_kunci", "rujukan"):
+            st.session_state.pop(key, None)
+        st.rerun()
+    st.stop()
+
+rujukan = st.session_state.get("rujukan") or {}
+periode = rujukan.get("periode", manifest.latest)
+if rujukan.get("token"):
+    st.info(f"Sanggahan atas data **{rujukan['label']}** di {rujukan['nama_desa']}.", icon=":material/report:")
+    kode_desa, jenis = rujukan["kode_desa"], "sanggahan"
+    if st.button("Batalkan rujukan"):
+        st.session_state.pop("rujukan", None)
+        st.rerun()
+else:
+    desa = ui.region_picker("ajukan")
+    if desa is None:
+        st.info("Pilih desa/kelurahan tempat orang atau keluarga yang dimaksud tinggal.")
+        st.stop()
+    kode_desa = desa[0]
+    jenis = "usul"
+
+kunci = st.session_state.setdefault("ajukan_kunci", uuid.uuid4().hex)
+with st.form("ajukan_form"):
+    kategori_pilihan = [k for k in KATEGORI if (k in USUL_ONLY) == (jenis == "usul")]
+    kategori = st.selectbox("Kategori", kategori_pilihan)
+    deskripsi = st.text_area("Uraian (wajib, paling banyak 2.000 karakter)", max_chars=2000, height=140)
+    kontak = st.text_input("Kontak untuk dihubungi (opsional: nomor HP atau surel)", max_chars=200)
+    foto = st.file_uploader("Foto pendukung (opsional, JPG/PNG/WebP, maks. 5 MB)", type=["jpg", "jpeg", "png", "webp"])
+    setuju = st.checkbox(
+        "Saya menyatakan keterangan ini benar dan setuju data pengajuan diproses oleh pemerintah desa/kelurahan "
+        "dan Dinas Sosial untuk verifikasi."
+    )
+    kirim = st.form_submit_button("Kirim", type="primary", icon=":material/send:")
+
+if not kirim:
+    st.stop()
+uraian = clean_text(deskripsi or "", 2000)
+if len(uraian) < 10:
+    st.error("Tuliskan uraian paling sedikit 10 karakter.")
+    st.stop()
+if not setuju:
+    st.error("Centang persetujuan terlebih dahulu.")
+    st.stop()
+if looks_like_nik(uraian) or looks_like_nik(kontak or ""):
+    st.error("Jangan menuliskan NIK atau nomor KK di sini. Sebutkan nama dan RT/RW saja.")
+    st.stop()
+foto_bytes = foto_mime = None
+if foto is not None:
+    try:
+        foto_bytes, foto_mime = sanitize_photo(foto.getvalue())
+    except PhotoRejected as exc:
+        st.error(str(exc))
+        st.stop()
+token = rujukan.get("token")
+if token is not None:
+    ids = data.desa_people(periode, kode_desa)["id_dtks"].astype(int).tolist()
+    if find_row(data.token_secret(), periode, token, ids) is None:
+        st.error("Rujukan data tidak dikenali. Silakan cari kembali nama tersebut di halaman Cek Status.")
+        st.stop()
+try:
+    hasil = data.store().submit(
+        Submission(
+            jenis=jenis,
+            kategori=kategori,
+            kode_desa=kode_desa,
+            periode=periode,
+            row_token=token,
+            deskripsi=uraian,
+            kontak=clean_text(kontak or "", 200) or None,
+            foto=foto_bytes,
+            foto_mime=foto_mime,
+            persetujuan=True,
+            idempotency_key=kunci,
+        )
+    )
+except StoreValidationError:
+    st.error("Pengajuan tidak dapat diterima karena isiannya tidak sesuai. Periksa kembali isian Anda.")
+    st.stop()
+except Exception:  # the database is unreachable or busy: never acknowledge what was not stored
+    st.error("Pengajuan **belum tersimpan** karena gangguan sistem. Silakan tekan Kirim sekali lagi.")
+    st.stop()
+st.session_state["ajukan_tiket"] = hasil.display
+st.rerun()

@@ -1,0 +1,74 @@
+"""Daftar Uji Publik: a desa's current musdes, its proposals to add and to stop, and its current recipients
+by programme, names masked; an A4 sheet for the notice board."""
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from portal import data, public, ui
+from portal.config import get_settings
+from portal.fmt import nama_periode, tanggal
+from portal.printout import notice_sheet
+from portal.privacy import mask_name
+from portal.rollups import period_end
+
+manifest = ui.require_register()
+periode = ui.period_picker(manifest)
+ui.source_note(manifest)
+policy = get_settings().name_display
+st.title("Daftar Uji Publik")
+st.caption("Hasil musyawarah desa/kelurahan yang wajib diumumkan (Kepmensos 73/HUK/2024). Warga dapat menyanggah.")
+
+desa = ui.region_picker("daftar")
+if desa is None:
+    st.info("Pilih desa/kelurahan untuk melihat daftarnya.")
+    st.stop()
+kode_desa, nama_desa = desa
+
+rapat = data.query("desa_musdes", periode=periode, kode_desa=kode_desa)
+akhir = period_end(periode)
+sections: list[tuple[str, pd.DataFrame]] = []
+meta = [f"Periode data: {nama_periode(periode)}"]
+if rapat.empty:
+    st.warning("Belum ada musyawarah desa/kelurahan yang tercatat untuk desa/kelurahan ini.")
+else:
+    kini = rapat.iloc[0]
+    tgl = pd.Timestamp(kini["tanggal"]).date()
+    if tgl < akhir - timedelta(days=92):
+        st.warning(f"Desa/kelurahan ini tidak mengadakan musyawarah dalam 3 bulan terakhir (terakhir {tanggal(tgl)}).")
+    terbit = kini["tanggal_publikasi"]
+    sampai = kini["masa_sanggah_sampai"]
+    meta += [
+        f"Musyawarah: {tanggal(tgl)}, berita acara nomor {kini['nomor_berita_acara']}",
+        f"Hadir: {int(kini['jumlah_hadir'])} orang · foto dokumentasi: {int(kini['jumlah_foto'])}",
+        "Diumumkan: "
+        + (tanggal(pd.Timestamp(terbit).date()) if pd.notna(terbit) else "belum diumumkan")
+        + (f" · masa sanggah terbuka sampai {tanggal(pd.Timestamp(sampai).date())}" if pd.notna(sampai) else ""),
+    ]
+    for line in meta[1:]:
+        st.write(line)
+    usulan = data.query("musdes_usulan", periode=kini["periode"], kode_desa=kode_desa, id_musdes=int(kini["id_musdes"]))
+    usulan = usulan.assign(nama=[mask_name(n, policy) for n in usulan["nama_kepala_keluarga"]])
+    tambah = usulan[usulan["jenis"] == "tambah"][["nama", "jumlah_art", "keputusan_musdes"]]
+    henti = usulan[usulan["jenis"] == "penghentian"][["nama", "kategori", "keputusan_musdes"]]
+    labels = {"nama": "Kepala keluarga", "jumlah_art": "Anggota", "keputusan_musdes": "Keputusan", "kategori": "Alasan"}
+    sections += [("Usulan tambah", tambah.rename(columns=labels)), ("Usulan penghentian", henti.rename(columns=labels))]
+
+orang = data.desa_people(periode, kode_desa)
+for program, penerima in public.recipients_by_programme(orang).items():
+    rows = public.public_rows(penerima, policy, data.token_secret(), periode)
+    sections.append((f"Penerima {program}", rows.drop(columns="token").rename(columns=str.capitalize)))
+
+for judul, tabel in sections:
+    with st.expander(f"{judul} ({len(tabel)})", expanded=judul.startswith("Usulan")):
+        st.dataframe(tabel, hide_index=True, width="stretch")
+
+st.download_button(
+    "Unduh tampilan cetak (A4)",
+    notice_sheet(f"Daftar Uji Publik {nama_desa}", meta, sections),
+    file_name=f"uji-publik-{kode_desa}-{periode}.html",
+    mime="text/html",
+    icon=":material/print:",
+)
+st.page_link("pages/cek_status.py", label="Cari nama untuk mengajukan sanggahan", icon=":material/search:")

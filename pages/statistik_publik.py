@@ -1,0 +1,43 @@
+"""Statistik Publik: families receiving each programme by region, with small cells suppressed together
+with enough others that none can be recovered from the totals, consistently down the drill-down."""
+
+import streamlit as st
+
+from portal import data, public, ui
+from portal.fmt import nama_periode
+from portal.suppression import note, to_display
+
+manifest = ui.require_register()
+periode = ui.period_picker(manifest)
+ui.source_note(manifest)
+st.title("Statistik Publik")
+st.caption(f"Keluarga penerima program per wilayah, periode {nama_periode(periode)}.")
+
+
+def cells(tingkat: str, induk: str):
+    return public.statistics_table(data.query("recipients_by_region", periode=periode, tingkat=tingkat, induk=induk))
+
+
+tables, labels, judul = [cells("provinsi", "")], [], "Indonesia"
+for tingkat, anak, label in (("provinsi", "kabupaten", "Provinsi"), ("kabupaten", "kecamatan", "Kabupaten/kota")):
+    pilihan = st.selectbox(
+        label, [None, *tables[-1].index], format_func=lambda x: "Semua" if x is None else x, key=f"stat_{tingkat}"
+    )
+    if pilihan is None:
+        break
+    tables.append(cells(anak, pilihan.split(" · ")[0]))
+    labels.append(pilihan)
+    judul = pilihan.split(" · ", 1)[1]
+
+if tables[-1].empty:
+    st.info("Belum ada data untuk wilayah ini.")
+    st.stop()
+tabel = public.suppress_path(tables, labels)
+tampil = to_display(tabel)
+st.subheader(judul)
+st.dataframe(tampil, width="stretch")
+st.caption(note(tabel.threshold))
+csv = tabel.values.to_csv(index_label="wilayah").encode("utf-8")
+st.download_button(
+    "Unduh CSV", csv, file_name=f"statistik-{judul}-{periode}.csv", mime="text/csv", icon=":material/download:"
+)

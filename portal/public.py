@@ -1,0 +1,90 @@
+"""What the public pages show, as pure functions of query results: name search, masked lists, programme
+labels. Nothing here returns a NIK, No KK, birth date, mother's name or address: the queries do not select
+them, and these functions only pass on the columns listed in PUBLIC_COLUMNS."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+
+from portal.demo.names import canonical_names
+from portal.privacy import mask_name, row_token
+from portal.suppression import SuppressedTable, suppress_table
+
+MAX_RESULTS = 20
+PROGRAMME_LABELS = {"prog_pkh": "PKH", "prog_bpnt": "BPNT", "prog_pbi_jk": "PBI-JK", "prog_blt_dd": "BLT-DD"}
+PUBLIC_COLUMNS = ["nama", "usia", "rt_rw", "program", "status", "token"]
+
+
+def with_search_keys(people: pd.DataFrame) -> pd.DataFrame:
+    """The desa's people with a `kunci` column: the spelling-tolerant search key of each name."""
+    keys = canonical_names(pa.array(people["nama"].astype(str).tolist(), type=pa.string()))
+    return people.assign(kunci=keys.to_pylist())
+
+
+def find_people(people: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Rows whose name key contains every word of the search key, at most MAX_RESULTS, best first."""
+    words = key.split()
+    hits = people["kunci"].map(lambda k: all(word in k for word in words))
+    found = people[hits].copy()
+    # Names that start with the query come first, then alphabetical: a short list a person can scan.
+    found["_awal"] = ~found["kunci"].str.startswith(words[0])
+    return found.sort_values(["_awal", "nama", "id_dtks"]).head(MAX_RESULTS).drop(columns="_awal")
+
+
+def programmes(row: pd.Series) -> str:
+    """'PKH, PBI-JK' or '–' when the family receives none."""
+    names = [label for column, label in PROGRAMME_LABELS.items() if bool(row.get(column, False))]
+    return ", ".join(names) if names else "–"
+
+
+def status_label(row: pd.Series) -> str:
+    """Status in words: aktif, nonaktif, or the reason a person left the list."""
+    if row.get("keberadaan") == "meninggal":
+        return "dilaporkan meninggal"
+    if row.get("keberadaan") == "pindah":
+        return "pindah"
+    return "aktif" if bool(row.get("status_aktif")) else "nonaktif"
+
+
+def public_rows(people: pd.DataFrame, policy: str, secret: bytes, periode: str) -> pd.DataFrame:
+    """The public view of register rows: masked name, age, RT/RW, programmes, status and an opaque token."""
+    if people.empty:
+        return pd.DataFrame(columns=PUBLIC_COLUMNS)
+    out = pd.DataFrame(
+        {
+            "nama": [mask_name(n, policy) for n in people["nama"]],
+            "usia": people["usia"].astype("Int64"),
+            "rt_rw": people["rt"].astype(str) + "/" + people["rw"].astype(str),
+            "program": people.apply(programmes, axis=1),
+            "status": people.apply(status_label, axis=1),
+            "token": [row_token(secret, periode, int(i)) for i in people["id_dtks"]],
+        }
+    )
+    return out[PUBLIC_COLUMNS].reset_index(drop=True)
+
+
+def recipients_by_programme(people: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The desa's active recipients per programme (rows as in `people`), for the uji publik list."""
+    active = people[people["status_aktif"].astype(bool)]
+    return {label: active[active[column].astype(bool)] for column, label in PROGRAMME_LABELS.items()}
+
+
+STAT_COLUMNS = {"pkh": "PKH", "bpnt": "BPNT", "pbi_jk": "PBI-JK", "blt_dd": "BLT-DD"}
+
+
+def statistics_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rollup rows (kode, nama, pkh, …) as the cells of a public table, labelled 'kode · nama'."""
+    cells = rows.rename(columns=STAT_COLUMNS)
+    cells.index = rows["kode"] + " · " + rows["nama"]
+    return cells[list(STAT_COLUMNS.values())].astype("int64")
+
+
+def suppress_path(tables: list[pd.DataFrame], labels: list[str]) -> SuppressedTable:
+    """Suppress a drill-down path top-down: `tables[0]` is the national table, `tables[i]` the children of
+    `labels[i - 1]` in `tables[i - 1]`. Each child's totals take exactly the parent's hidden pattern, so no
+    figure hidden in one table can be recovered from another. Returns the last table."""
+    current = suppress_table(tables[0])
+    for cells, label in zip(tables[1:], labels, strict=True):
+        current = suppress_table(cells, hidden_totals=current.hidden_totals_for(label))
+    return current

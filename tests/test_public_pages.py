@@ -1,0 +1,183 @@
+"""AppTest of the public pages on the fixture register: the whole flow, hostile input in every public
+field, throttling, and what each page must (not) show."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from portal import config, data, db
+from portal.store import open_store
+from tests.fixture_register import A, C
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+HOSTILE = [
+    "'; drop table tickets; --",
+    "%_%",
+    "<script>alert(1)</script><img src=x onerror=alert(2)>",
+    "x" * 10_000,
+    "a\x00b",
+    "🙂👍🏽 emoji",
+    "\u202eNAMA\u202c مرحبا",
+    "[klik](javascript:alert(1)) ![i](http://example.invalid/x.png)",
+]
+
+
+@pytest.fixture
+def env(fixture_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The fixture register, a fresh SQLite store, a fixed token secret; all caches cleared."""
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(fixture_dir))
+    monkeypatch.setenv("PORTAL_GEO_DIR", str(tmp_path / "no-geo"))
+    monkeypatch.setenv("PORTAL_DB_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "ab" * 32)
+    monkeypatch.setenv("PORTAL_SEARCH_LIMIT", "50/600")
+    _reset()
+    yield tmp_path / "store.db"
+    _reset()
+
+
+def _reset() -> None:
+    config.get_settings.cache_clear()
+    db._current = None
+    for cached in (data.store, data.throttle, data.token_secret):
+        cached.clear()
+
+
+def _app(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def _choose_desa(at: AppTest, prefix: str, kode_desa: str) -> None:
+    for level, code in (("provinsi", kode_desa[:2]), ("kabupaten", kode_desa[:4]), ("kecamatan", kode_desa[:6])):
+        at.selectbox(key=f"{prefix}_{level}").set_value(code).run()
+    at.selectbox(key=f"{prefix}_desa").set_value(kode_desa).run()
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [s.value for s in at.success]
+    parts += [w.value for w in at.warning] + [i.value for i in at.info] + [e.value for e in at.error]
+    return "\n".join(str(p) for p in parts)
+
+
+def _search(at: AppTest, text: str) -> None:
+    at.text_input[0].set_value(text)
+    at.button[0].click().run()  # the form's submit button
+
+
+def test_search_object_ticket_track(env: Path) -> None:
+    at = _app("pages/cek_status.py")
+    _choose_desa(at, "cek", A)
+    _search(at, "siti")
+    assert not at.exception
+    assert "S\\*\\*I A\\*\\*\\*\\*H" in _texts(at)  # masked, and escaped for Markdown
+    assert "SITI" not in _texts(at)
+    at.button(key="sanggah_0").click().run()
+    assert not at.exception
+    at.switch_page("pages/ajukan.py").run()  # AppTest does not follow st.switch_page on later reruns
+    assert "Sanggahan atas data" in _texts(at)
+    at.text_area[0].set_value("Keluarga ini sudah mampu, memiliki usaha toko besar sejak 2025.")
+    at.checkbox[0].check()
+    at.button[-1].click().run()
+    assert not at.exception, at.exception
+    code = next(s.value for s in at.success).split("**")[1]
+    assert len(code) == 19
+    at.button[-1].click().run()  # a second press after the acknowledgement makes no second ticket
+    store = open_store(f"sqlite:///{env}")
+    try:
+        assert len(store.queue("")) == 1
+    finally:
+        store.close()
+
+    track = _app("pages/lacak_tiket.py")
+    track.text_input[0].set_value(code.lower())
+    track.button[0].click().run()
+    assert not track.exception
+    assert any(m.value == "terdaftar" for m in track.metric)
+
+
+def test_empty_result_offers_an_usul(env: Path) -> None:
+    at = _app("pages/cek_status.py")
+    _choose_desa(at, "cek", A)
+    _search(at, "bambang")
+    assert "mengajukan **usul**" in _texts(at)
+
+
+def test_nik_is_refused(env: Path) -> None:
+    at = _app("pages/cek_status.py")
+    _choose_desa(at, "cek", A)
+    _search(at, "3471015507850003")
+    assert "tidak menerima NIK" in _texts(at)
+    assert "H\\*\\*\\*\\*A" not in _texts(at)  # HENDRA WIJAYA, who holds that NIK, is not revealed
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_search(env: Path, text: str) -> None:
+    at = _app("pages/cek_status.py")
+    _choose_desa(at, "cek", A)
+    _search(at, text)
+    assert not at.exception
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_submission_and_tracking(env: Path, text: str) -> None:
+    at = _app("pages/ajukan.py")
+    _choose_desa(at, "ajukan", C)
+    at.text_area[0].set_value(f"Uraian: {text}")
+    at.text_input[0].set_value(text[:200])
+    at.checkbox[0].check()
+    at.button[-1].click().run()
+    assert not at.exception, at.exception
+    track = _app("pages/lacak_tiket.py")
+    track.text_input[0].set_value(text[:40])
+    track.button[0].click().run()
+    assert not track.exception
+    assert "Tiket tidak ditemukan" in _texts(track)
+
+
+def test_wrong_and_malformed_codes_look_alike(env: Path) -> None:
+    answers = []
+    for code in ("ABCD-EFGH-JKMN-PQRS", "not a code", ""):
+        track = _app("pages/lacak_tiket.py")
+        track.text_input[0].set_value(code)
+        track.button[0].click().run()
+        answers.append(_texts(track))
+    assert answers[0] == answers[1] == answers[2]
+
+
+def test_search_is_throttled(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORTAL_SEARCH_LIMIT", "2/600")
+    _reset()
+    at = _app("pages/cek_status.py")
+    _choose_desa(at, "cek", A)
+    for _ in range(2):
+        _search(at, "siti")
+        assert "Terlalu banyak" not in _texts(at)
+    _search(at, "budi")
+    assert "Terlalu banyak permintaan" in _texts(at)
+
+
+def test_daftar_uji_publik(env: Path) -> None:
+    at = _app("pages/daftar_uji_publik.py")
+    _choose_desa(at, "daftar", C)
+    assert not at.exception
+    assert "tidak mengadakan musyawarah dalam 3 bulan terakhir" in _texts(at)
+    at.sidebar.selectbox(key="periode").set_value("2026-06").run()
+    assert not at.exception
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith("Usulan tambah (2)") for label in labels)
+    assert any(label.startswith("Usulan penghentian (1)") for label in labels)
+
+
+def test_statistik_publik_hides_small_cells(env: Path) -> None:
+    at = _app("pages/statistik_publik.py")
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert (shown == "•").any().any()  # every fixture count is below 10
+    assert not shown.isin(["1", "2", "3"]).any().any()
