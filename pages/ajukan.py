@@ -18,6 +18,8 @@ if tiket:
     st.success(f"Pengajuan Anda telah tersimpan. Kode tiket: **{tiket}**", icon=":material/task_alt:")
     st.write("Simpan kode ini untuk memantau tindak lanjutnya di halaman **Lacak Tiket**.")
     st.code(tiket, language=None)
+    st.session_state["lacak_kode"] = tiket
+    st.page_link("pages/lacak_tiket.py", label="Lacak tiket ini", icon=":material/confirmation_number:")
     if st.button("Buat pengajuan baru"):
         for key in ("ajukan_tiket", "ajukan_kunci", "rujukan"):
             st.session_state.pop(key, None)

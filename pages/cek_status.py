@@ -22,6 +22,7 @@ if desa is None:
     st.info("Pilih provinsi, kabupaten/kota, kecamatan, lalu desa/kelurahan.")
     st.stop()
 kode_desa, nama_desa = desa
+st.page_link("pages/daftar_uji_publik.py", label=f"Lihat daftar uji publik {nama_desa}", icon=":material/list_alt:")
 
 with st.form("cek_form"):
     teks = st.text_input("Nama (paling sedikit 3 huruf)", max_chars=60)

@@ -14,7 +14,9 @@ st.title("Lacak Tiket")
 st.caption("Masukkan kode tiket yang Anda terima saat mengajukan sanggahan atau usul.")
 
 with st.form("lacak_form"):
-    masukan = st.text_input("Kode tiket", max_chars=40, placeholder="XXXX-XXXX-XXXX-XXXX")
+    masukan = st.text_input(
+        "Kode tiket", value=st.session_state.get("lacak_kode", ""), max_chars=40, placeholder="XXXX-XXXX-XXXX-XXXX"
+    )
     cek = st.form_submit_button("Lacak", icon=":material/search:")
 if not cek:
     st.stop()

@@ -54,7 +54,13 @@ def portal_url(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     """URL of a running portal serving the fixture register."""
     port = _free_port()
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    env = {**os.environ, "PORTAL_DATA_DIR": str(fixture_dir), "PORTAL_GEO_DIR": str(fixture_dir / "none")}
+    store = tmp_path_factory.mktemp("store") / "portal.db"
+    env = {
+        **os.environ,
+        "PORTAL_DATA_DIR": str(fixture_dir),
+        "PORTAL_GEO_DIR": str(fixture_dir / "none"),
+        "PORTAL_DB_URL": f"sqlite:///{store}",
+    }
     with log.open("w") as out:
         proc = subprocess.Popen(
             [
