@@ -58,7 +58,8 @@ else:
 orang = data.desa_people(periode, kode_desa)
 for program, penerima in public.recipients_by_programme(orang).items():
     rows = public.public_rows(penerima, policy, data.token_secret(), periode)
-    sections.append((f"Penerima {program}", rows.drop(columns="token").rename(columns=str.capitalize)))
+    headers = {"nama": "Nama", "usia": "Usia", "rt_rw": "RT/RW", "program": "Program", "status": "Status"}
+    sections.append((f"Penerima {program}", rows.drop(columns="token").rename(columns=headers)))
 
 for judul, tabel in sections:
     with st.expander(f"{judul} ({len(tabel)})", expanded=judul.startswith("Usulan")):

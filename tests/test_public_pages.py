@@ -3,6 +3,7 @@ field, throttling, and what each page must (not) show."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -181,3 +182,44 @@ def test_statistik_publik_hides_small_cells(env: Path) -> None:
     shown = at.dataframe[0].value
     assert (shown == "•").any().any()  # every fixture count is below 10
     assert not shown.isin(["1", "2", "3"]).any().any()
+
+
+def _all_output(at: AppTest) -> str:
+    """Every text element and every dataframe cell the page rendered."""
+    parts = [_texts(at)] + [str(m.value) for m in at.metric] + [str(s.label) for s in at.selectbox]
+    parts += [frame.value.to_csv() for frame in at.dataframe] + [str(c.value) for c in at.code]
+    return "\n".join(parts)
+
+
+def test_no_public_page_shows_personal_data(env: Path, settings: object) -> None:
+    import duckdb
+
+    from portal.snapshot import read_manifest
+
+    manifest = read_manifest(settings.register_dir)
+    root = settings.register_dir / manifest.generation
+    people = duckdb.sql(f"select nik, no_kk, nama_ibu_kandung, tanggal_lahir from '{root}/individu/*/*/*.parquet'").df()
+    families = duckdb.sql(f"select alamat from '{root}/keluarga/*/*/*.parquet'").df()
+    secrets = set(people["nik"]) | set(people["no_kk"]) | set(people["nama_ibu_kandung"]) | set(families["alamat"])
+    secrets |= {d.strftime(f) for d in people["tanggal_lahir"] for f in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")}
+
+    rendered = []
+    for page in ("pages/beranda.py", "pages/statistik_publik.py", "pages/lacak_tiket.py"):
+        rendered.append(_all_output(_app(page)))
+    for kode_desa in (A, C, "3402012001"):
+        for period in ("2026-09", "2026-06"):
+            at = _app("pages/daftar_uji_publik.py")
+            at.sidebar.selectbox(key="periode").set_value(period).run()
+            _choose_desa(at, "daftar", kode_desa)
+            rendered.append(_all_output(at))
+        at = _app("pages/cek_status.py")
+        _choose_desa(at, "cek", kode_desa)
+        for query in ("siti", "budi", "ahmad", "nur", "suparmi", "hendra", "joko"):
+            _search(at, query)
+            rendered.append(_all_output(at))
+    output = "\n".join(rendered)
+    assert "B**I S*****O" in output  # the lists were really rendered (dataframe cells included)
+    assert "S\\*\\*I A\\*\\*\\*\\*H" in output  # and the search cards
+    assert not re.search(r"\d{16}", output)
+    leaked = sorted(s for s in secrets if isinstance(s, str) and s in output)
+    assert not leaked
