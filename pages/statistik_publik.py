@@ -3,9 +3,9 @@ with enough others that none can be recovered from the totals, consistently down
 
 import streamlit as st
 
-from portal import data, public, ui
+from portal import charts, data, public, ui
 from portal.fmt import nama_periode
-from portal.suppression import note, to_display
+from portal.suppression import TOTAL, note, to_display
 
 manifest = ui.require_register()
 periode = ui.period_picker(manifest)
@@ -37,6 +37,7 @@ tampil = to_display(tabel)
 st.subheader(judul)
 st.dataframe(tampil, width="stretch")
 st.caption(note(tabel.threshold))
+st.plotly_chart(charts.published_bars(tabel.values, TOTAL), width="stretch")
 csv = tabel.values.to_csv(index_label="wilayah").encode("utf-8")
 st.download_button(
     "Unduh CSV", csv, file_name=f"statistik-{judul}-{periode}.csv", mime="text/csv", icon=":material/download:"

@@ -91,3 +91,28 @@ def _zoom_for(width_deg: float, height_deg: float) -> float:
     region is visible on every screen."""
     span = max(width_deg, height_deg * 2.0, 0.01)
     return float(max(0.0, min(12.0, math.log2(360.0 / span) - 0.45)))
+
+
+def published_bars(values: pd.DataFrame, total_label: str) -> go.Figure:
+    """Grouped bars of the published figures per region and programme; hidden cells are simply absent
+    (never drawn as zero), so the chart reveals nothing the table does not."""
+    rows = values.drop(index=total_label, errors="ignore").drop(columns=total_label, errors="ignore")
+    fig = go.Figure()
+    for i, column in enumerate(rows.columns):
+        shown = rows[column].astype("Float64").to_numpy(dtype=float, na_value=float("nan"))
+        fig.add_bar(
+            y=[str(r).split(" · ", 1)[-1] for r in rows.index],
+            x=shown,
+            name=str(column),
+            orientation="h",
+            marker_color=PALETTE[i % len(PALETTE)],
+        )
+    fig.update_layout(
+        barmode="group",
+        height=max(280, 18 * len(rows) * max(1, len(rows.columns)) // 2 + 80),
+        margin=dict(l=8, r=8, t=24, b=8),
+        legend=dict(orientation="h", y=-0.1),
+        separators=",.",
+        yaxis=dict(autorange="reversed"),
+    )
+    return fig

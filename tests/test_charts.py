@@ -63,3 +63,15 @@ def test_trend_has_a_bar_per_period() -> None:
     fig = charts.trend_figure(trend)
     assert list(fig.data[0].x) == ["Juni 2026", "September 2026"]
     assert list(fig.data[1].y) == [2, 3]
+
+
+def test_published_bars_leave_hidden_cells_out() -> None:
+    values = pd.DataFrame(
+        {"PKH": [12, None, 30], "BPNT": [40, 15, 55], "Jumlah": [52, None, 85]},
+        index=["31 · DKI", "34 · DIY", "Jumlah"],
+    ).astype("Int64")
+    fig = charts.published_bars(values, "Jumlah")
+    assert [trace.name for trace in fig.data] == ["PKH", "BPNT"]
+    pkh = list(fig.data[0].x)
+    assert pkh[0] == 12 and pkh[1] != pkh[1]  # NaN: not drawn, not zero
+    assert list(fig.data[0].y) == ["DKI", "DIY"]
