@@ -5,8 +5,8 @@ import uuid
 
 import streamlit as st
 
-from portal import data, ui
-from portal.privacy import PhotoRejected, clean_text, find_row, looks_like_nik, sanitize_photo
+from portal import data, public, ui
+from portal.privacy import PhotoRejected, clean_text, looks_like_nik, sanitize_photo
 from portal.store import KATEGORI, USUL_ONLY, StoreValidationError, Submission
 
 manifest = ui.require_register()
@@ -77,7 +77,11 @@ if foto is not None:
 token = rujukan.get("token")
 if token is not None:
     ids = data.desa_people(periode, kode_desa)["id_dtks"].astype(int).tolist()
-    if find_row(data.token_secret(), periode, token, ids) is None:
+    usulan_ids = []
+    if rujukan.get("id_musdes"):
+        usulan = data.query("musdes_usulan", periode=periode, kode_desa=kode_desa, id_musdes=int(rujukan["id_musdes"]))
+        usulan_ids = usulan["id_usulan"].astype(int).tolist()
+    if not public.resolve_token(data.token_secret(), periode, token, ids, usulan_ids):
         st.error("Rujukan data tidak dikenali. Silakan cari kembali nama tersebut di halaman Cek Status.")
         st.stop()
 try:

@@ -10,7 +10,7 @@ from portal import data, public, ui
 from portal.config import get_settings
 from portal.fmt import nama_periode, tanggal
 from portal.printout import notice_sheet
-from portal.privacy import mask_name
+from portal.privacy import escape_markdown, mask_name
 from portal.rollups import period_end
 
 manifest = ui.require_register()
@@ -54,6 +54,25 @@ else:
     henti = usulan[usulan["jenis"] == "penghentian"][["nama", "kategori", "keputusan_musdes"]]
     labels = {"nama": "Kepala keluarga", "jumlah_art": "Anggota", "keputusan_musdes": "Keputusan", "kategori": "Alasan"}
     sections += [("Usulan tambah", tambah.rename(columns=labels)), ("Usulan penghentian", henti.rename(columns=labels))]
+    if not usulan.empty:
+        with st.expander("Sanggah salah satu usulan", icon=":material/report:"):
+            rahasia = data.token_secret()
+            for nomor, row in usulan.reset_index(drop=True).iterrows():
+                jenis = "tambah" if row["jenis"] == "tambah" else f"penghentian ({row['kategori']})"
+                kiri, kanan = st.columns([3, 1], vertical_alignment="center")
+                kiri.markdown(f"{escape_markdown(row['nama'])} · usulan {jenis} · {row['keputusan_musdes']}")
+                if kanan.button("Sanggah", key=f"sanggah_usulan_{nomor}"):
+                    ui.refer_to_form(
+                        {
+                            "periode": str(kini["periode"]),
+                            "kode_desa": kode_desa,
+                            "nama_desa": nama_desa,
+                            "jenis": "sanggahan",
+                            "id_musdes": str(int(kini["id_musdes"])),
+                            "token": public.usulan_token(rahasia, str(kini["periode"]), int(row["id_usulan"])),
+                            "label": f"usulan {jenis} untuk {row['nama']}",
+                        }
+                    )
 
 orang = data.desa_people(periode, kode_desa)
 for program, penerima in public.recipients_by_programme(orang).items():

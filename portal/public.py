@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow as pa
 
 from portal.demo.names import canonical_names
-from portal.privacy import mask_name, row_token
+from portal.privacy import find_row, mask_name, row_token
 from portal.suppression import SuppressedTable, suppress_table
 
 MAX_RESULTS = 20
@@ -88,3 +88,18 @@ def suppress_path(tables: list[pd.DataFrame], labels: list[str]) -> SuppressedTa
     for cells, label in zip(tables[1:], labels, strict=True):
         current = suppress_table(cells, hidden_totals=current.hidden_totals_for(label))
     return current
+
+
+USULAN_PREFIX = "u."
+
+
+def usulan_token(secret: bytes, periode: str, id_usulan: int) -> str:
+    """An opaque token for a row of a musdes's usulan list (its own namespace, apart from people)."""
+    return USULAN_PREFIX + row_token(secret, f"{periode}/usulan", id_usulan)
+
+
+def resolve_token(secret: bytes, periode: str, token: str, people_ids: list[int], usulan_ids: list[int]) -> bool:
+    """Whether a token names a person listed in the desa or an usulan of its musdes in that period."""
+    if token.startswith(USULAN_PREFIX):
+        return find_row(secret, f"{periode}/usulan", token[len(USULAN_PREFIX) :], usulan_ids) is not None
+    return find_row(secret, periode, token, people_ids) is not None

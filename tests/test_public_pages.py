@@ -223,3 +223,41 @@ def test_no_public_page_shows_personal_data(env: Path, settings: object) -> None
     assert not re.search(r"\d{16}", output)
     leaked = sorted(s for s in secrets if isinstance(s, str) and s in output)
     assert not leaked
+
+
+def test_object_to_an_usulan_from_the_list(env: Path) -> None:
+    at = _app("pages/daftar_uji_publik.py")
+    at.sidebar.selectbox(key="periode").set_value("2026-06").run()
+    _choose_desa(at, "daftar", C)
+    at.button(key="sanggah_usulan_1").click().run()  # DEWI LESTARI's proposal to be added
+    assert not at.exception
+    at.switch_page("pages/ajukan.py").run()
+    assert "usulan tambah untuk D**I L*****I" in _texts(at).replace("\\\\", "")
+    at.text_area[0].set_value("Keluarga ini tidak tinggal di RT kami sejak tahun lalu.")
+    at.checkbox[0].check()
+    at.button[-1].click().run()
+    assert not at.exception, at.exception
+    assert any("Kode tiket" in s.value for s in at.success)
+    store = open_store(f"sqlite:///{env}")
+    try:
+        (item,) = store.queue(C)
+        assert item.kategori != "layak tetapi belum terdaftar"
+    finally:
+        store.close()
+
+
+def test_forged_token_is_refused(env: Path) -> None:
+    at = _app("pages/ajukan.py")
+    at.session_state["rujukan"] = {
+        "periode": "2026-09",
+        "kode_desa": A,
+        "nama_desa": "Kricak",
+        "jenis": "sanggahan",
+        "token": "AAAAAAAAAAAAAAAAAAAAAA",
+        "label": "X",
+    }
+    at.run()
+    at.text_area[0].set_value("Uraian yang cukup panjang untuk diterima.")
+    at.checkbox[0].check()
+    at.button[-1].click().run()
+    assert "Rujukan data tidak dikenali" in _texts(at)
