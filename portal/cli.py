@@ -152,6 +152,12 @@ def setup(settings: Settings) -> None:
         build(DemoOptions(), settings)
     else:
         print(f"Register {manifest.generation} ({', '.join(manifest.periods)}) is in place.")
+    from portal.maps import MapAssetsError, ensure_map_assets
+
+    try:
+        ensure_map_assets(REPO_DIR)
+    except (MapAssetsError, OSError) as exc:
+        raise CliError(f"cannot prepare the map assets: {exc}") from None
     if (settings.geo_dir / "manifest.json").is_file():
         print(f"Boundaries are in place in {settings.geo_dir}.")
     elif settings.geo_source_dir is not None:

@@ -52,6 +52,9 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> No
 @pytest.fixture(scope="session")
 def portal_url(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """URL of a running portal serving the fixture register."""
+    from portal.maps import ensure_map_assets
+
+    ensure_map_assets(REPO)  # what `python -m portal setup` does before serving: Leaflet for offline maps
     port = _free_port()
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
     store = tmp_path_factory.mktemp("store") / "portal.db"
