@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from portal import access, staff
+
 st.set_page_config(page_title="Portal DTKS", page_icon=":material/diversity_3:", layout="wide")
 
 public = [
@@ -13,7 +15,18 @@ public = [
     st.Page("pages/statistik_publik.py", title="Statistik Publik", icon=":material/bar_chart:"),
 ]
 sections = {"Publik": public}
-# Internal pages join here (section "Internal") once they exist, shown only to a logged-in user.
+# Internal pages exist in the navigation only for a signed-in official, so they are unreachable otherwise.
+scope = staff.current_scope()
+if scope is None:
+    sections["Petugas"] = [st.Page("pages/masuk.py", title="Masuk petugas", icon=":material/login:")]
+else:
+    internal = [st.Page("pages/peta_cakupan.py", title="Peta Cakupan", icon=":material/map:")]
+    if access.can_see_persons(scope):
+        internal.append(st.Page("pages/antrean_sanggahan.py", title="Antrean Sanggahan", icon=":material/inbox:"))
+    if scope.role == "pusat":
+        internal.append(st.Page("pages/audit.py", title="Log Audit", icon=":material/history:"))
+    internal.append(st.Page("pages/keluar.py", title=f"Keluar ({scope.user})", icon=":material/logout:"))
+    sections["Internal"] = internal
 
 page = st.navigation(sections)
 st.sidebar.markdown("**Portal DTKS** · Data Terpadu Kesejahteraan Sosial")

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from portal.config import REPO_DIR, Settings, get_settings
+from portal.users_cli import add_users_parser, run_users
 
 
 class CliError(Exception):
@@ -64,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("setup", help="build the demo register and import boundaries if they are missing")
     sub.add_parser("run", help="set up, then start the portal; other options go to `streamlit run`")
+    add_users_parser(sub)
     return parser
 
 
@@ -85,6 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             setup(settings)
             return _run(extra)
+        if args.command == "users":
+            return run_users(args, settings)
     except KeyboardInterrupt:
         print("interrupted; nothing was published", file=sys.stderr)
         return 130

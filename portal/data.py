@@ -9,7 +9,8 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from portal import geo, public
+from portal import access, geo, public
+from portal.accounts import Accounts
 from portal.config import get_settings
 from portal.db import current_register
 from portal.privacy import Throttle, load_secret, parse_limit
@@ -78,3 +79,28 @@ def store() -> Store:
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return open_store(settings.db_url)
+
+
+@st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
+def _cached_scoped(
+    generation: str, role: str, region: str, name: str, params: tuple[tuple[str, object], ...]
+) -> pd.DataFrame:
+    return current_register().run(name, **dict(params))
+
+
+def scoped_query(scope: access.Scope, region: str, name: str, **params: object) -> pd.DataFrame:
+    """A named query about `region` for a signed-in official: refused (AccessDenied) outside their scope, and
+    cached under their role and region so no cached answer crosses scopes."""
+    try:
+        access.require(scope, region)
+    except access.AccessDenied:
+        store().audit(scope.user, "ditolak", region, {"query": name, "peran": scope.role})
+        raise
+    generation = current_register().manifest.generation
+    return _cached_scoped(generation, scope.role, scope.region, name, tuple(sorted(params.items())))
+
+
+@st.cache_resource(show_spinner=False)
+def accounts() -> Accounts:
+    """Staff accounts and OIDC identity mappings, in the store's database."""
+    return Accounts(store())

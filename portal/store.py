@@ -788,6 +788,15 @@ class Store:
             ).fetchall()
         return [AuditEntry(int(r[0]), _parse(r[1]), r[2], r[3], r[4], json.loads(r[5])) for r in rows]
 
+    # --- other modules' tables ---
+
+    @contextmanager
+    def session(self, *, write: bool = False) -> Iterator[Callable[..., Any]]:
+        """A pooled connection as `run(sql, params=None)` (`:name` parameters; returns the cursor, read it inside the
+        block) for modules keeping their own tables here, such as accounts; `write` makes the block one transaction."""
+        with self._write() if write else self._pool.connection() as conn:
+            yield lambda sql, params=None: self._run(conn, sql, params)
+
     # --- health ---
 
     def integrity_check(self) -> bool:

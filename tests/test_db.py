@@ -142,3 +142,12 @@ def test_desa_musdes_and_usulan(register: Register) -> None:
     assert list(meetings["id_musdes"]) == [100]  # C held none in the 2026-09 quarter
     usulan = register.run("musdes_usulan", periode="2026-06", kode_desa=C, id_musdes=100)
     assert list(usulan["id_usulan"]) == [9001, 9002, 9003]
+
+
+def test_region_population(register: Register) -> None:
+    prov = register.run("region_population", tingkat="provinsi", induk="")
+    assert len(prov) == 38
+    assert int(prov.set_index("kode").at["34", "penduduk"]) == 5 * 1_000_000  # five kab/kota of a million
+    kab = register.run("region_population", tingkat="kabupaten", induk="34")
+    assert sorted(kab["kode"]) == ["3401", "3402", "3403", "3404", "3471"]
+    assert register.run("region_population", tingkat="kecamatan", induk="3471").empty

@@ -1,0 +1,90 @@
+"""Peta Cakupan: coverage indicators on a map, from provinsi down to desa, opened at the official's own region;
+click a region to drill down, use the breadcrumb to go back up. Reads rollups only."""
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from portal import access, charts, data, maps, staff, ui
+from portal.config import get_settings
+
+scope = staff.require_scope()
+manifest = ui.require_register()
+periode = ui.period_picker(manifest)
+st.title("Peta Cakupan")
+
+_, rumah = access.home(scope)
+kini = st.session_state.get("peta_kode", rumah)
+if not access.allows(scope, kini):
+    kini = rumah
+anak = maps.child_level(kini) if kini else "provinsi"
+if anak is None:  # a desa has no level below it: show its kecamatan instead
+    kini, anak = kini[:6], "desa"
+
+PARENT_LENGTH = {2: 0, 4: 2, 6: 4, 10: 6}
+nama = {}
+for kode in maps.drill_path(kini)[1:]:
+    induk = kode[: PARENT_LENGTH[len(kode)]]
+    nama.update(dict(data.query("wilayah_children", tingkat=maps.level_of(kode), induk=induk).values))
+jejak = maps.breadcrumb(maps.drill_path(kini), nama)
+kolom = st.columns(len(jejak))
+for (kode, label), tempat in zip(jejak, kolom, strict=True):
+    if tempat.button(label, key=f"jejak_{kode or 'id'}", disabled=kode == kini or not access.allows(scope, kode)):
+        st.session_state["peta_kode"] = kode
+        st.rerun()
+
+baris = data.scoped_query(scope, kini, "rollup_children", periode=periode, tingkat=anak, induk=kini)
+if baris.empty:
+    st.info("Belum ada data register untuk wilayah ini pada periode tersebut.")
+    st.stop()
+if anak in ("provinsi", "kabupaten"):
+    penduduk = data.scoped_query(scope, kini, "region_population", tingkat=anak, induk=kini)
+    baris = baris.merge(penduduk, on="kode", how="left")
+pilihan = maps.available_indicators(anak)
+indikator = st.selectbox(
+    "Indikator", pilihan, format_func=lambda k: maps.INDICATORS[k].label, key=f"peta_indikator_{anak}"
+)
+meta = maps.INDICATORS[indikator]
+bagian = maps.indicator_parts(baris, indikator)
+nilai = bagian["nilai"]
+
+batas = data.boundaries(anak, kini or None)
+if batas is None:
+    ui.boundaries_missing_note()
+else:
+    tiles = get_settings().base_tiles
+    peta = maps.build_choropleth(
+        batas,
+        baris,
+        nilai,
+        meta.label,
+        unit=meta.unit,
+        decimals=meta.decimals,
+        higher_is_better=meta.higher_is_better,
+        tiles=None if tiles == "none" else tiles,
+        hint=f"Klik untuk melihat {maps.LEVEL_NAMES.get(maps.child_level(baris['kode'].iloc[0]) or '', '')}"
+        if maps.child_level(baris["kode"].iloc[0])
+        else None,
+    )
+    hasil = st_folium(
+        peta,
+        key=f"peta_{kini or 'id'}_{indikator}",
+        height=460,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+    )
+    klik = maps.clicked_code(hasil)
+    if klik and klik != kini and klik.startswith(kini) and maps.child_level(klik) and access.allows(scope, klik):
+        st.session_state["peta_kode"] = klik
+        st.rerun()
+
+urut = baris[["kode", "nama"]].assign(nilai=baris["kode"].map(nilai)).sort_values("nilai", ascending=False)
+st.subheader(f"Peringkat: {meta.label}")
+st.plotly_chart(
+    charts.ranking_figure(urut.dropna(subset=["nilai"]), "nilai", f"{meta.label} ({meta.unit})"), width="stretch"
+)
+st.dataframe(
+    pd.DataFrame({"Kode": urut["kode"], "Wilayah": urut["nama"], meta.unit: urut["nilai"].round(meta.decimals)}),
+    hide_index=True,
+    width="stretch",
+)

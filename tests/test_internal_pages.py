@@ -1,0 +1,160 @@
+"""Internal pages with a signed-in official (local account through the Masuk page): scope, the objection
+queue and its decisions, the analyst's refusal, and anonymous visitors kept out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from portal import access, config, data, db
+from portal.accounts import Accounts
+from portal.store import Submission, open_store
+from tests.fixture_register import A
+
+REPO = Path(__file__).resolve().parents[1]
+APP = str(REPO / "app.py")
+PASSWORD = "kata-sandi-yang-panjang-1"
+USERS = {
+    "pusat1": ("pusat", ""),
+    "jogja": ("kabupaten", "3471"),
+    "jakpus": ("kabupaten", "3171"),
+    "analis1": ("analis", ""),
+}
+
+
+@pytest.fixture
+def env(fixture_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(fixture_dir))
+    monkeypatch.setenv("PORTAL_GEO_DIR", str(tmp_path / "no-geo"))
+    monkeypatch.setenv("PORTAL_DB_URL", url)
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "cd" * 32)
+    store = open_store(url)
+    accounts = Accounts(store)
+    for name, (role, region) in USERS.items():
+        accounts.create_user(name, PASSWORD, role, region)
+    store.submit(
+        Submission(
+            jenis="sanggahan",
+            kategori="tidak layak / sudah mampu",
+            kode_desa=A,
+            periode="2026-09",
+            row_token=None,
+            deskripsi="<script>alert('x')</script> keluarga ini sudah mampu",
+            kontak=None,
+            foto=None,
+            foto_mime=None,
+            persetujuan=True,
+            idempotency_key="test-ticket-000000001",
+        )
+    )
+    store.close()
+    _reset()
+    yield url
+    _reset()
+
+
+def _reset() -> None:
+    config.get_settings.cache_clear()
+    db._current = None
+    for cached in (data.store, data.throttle, data.token_secret, data.accounts):
+        cached.clear()
+
+
+def _signed_in(user: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/masuk.py").run()
+    at.text_input[0].set_value(user)
+    at.text_input[1].set_value(PASSWORD)
+    at.button[-1].click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["staf"]["scope"].user == user
+    return at
+
+
+def test_anonymous_sees_no_internal_page(env: str) -> None:
+    page = AppTest.from_file(str(REPO / "pages" / "peta_cakupan.py"), default_timeout=60).run()
+    assert any("khusus petugas" in w.value for w in page.warning)
+    assert not page.dataframe
+
+
+def test_wrong_password_is_refused_and_audited(env: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/masuk.py").run()
+    at.text_input[0].set_value("jogja")
+    at.text_input[1].set_value("salah-sekali-kata-sandinya")
+    at.button[-1].click().run()
+    assert "staf" not in at.session_state
+    assert any("salah" in e.value for e in at.error)
+
+
+def test_map_opens_at_the_officials_region(env: str) -> None:
+    at = _signed_in("jogja")
+    at.switch_page("pages/peta_cakupan.py").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[-1].value
+    assert set(table["Kode"]) == {"347101"}  # the kecamatan of Kota Yogyakarta that hold fixture families
+
+
+def test_scoped_queries_refuse_other_regions(env: str) -> None:
+    jogja = access.Scope("kabupaten", "3471", "jogja")
+    assert (
+        len(data.scoped_query(jogja, "3471", "rollup_children", periode="2026-09", tingkat="kecamatan", induk="3471"))
+        == 1
+    )
+    for outside in ("", "34", "3171", "3402"):
+        with pytest.raises(access.AccessDenied):
+            data.scoped_query(jogja, outside, "rollup_children", periode="2026-09", tingkat="kecamatan", induk=outside)
+    store = open_store(env)
+    try:
+        refusals = [e for e in store.audit_log() if e.action == "ditolak" and e.actor == "jogja"]
+        assert len(refusals) == 4
+    finally:
+        store.close()
+
+
+def test_queue_is_scoped_and_decisions_reach_the_public(env: str) -> None:
+    other = _signed_in("jakpus")
+    other.switch_page("pages/antrean_sanggahan.py").run()
+    assert any("Tidak ada tiket" in i.value for i in other.info)
+
+    at = _signed_in("jogja")
+    at.switch_page("pages/antrean_sanggahan.py").run()
+    assert not at.exception, at.exception
+    code = at.dataframe[0].value["Tiket"].iloc[0]
+    at.selectbox(key="antrean_buka").set_value(code).run()
+    assert any("<script>" in t.value for t in at.text)  # shown as plain text, never as HTML
+    at.selectbox(key="antrean_putusan").set_value("ditolak")  # form values commit on submit
+    at.text_area[0].set_value("Hasil verifikasi lapangan: keluarga masih layak.")
+    at.button[-1].click().run()
+    assert not at.exception, at.exception
+    store = open_store(env)
+    try:
+        view = store.get_ticket(code)
+        assert view.status == "ditolak"
+        assert any(e.action == "ubah_status" and e.actor == "jogja" for e in store.audit_log())
+    finally:
+        store.close()
+
+
+def test_analyst_sees_aggregates_only(env: str) -> None:
+    at = _signed_in("analis1")
+    at.switch_page("pages/peta_cakupan.py").run()
+    assert not at.exception
+    direct = AppTest.from_file(str(REPO / "pages" / "antrean_sanggahan.py"), default_timeout=60)
+    direct.session_state["staf"] = at.session_state["staf"]
+    direct.run()
+    assert any("tidak memiliki akses" in e.value for e in direct.error)
+    assert not direct.dataframe
+
+
+def test_only_pusat_reads_the_audit_log(env: str) -> None:
+    for user, allowed in (("pusat1", True), ("jogja", False)):
+        at = _signed_in(user)
+        page = AppTest.from_file(str(REPO / "pages" / "audit.py"), default_timeout=60)
+        page.session_state["staf"] = at.session_state["staf"]
+        page.run()
+        assert bool(page.dataframe) is allowed
