@@ -45,7 +45,11 @@ indikator = st.selectbox(
     "Indikator", pilihan, format_func=lambda k: maps.INDICATORS[k].label, key=f"peta_indikator_{anak}"
 )
 meta = maps.INDICATORS[indikator]
-bagian = maps.indicator_parts(baris, indikator)
+sanggahan = None
+if indikator == "sanggahan_per_1000":
+    panjang = len(str(baris["kode"].iloc[0]))
+    sanggahan = pd.Series(data.store().count_by_region(kini, panjang), dtype="float64")
+bagian = maps.indicator_parts(baris, indikator, sanggahan)
 nilai = bagian["nilai"]
 
 batas = data.boundaries(anak, kini or None)

@@ -749,6 +749,20 @@ class Store:
             rows = self._run(conn, sql, params).fetchall()
         return [_queue_item(row, now) for row in rows]
 
+    def count_by_region(self, region_prefix: str, code_length: int) -> dict[str, int]:
+        """Tickets per region of one level under a prefix: {first `code_length` digits of kode_desa: count}."""
+        prefix = _pattern(region_prefix, "region_prefix", _REGION, "a region code prefix of 0-10 digits")
+        if code_length not in (2, 4, 6, 10) or code_length < len(prefix):
+            raise StoreValidationError("code_length must be 2, 4, 6 or 10 and not shorter than the prefix")
+        params = {"lo": prefix.ljust(10, "0"), "hi": prefix.ljust(10, "9"), "n": code_length}
+        sql = (
+            "select substr(kode_desa, 1, :n) as kode, count(*) from ticket "
+            "where kode_desa between :lo and :hi group by substr(kode_desa, 1, :n)"
+        )
+        with self._pool.connection() as conn:
+            rows = self._run(conn, sql, params).fetchall()
+        return {str(kode): int(count) for kode, count in rows}
+
     # --- audit ---
 
     def audit(self, actor: str, action: str, region: str, detail: dict[str, Any]) -> None:

@@ -158,3 +158,13 @@ def test_only_pusat_reads_the_audit_log(env: str) -> None:
         page.session_state["staf"] = at.session_state["staf"]
         page.run()
         assert bool(page.dataframe) is allowed
+
+
+def test_objections_per_thousand_families_on_the_map(env: str) -> None:
+    at = _signed_in("jogja")
+    at.switch_page("pages/peta_cakupan.py").run()
+    at.selectbox(key="peta_indikator_kecamatan").set_value("sanggahan_per_1000").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[-1].value
+    # one ticket in desa A over the 3 active families of kecamatan 347101 → 333.3 per 1,000 families
+    assert round(float(table.iloc[0, 2]), 1) == 333.3

@@ -677,3 +677,13 @@ def test_default_settings_point_at_a_sqlite_file(tmp_path: Path, monkeypatch: py
     with open_store(db_url) as opened:
         assert opened.backend == "sqlite"
     assert (tmp_path / "portal.db").is_file()
+
+
+def test_count_by_region(store: Store) -> None:
+    for i, desa in enumerate(["3471011001", "3471011001", "3471021002", "3402012001", "3171011002"]):
+        store.submit(make_sub(kode_desa=desa, idempotency_key=f"count-by-region-{i:04d}"))
+    assert store.count_by_region("", 2) == {"34": 4, "31": 1}
+    assert store.count_by_region("34", 4) == {"3471": 3, "3402": 1}
+    assert store.count_by_region("3471", 6) == {"347101": 2, "347102": 1}
+    with pytest.raises(StoreValidationError):
+        store.count_by_region("3471", 2)
