@@ -18,8 +18,9 @@ kini = st.session_state.get("peta_kode", rumah)
 if not access.allows(scope, kini):
     kini = rumah
 anak = maps.child_level(kini) if kini else "provinsi"
-if anak is None:  # a desa has no level below it: show its kecamatan instead
-    kini, anak = kini[:6], "desa"
+hanya = None
+if anak is None:  # a desa has no level below: draw it among its kecamatan's desa, but only its own figures
+    hanya, kini, anak = kini, kini[:6], "desa"
 
 PARENT_LENGTH = {2: 0, 4: 2, 6: 4, 10: 6}
 nama = {}
@@ -29,11 +30,18 @@ for kode in maps.drill_path(kini)[1:]:
 jejak = maps.breadcrumb(maps.drill_path(kini), nama)
 kolom = st.columns(len(jejak))
 for (kode, label), tempat in zip(jejak, kolom, strict=True):
-    if tempat.button(label, key=f"jejak_{kode or 'id'}", disabled=kode == kini or not access.allows(scope, kode)):
+    if tempat.button(
+        label, key=f"jejak_{kode or 'id'}", disabled=kode in (kini, hanya) or not access.allows(scope, kode)
+    ):
         st.session_state["peta_kode"] = kode
         st.rerun()
 
-baris = data.scoped_query(scope, kini, "rollup_children", periode=periode, tingkat=anak, induk=kini)
+try:
+    baris = data.scoped_query(scope, hanya or kini, "rollup_children", periode=periode, tingkat=anak, induk=kini)
+except access.AccessDenied:
+    staff.deny(scope, "peta_cakupan", kini)
+if hanya:
+    baris = baris[baris["kode"] == hanya]
 if baris.empty:
     st.info("Belum ada data register untuk wilayah ini pada periode tersebut.")
     st.stop()

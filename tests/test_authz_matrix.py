@@ -1,0 +1,114 @@
+"""Authorization matrix: every role × a region inside and outside its scope × every internal query path and
+internal page. Everything outside is refused and audited; anonymous visitors reach no internal page."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from portal import access, config, data, db
+from portal.store import open_store
+from tests.fixture_register import A
+
+REPO = Path(__file__).resolve().parents[1]
+INTERNAL_PAGES = ("peta_cakupan", "antrean_sanggahan", "audit")
+# role → (its region, a code inside, a code outside)
+MATRIX = {
+    "pusat": ("", "3471", None),
+    "provinsi": ("34", "3471", "31"),
+    "kabupaten": ("3471", "347101", "3402"),
+    "kecamatan": ("347101", A, "347102"),
+    "desa": (A, A, "3471011002"),
+    "analis": ("34", "3471", "3171"),
+}
+PAGE_ALLOWED = {  # which internal pages each role may open
+    "pusat": {"peta_cakupan", "antrean_sanggahan", "audit"},
+    "provinsi": {"peta_cakupan", "antrean_sanggahan"},
+    "kabupaten": {"peta_cakupan", "antrean_sanggahan"},
+    "kecamatan": {"peta_cakupan", "antrean_sanggahan"},
+    "desa": {"peta_cakupan", "antrean_sanggahan"},
+    "analis": {"peta_cakupan"},
+}
+
+
+@pytest.fixture
+def env(fixture_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(fixture_dir))
+    monkeypatch.setenv("PORTAL_GEO_DIR", str(tmp_path / "no-geo"))
+    monkeypatch.setenv("PORTAL_DB_URL", url)
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "ef" * 32)
+    _reset()
+    yield url
+    _reset()
+
+
+def _reset() -> None:
+    config.get_settings.cache_clear()
+    db._current = None
+    for cached in (data.store, data.throttle, data.token_secret, data.accounts):
+        cached.clear()
+
+
+def _refusals(url: str, user: str) -> int:
+    store = open_store(url)
+    try:
+        return sum(1 for e in store.audit_log(limit=1000) if e.actor == user and e.action == "ditolak")
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_queries_inside_allowed_outside_refused_and_audited(env: str, role: str) -> None:
+    region, inside, outside = MATRIX[role]
+    scope = access.Scope(role, region, f"user-{role}")
+    child = {2: "kabupaten", 4: "kecamatan", 6: "desa", 10: "desa"}[len(inside)]
+    rows = data.scoped_query(scope, inside, "rollup_children", periode="2026-09", tingkat=child, induk=inside)
+    assert rows is not None
+    if outside is None:
+        return
+    for name, params in (
+        ("rollup_children", {"periode": "2026-09", "tingkat": "kecamatan", "induk": outside}),
+        ("region_population", {"tingkat": "kabupaten", "induk": outside}),
+    ):
+        with pytest.raises(access.AccessDenied):
+            data.scoped_query(scope, outside, name, **params)
+    assert _refusals(env, scope.user) == 2
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+@pytest.mark.parametrize("page", INTERNAL_PAGES)
+def test_internal_pages_per_role(env: str, role: str, page: str) -> None:
+    region, _, _ = MATRIX[role]
+    scope = access.Scope(role, region, f"user-{role}")
+    at = AppTest.from_file(str(REPO / "pages" / f"{page}.py"), default_timeout=60)
+    now = time.time()
+    at.session_state["staf"] = {"scope": scope, "mulai": now, "terakhir": now, "metode": "uji"}
+    at.run()
+    assert not at.exception, at.exception
+    refused = any("tidak memiliki akses" in e.value for e in at.error)
+    assert refused is (page not in PAGE_ALLOWED[role])
+    if refused:
+        assert not at.dataframe
+        assert _refusals(env, scope.user) == 1
+
+
+@pytest.mark.parametrize("page", INTERNAL_PAGES)
+def test_anonymous_reaches_no_internal_page(env: str, page: str) -> None:
+    at = AppTest.from_file(str(REPO / "pages" / f"{page}.py"), default_timeout=60).run()
+    assert not at.exception
+    assert any("khusus petugas" in w.value for w in at.warning)
+    assert not at.dataframe and not at.metric
+
+
+def test_expired_session_is_ended(env: str) -> None:
+    at = AppTest.from_file(str(REPO / "pages" / "peta_cakupan.py"), default_timeout=60)
+    scope = access.Scope("kabupaten", "3471", "user-lama")
+    at.session_state["staf"] = {"scope": scope, "mulai": 1.0, "terakhir": 2.0, "metode": "uji"}
+    at.run()
+    assert "staf" not in at.session_state
+    assert any("khusus petugas" in w.value for w in at.warning)
