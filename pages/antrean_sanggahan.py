@@ -6,6 +6,7 @@ import streamlit as st
 
 from portal import access, data, public, staff
 from portal.fmt import tanggal
+from portal.privacy import find_row
 from portal.store import KATEGORI, STATUSES
 
 scope = staff.require_scope()
@@ -66,18 +67,16 @@ if tiket.kontak:
     st.text(f"Kontak: {tiket.kontak}")
 if tiket.has_foto and (foto := data.store().get_photo(kode)):
     st.image(foto[0], width=320)
-if tiket.row_token:
+rujukan = None
+if tiket.row_token and not tiket.row_token.startswith(public.USULAN_PREFIX):
     orang = data.desa_people(tiket.periode, tiket.kode_desa)
-    ids = orang["id_dtks"].astype(int).tolist()
-    if public.resolve_token(data.token_secret(), tiket.periode, tiket.row_token, ids, []):
-        from portal.privacy import find_row
-
-        rujukan = find_row(data.token_secret(), tiket.periode, tiket.row_token, ids)
-        baris = orang[orang["id_dtks"] == rujukan][["nama", "usia", "rt", "rw", "status_aktif", "keberadaan"]]
-        data.store().audit(scope.user, "lihat_rujukan", tiket.kode_desa, {"tiket": kode})
-        st.dataframe(baris, hide_index=True, width="stretch")
-    else:
-        st.caption("Rujukan ke daftar usulan musdes atau ke data yang tidak lagi ada di periode ini.")
+    rujukan = find_row(data.token_secret(), tiket.periode, tiket.row_token, orang["id_dtks"].astype(int).tolist())
+if rujukan is not None:
+    baris = orang[orang["id_dtks"] == rujukan][["nama", "usia", "rt", "rw", "status_aktif", "keberadaan"]]
+    data.store().audit(scope.user, "lihat_rujukan", tiket.kode_desa, {"tiket": kode})
+    st.dataframe(baris, hide_index=True, width="stretch")
+elif tiket.row_token:
+    st.caption("Rujukan ke daftar usulan musdes atau ke data yang tidak lagi ada di periode ini.")
 
 with st.form("putusan"):
     baru = st.selectbox(

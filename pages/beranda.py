@@ -40,9 +40,8 @@ for pasangan in range(0, len(angka_utama), 2):
 
 st.subheader("Per provinsi")
 provinsi = data.query("rollup_children", periode=periode, tingkat="provinsi", induk="")
-tabel = provinsi.assign(
-    desil_1_4=provinsi[["desil_1", "desil_2", "desil_3", "desil_4"]].sum(axis=1),
-)[["kode", "nama", "keluarga_aktif", "individu_aktif", "desil_1_4", "pkh", "bpnt", "pbi_jk"]]
+provinsi = provinsi.assign(desil_1_4=provinsi[["desil_1", "desil_2", "desil_3", "desil_4"]].sum(axis=1))
+tabel = provinsi[["kode", "nama", "keluarga_aktif", "individu_aktif", "desil_1_4", "pkh", "bpnt", "pbi_jk"]]
 st.dataframe(
     tabel,
     hide_index=True,
@@ -66,7 +65,7 @@ INDIKATOR = {
 pilihan = st.selectbox("Indikator peta", list(INDIKATOR), key="beranda_indikator")
 kolom, persen_ = INDIKATOR[pilihan]
 provinsi = provinsi.assign(
-    pangsa_desil_1_4=provinsi[["desil_1", "desil_2", "desil_3", "desil_4"]].sum(axis=1) / provinsi["keluarga_aktif"],
+    pangsa_desil_1_4=provinsi["desil_1_4"] / provinsi["keluarga_aktif"],
     cakupan_pkh=provinsi["pkh"] / provinsi["keluarga_aktif"],
 )
 batas = data.boundaries("provinsi")

@@ -19,6 +19,9 @@ from portal.snapshot import Manifest, SnapshotError, read_manifest
 
 QUERY_DIR = REPO_DIR / "queries"
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+# DuckDB binds no parameters in CREATE VIEW, so what goes into view DDL is checked against these instead.
+_TABLE_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_PERIODE = re.compile(r"[0-9]{4}-[0-9]{2}")
 
 
 def _hive_options(sample: Path, table_dir: Path) -> str:
@@ -61,8 +64,10 @@ def _strip_comments(sql: str) -> str:
 
 def register_views(con: duckdb.DuckDBPyConnection, root: Path, latest: str | None) -> list[str]:
     """Create `<table>_all` (every period) and `<table>` (newest period) views for the tables under `root`."""
+    if latest is not None and not _PERIODE.fullmatch(latest):
+        raise QueryError(f"invalid period {latest!r} in the manifest")
     created = []
-    for table_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+    for table_dir in sorted(p for p in root.iterdir() if p.is_dir() and _TABLE_NAME.fullmatch(p.name)):
         files = sorted(table_dir.rglob("*.parquet"))
         if not files:
             continue
@@ -77,9 +82,10 @@ def register_views(con: duckdb.DuckDBPyConnection, root: Path, latest: str | Non
         if latest is not None:
             con.execute(f"create or replace view {table} as select * from {table}_all where periode = '{latest}'")
         created.append(table)
-    for path in sorted(root.glob("*.parquet")):
+    for path in sorted(p for p in root.glob("*.parquet") if _TABLE_NAME.fullmatch(p.stem)):
         name = path.stem
-        con.execute(f"create or replace view {name} as select * from read_parquet('{path.as_posix()}')")
+        source = path.as_posix().replace("'", "''")
+        con.execute(f"create or replace view {name} as select * from read_parquet('{source}')")
         created.append(name)
     con.execute(load_sql("macros"))
     return created

@@ -32,3 +32,27 @@ def register(settings: Settings) -> Iterator[db.Register]:
     reg = db.Register(settings)
     yield reg
     reg.close()
+
+
+def reset_portal_caches() -> None:
+    """Forget settings, the open register and every cached resource, after the environment changed."""
+    from portal import config, data
+
+    config.get_settings.cache_clear()
+    db._current = None
+    for cached in (data.store, data.throttle, data.token_secret, data.accounts):
+        cached.clear()
+
+
+@pytest.fixture
+def portal_env(fixture_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The portal pointed at the fixture register, a fresh SQLite store (its URL is yielded), no boundaries and
+    a fixed token secret; caches cleared before and after."""
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(fixture_dir))
+    monkeypatch.setenv("PORTAL_GEO_DIR", str(tmp_path / "no-geo"))
+    monkeypatch.setenv("PORTAL_DB_URL", url)
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "ab" * 32)
+    reset_portal_caches()
+    yield url
+    reset_portal_caches()

@@ -4,13 +4,12 @@ internal page. Everything outside is refused and audited; anonymous visitors rea
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from portal import access, config, data, db
+from portal import access, data
 from portal.store import open_store
 from tests.fixture_register import A
 
@@ -36,22 +35,8 @@ PAGE_ALLOWED = {  # which internal pages each role may open
 
 
 @pytest.fixture
-def env(fixture_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'store.db'}"
-    monkeypatch.setenv("PORTAL_DATA_DIR", str(fixture_dir))
-    monkeypatch.setenv("PORTAL_GEO_DIR", str(tmp_path / "no-geo"))
-    monkeypatch.setenv("PORTAL_DB_URL", url)
-    monkeypatch.setenv("PORTAL_SECRET_KEY", "ef" * 32)
-    _reset()
-    yield url
-    _reset()
-
-
-def _reset() -> None:
-    config.get_settings.cache_clear()
-    db._current = None
-    for cached in (data.store, data.throttle, data.token_secret, data.accounts):
-        cached.clear()
+def env(portal_env: str) -> str:
+    return portal_env
 
 
 def _refusals(url: str, user: str) -> int:

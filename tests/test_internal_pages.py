@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from portal import access, config, data, db
+from portal import access, data
 from portal.accounts import Accounts
 from portal.store import Submission, open_store
 from tests.fixture_register import A
@@ -26,12 +26,8 @@ USERS = {
 
 
 @pytest.fixture
-def env(fixture_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'store.db'}"
-    monkeypatch.setenv("PORTAL_DATA_DIR", str(fixture_dir))
-    monkeypatch.setenv("PORTAL_GEO_DIR", str(tmp_path / "no-geo"))
-    monkeypatch.setenv("PORTAL_DB_URL", url)
-    monkeypatch.setenv("PORTAL_SECRET_KEY", "cd" * 32)
+def env(portal_env: str) -> Iterator[str]:
+    url = portal_env
     store = open_store(url)
     accounts = Accounts(store)
     for name, (role, region) in USERS.items():
@@ -52,16 +48,7 @@ def env(fixture_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> I
         )
     )
     store.close()
-    _reset()
     yield url
-    _reset()
-
-
-def _reset() -> None:
-    config.get_settings.cache_clear()
-    db._current = None
-    for cached in (data.store, data.throttle, data.token_secret, data.accounts):
-        cached.clear()
 
 
 def _signed_in(user: str) -> AppTest:

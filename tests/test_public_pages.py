@@ -4,14 +4,13 @@ field, throttling, and what each page must (not) show."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from portal import config, data, db
 from portal.store import open_store
+from tests.conftest import reset_portal_caches
 from tests.fixture_register import A, C
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -28,23 +27,11 @@ HOSTILE = [
 
 
 @pytest.fixture
-def env(fixture_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The fixture register, a fresh SQLite store, a fixed token secret; all caches cleared."""
-    monkeypatch.setenv("PORTAL_DATA_DIR", str(fixture_dir))
-    monkeypatch.setenv("PORTAL_GEO_DIR", str(tmp_path / "no-geo"))
-    monkeypatch.setenv("PORTAL_DB_URL", f"sqlite:///{tmp_path / 'store.db'}")
-    monkeypatch.setenv("PORTAL_SECRET_KEY", "ab" * 32)
+def env(portal_env: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The shared portal environment with a search limit high enough for these tests."""
     monkeypatch.setenv("PORTAL_SEARCH_LIMIT", "50/600")
-    _reset()
-    yield tmp_path / "store.db"
-    _reset()
-
-
-def _reset() -> None:
-    config.get_settings.cache_clear()
-    db._current = None
-    for cached in (data.store, data.throttle, data.token_secret):
-        cached.clear()
+    reset_portal_caches()
+    return portal_env
 
 
 def _app(page: str | None = None) -> AppTest:
@@ -72,7 +59,7 @@ def _search(at: AppTest, text: str) -> None:
     at.button[0].click().run()  # the form's submit button
 
 
-def test_search_object_ticket_track(env: Path) -> None:
+def test_search_object_ticket_track(env: str) -> None:
     at = _app("pages/cek_status.py")
     _choose_desa(at, "cek", A)
     _search(at, "siti")
@@ -90,7 +77,7 @@ def test_search_object_ticket_track(env: Path) -> None:
     code = next(s.value for s in at.success).split("**")[1]
     assert len(code) == 19
     at.button[-1].click().run()  # a second press after the acknowledgement makes no second ticket
-    store = open_store(f"sqlite:///{env}")
+    store = open_store(env)
     try:
         assert len(store.queue("")) == 1
     finally:
@@ -103,14 +90,14 @@ def test_search_object_ticket_track(env: Path) -> None:
     assert any(m.value == "terdaftar" for m in track.metric)
 
 
-def test_empty_result_offers_an_usul(env: Path) -> None:
+def test_empty_result_offers_an_usul(env: str) -> None:
     at = _app("pages/cek_status.py")
     _choose_desa(at, "cek", A)
     _search(at, "bambang")
     assert "mengajukan **usul**" in _texts(at)
 
 
-def test_nik_is_refused(env: Path) -> None:
+def test_nik_is_refused(env: str) -> None:
     at = _app("pages/cek_status.py")
     _choose_desa(at, "cek", A)
     _search(at, "3471015507850003")
@@ -119,7 +106,7 @@ def test_nik_is_refused(env: Path) -> None:
 
 
 @pytest.mark.parametrize("text", HOSTILE)
-def test_hostile_search(env: Path, text: str) -> None:
+def test_hostile_search(env: str, text: str) -> None:
     at = _app("pages/cek_status.py")
     _choose_desa(at, "cek", A)
     _search(at, text)
@@ -127,7 +114,7 @@ def test_hostile_search(env: Path, text: str) -> None:
 
 
 @pytest.mark.parametrize("text", HOSTILE)
-def test_hostile_submission_and_tracking(env: Path, text: str) -> None:
+def test_hostile_submission_and_tracking(env: str, text: str) -> None:
     at = _app("pages/ajukan.py")
     _choose_desa(at, "ajukan", C)
     at.text_area[0].set_value(f"Uraian: {text}")
@@ -142,7 +129,7 @@ def test_hostile_submission_and_tracking(env: Path, text: str) -> None:
     assert "Tiket tidak ditemukan" in _texts(track)
 
 
-def test_wrong_and_malformed_codes_look_alike(env: Path) -> None:
+def test_wrong_and_malformed_codes_look_alike(env: str) -> None:
     answers = []
     for code in ("ABCD-EFGH-JKMN-PQRS", "not a code", ""):
         track = _app("pages/lacak_tiket.py")
@@ -152,9 +139,9 @@ def test_wrong_and_malformed_codes_look_alike(env: Path) -> None:
     assert answers[0] == answers[1] == answers[2]
 
 
-def test_search_is_throttled(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_search_is_throttled(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PORTAL_SEARCH_LIMIT", "2/600")
-    _reset()
+    reset_portal_caches()
     at = _app("pages/cek_status.py")
     _choose_desa(at, "cek", A)
     for _ in range(2):
@@ -164,7 +151,7 @@ def test_search_is_throttled(env: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert "Terlalu banyak permintaan" in _texts(at)
 
 
-def test_daftar_uji_publik(env: Path) -> None:
+def test_daftar_uji_publik(env: str) -> None:
     at = _app("pages/daftar_uji_publik.py")
     _choose_desa(at, "daftar", C)
     assert not at.exception
@@ -176,7 +163,7 @@ def test_daftar_uji_publik(env: Path) -> None:
     assert any(label.startswith("Usulan penghentian (1)") for label in labels)
 
 
-def test_statistik_publik_hides_small_cells(env: Path) -> None:
+def test_statistik_publik_hides_small_cells(env: str) -> None:
     at = _app("pages/statistik_publik.py")
     assert not at.exception
     shown = at.dataframe[0].value
@@ -191,7 +178,7 @@ def _all_output(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-def test_no_public_page_shows_personal_data(env: Path, settings: object) -> None:
+def test_no_public_page_shows_personal_data(env: str, settings: object) -> None:
     import duckdb
 
     from portal.snapshot import read_manifest
@@ -225,7 +212,7 @@ def test_no_public_page_shows_personal_data(env: Path, settings: object) -> None
     assert not leaked
 
 
-def test_object_to_an_usulan_from_the_list(env: Path) -> None:
+def test_object_to_an_usulan_from_the_list(env: str) -> None:
     at = _app("pages/daftar_uji_publik.py")
     at.sidebar.selectbox(key="periode").set_value("2026-06").run()
     _choose_desa(at, "daftar", C)
@@ -238,7 +225,7 @@ def test_object_to_an_usulan_from_the_list(env: Path) -> None:
     at.button[-1].click().run()
     assert not at.exception, at.exception
     assert any("Kode tiket" in s.value for s in at.success)
-    store = open_store(f"sqlite:///{env}")
+    store = open_store(env)
     try:
         (item,) = store.queue(C)
         assert item.kategori != "layak tetapi belum terdaftar"
@@ -246,7 +233,7 @@ def test_object_to_an_usulan_from_the_list(env: Path) -> None:
         store.close()
 
 
-def test_forged_token_is_refused(env: Path) -> None:
+def test_forged_token_is_refused(env: str) -> None:
     at = _app("pages/ajukan.py")
     at.session_state["rujukan"] = {
         "periode": "2026-09",

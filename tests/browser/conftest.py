@@ -3,6 +3,7 @@ driven by Playwright (never `playwright install`)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -49,21 +50,10 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> No
     raise TimeoutError(f"streamlit not healthy at {url} after {timeout} s")
 
 
-@pytest.fixture(scope="session")
-def portal_url(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URL of a running portal serving the fixture register."""
-    from portal.maps import ensure_map_assets
-
-    ensure_map_assets(REPO)  # what `python -m portal setup` does before serving: Leaflet for offline maps
+@contextlib.contextmanager
+def serve(app: Path, env: dict[str, str], log: Path, *extra: str) -> Iterator[str]:
+    """`streamlit run app` on a free loopback port; yields its URL once /_stcore/health answers, stops it after."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    store = tmp_path_factory.mktemp("store") / "portal.db"
-    env = {
-        **os.environ,
-        "PORTAL_DATA_DIR": str(fixture_dir),
-        "PORTAL_GEO_DIR": str(fixture_dir / "none"),
-        "PORTAL_DB_URL": f"sqlite:///{store}",
-    }
     with log.open("w") as out:
         proc = subprocess.Popen(
             [
@@ -71,15 +61,18 @@ def portal_url(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> I
                 "-m",
                 "streamlit",
                 "run",
-                str(REPO / "app.py"),
+                str(app),
                 "--server.port",
                 str(port),
                 "--server.address",
                 "127.0.0.1",
                 "--server.headless",
                 "true",
+                "--browser.gatherUsageStats",
+                "false",  # an app without our config file would otherwise call home
+                *extra,
             ],
-            cwd=REPO,
+            cwd=app.parent,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -94,6 +87,23 @@ def portal_url(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> I
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def portal_url(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a running portal serving the fixture register."""
+    from portal.maps import ensure_map_assets
+
+    ensure_map_assets(REPO)  # what `python -m portal setup` does before serving: Leaflet for offline maps
+    store = tmp_path_factory.mktemp("store") / "portal.db"
+    env = {
+        **os.environ,
+        "PORTAL_DATA_DIR": str(fixture_dir),
+        "PORTAL_GEO_DIR": str(fixture_dir / "none"),
+        "PORTAL_DB_URL": f"sqlite:///{store}",
+    }
+    with serve(REPO / "app.py", env, tmp_path_factory.mktemp("streamlit") / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

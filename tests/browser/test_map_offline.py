@@ -4,8 +4,6 @@ folder, every request that would leave loopback is refused, and a click on a reg
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +15,7 @@ from shapely.geometry import box
 
 from portal import maps
 from portal.geo import import_boundaries, load_boundaries
-from tests.browser.conftest import ARTIFACTS, REPO, _free_port, _wait_healthy
+from tests.browser.conftest import ARTIFACTS, REPO, serve
 
 pytestmark = pytest.mark.browser
 
@@ -86,43 +84,9 @@ def map_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, gpd
     (app_dir / "app.py").write_text(APP)
     maps.ensure_map_assets(app_dir)
 
-    port = _free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-    log = app_dir / "streamlit.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(app_dir / "app.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--server.enableStaticServing",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=app_dir,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
+    with serve(app_dir / "app.py", env, app_dir / "streamlit.log", "--server.enableStaticServing", "true") as url:
         yield url, boundaries
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_map_renders_offline_and_returns_the_clicked_code(
