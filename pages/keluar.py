@@ -1,9 +1,9 @@
-"""Keluar: end the official's session."""
+"""Keluar: end the official's session and return to the public home page (whose navigation has no internal
+pages any more)."""
 
 import streamlit as st
 
 from portal import staff
 
 staff.sign_out()
-st.success("Anda telah keluar.")
-st.rerun()
+st.switch_page("pages/beranda.py")
