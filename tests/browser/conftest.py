@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
 ARTIFACTS = REPO / "tests" / "browser" / "artifacts"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -51,9 +51,10 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> No
 
 
 @contextlib.contextmanager
-def serve(app: Path, env: dict[str, str], log: Path, *extra: str) -> Iterator[str]:
-    """`streamlit run app` on a free loopback port; yields its URL once /_stcore/health answers, stops it after."""
-    port = _free_port()
+def serve(app: Path, env: dict[str, str], log: Path, *extra: str, port: int | None = None) -> Iterator[str]:
+    """`streamlit run app` on a loopback port (a free one unless given); yields its URL once /_stcore/health
+    answers, stops it after."""
+    port = port or free_port()
     with log.open("w") as out:
         proc = subprocess.Popen(
             [
