@@ -3,6 +3,8 @@ internal page. Everything outside is refused and audited; anonymous visitors rea
 
 from __future__ import annotations
 
+import ast
+import re
 import time
 from pathlib import Path
 
@@ -14,7 +16,18 @@ from portal.store import open_store
 from tests.fixture_register import A
 
 REPO = Path(__file__).resolve().parents[1]
-INTERNAL_PAGES = ("peta_cakupan", "antrean_sanggahan", "audit")
+PUBLIC_PAGES = {
+    "beranda",
+    "cek_status",
+    "daftar_uji_publik",
+    "ajukan",
+    "lacak_tiket",
+    "statistik_publik",
+    "masuk",
+    "keluar",
+}
+# Every other page is internal, so a new page is in the matrix the day it is added.
+INTERNAL_PAGES = tuple(sorted(p.stem for p in (REPO / "pages").glob("*.py") if p.stem not in PUBLIC_PAGES))
 # role → (its region, a code inside, a code outside)
 MATRIX = {
     "pusat": ("", "3471", None),
@@ -24,14 +37,13 @@ MATRIX = {
     "desa": (A, A, "3471011002"),
     "analis": ("34", "3471", "3171"),
 }
-PAGE_ALLOWED = {  # which internal pages each role may open
-    "pusat": {"peta_cakupan", "antrean_sanggahan", "audit"},
-    "provinsi": {"peta_cakupan", "antrean_sanggahan"},
-    "kabupaten": {"peta_cakupan", "antrean_sanggahan"},
-    "kecamatan": {"peta_cakupan", "antrean_sanggahan"},
-    "desa": {"peta_cakupan", "antrean_sanggahan"},
-    "analis": {"peta_cakupan"},
+# Pages some roles may not open (every other internal page is open to every signed-in role, within its region).
+PAGE_ROLES = {
+    "antrean_sanggahan": {"pusat", "provinsi", "kabupaten", "kecamatan", "desa"},  # rows about persons
+    "audit": {"pusat"},
+    "unggah_data": {"pusat", "provinsi", "kabupaten"},
 }
+PAGE_ALLOWED = {role: {p for p in INTERNAL_PAGES if role in PAGE_ROLES.get(p, MATRIX)} for role in MATRIX}
 
 
 @pytest.fixture
@@ -97,3 +109,28 @@ def test_expired_session_is_ended(env: str) -> None:
     at.run()
     assert "staf" not in at.session_state
     assert any("khusus petugas" in w.value for w in at.warning)
+
+
+def _literal(node: ast.expr) -> bool:
+    try:
+        ast.literal_eval(node)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("page", INTERNAL_PAGES)
+def test_internal_pages_guard_and_scope_every_query(page: str) -> None:
+    """Read from the source: an internal page asks for the signed-in scope before anything else, and every
+    register query it runs goes through scoped_query (the code list of region names is the one exception)."""
+    source = (REPO / "pages" / f"{page}.py").read_text(encoding="utf-8")
+    statements = [
+        node
+        for node in ast.parse(source).body
+        if not isinstance(node, ast.Import | ast.ImportFrom)
+        and not (isinstance(node, ast.Expr | ast.Assign) and _literal(node.value))  # docstring, constants
+    ]
+    assert ast.unparse(statements[0]) == "scope = staff.require_scope()", f"{page} must begin with require_scope"
+    for call in re.finditer(r"data\.query\(\s*([^,)]+)", source):
+        assert call.group(1) == '"wilayah_children"', f"{page}: unscoped data.query({call.group(1)})"
+    assert "current_register" not in source and "run_query" not in source, f"{page} bypasses the scoped queries"
