@@ -20,8 +20,13 @@ scope = staff.current_scope()
 if scope is None:
     sections["Petugas"] = [st.Page("pages/masuk.py", title="Masuk petugas", icon=":material/login:")]
 else:
-    internal = [st.Page("pages/peta_cakupan.py", title="Peta Cakupan", icon=":material/map:")]
-    internal.append(st.Page("pages/eksplorasi.py", title="Eksplorasi Data", icon=":material/query_stats:"))
+    internal = [
+        st.Page("pages/peta_cakupan.py", title="Peta Cakupan", icon=":material/map:"),
+        st.Page("pages/kemiskinan_ekstrem.py", title="Kemiskinan Ekstrem", icon=":material/crisis_alert:"),
+        st.Page("pages/kualitas_data.py", title="Kualitas Data", icon=":material/fact_check:"),
+        st.Page("pages/perubahan_periode.py", title="Perubahan Antar Periode", icon=":material/compare_arrows:"),
+        st.Page("pages/eksplorasi.py", title="Eksplorasi Data", icon=":material/query_stats:"),
+    ]
     if access.can_see_persons(scope):
         internal.append(st.Page("pages/antrean_sanggahan.py", title="Antrean Sanggahan", icon=":material/inbox:"))
     if scope.role == "pusat":

@@ -144,3 +144,35 @@ def grouped_counts_figure(table: pd.DataFrame, value_label: str) -> go.Figure:
     )
     return fig
 
+
+def funnel_figure(stages: pd.DataFrame) -> go.Figure:
+    """The musdes-to-register funnel: one bar per stage (tahap, jumlah), first stage on top."""
+    colours = [PALETTE[0], PALETTE[3], PALETTE[2]]
+    fig = go.Figure(
+        go.Funnel(
+            y=list(stages["tahap"]),
+            x=list(stages["jumlah"]),
+            textinfo="value+percent initial",
+            marker=dict(color=[colours[i % len(colours)] for i in range(len(stages))]),
+        )
+    )
+    fig.update_layout(height=260, margin=dict(l=8, r=8, t=24, b=8), separators=",.")
+    return fig
+
+
+def period_lines_figure(trend: pd.DataFrame, columns: dict[str, str], y_title: str) -> go.Figure:
+    """One line per column over periods (trend has a `periode` column; columns maps column → legend label)."""
+    labels = [nama_periode(p) for p in trend["periode"]]
+    fig = go.Figure()
+    for i, (column, label) in enumerate(columns.items()):
+        fig.add_scatter(
+            x=labels, y=trend[column], name=label, mode="lines+markers", line=dict(color=PALETTE[i % len(PALETTE)])
+        )
+    fig.update_layout(
+        height=300,
+        margin=dict(l=8, r=8, t=24, b=8),
+        yaxis_title=y_title,
+        legend=dict(orientation="h", y=-0.2),
+        separators=",.",
+    )
+    return fig

@@ -231,6 +231,12 @@ EXPECTED = {
         usulan_tambah=1,
         verivali_lewat_12_bulan=0,
         desil_kosong=0,
+        eksklusi_d1=0,  # the desil 1 family (BUDI SANTOSO) receives PKH, BPNT and PBI-JK
+        inklusi_pkh=0,
+        inklusi_bpnt=0,
+        inklusi_pbi_jk=1,  # HENDRA WIJAYA, desil 7, PBI-JK
+        inklusi_blt_dd=0,
+        nik_ganda_keluarga=1,  # HENDRA WIJAYA: his NIK is held by a family in Jakarta Pusat too
     ),
     B: dict(
         keluarga=1,
@@ -245,6 +251,8 @@ EXPECTED = {
         nik_ganda=0,
         musdes=0,
         desa_musdes_3_bulan=0,
+        eksklusi_d1=0,
+        nik_ganda_keluarga=0,
     ),
     C: dict(
         keluarga=2,
@@ -260,6 +268,8 @@ EXPECTED = {
         nik_beda_domisili=1,
         musdes=0,
         desa_musdes_3_bulan=0,
+        inklusi_pbi_jk=0,  # family 6 (desil 8) is inactive
+        nik_ganda_keluarga=1,  # NUR HALIMAH: her NIK is also HENDRA WIJAYA's, another family
     ),
     "nasional": dict(
         jumlah_desa=3,
@@ -279,6 +289,14 @@ EXPECTED = {
         pkh=1,
         bpnt=2,
         pbi_jk=3,
+        # added for the analysis pages: no desil 1 family lacks a programme; desil 6-10 receiving: family 3
+        # (PBI-JK); NUR HALIMAH and HENDRA WIJAYA share a NIK across two families
+        eksklusi_d1=0,
+        inklusi_pkh=0,
+        inklusi_bpnt=0,
+        inklusi_pbi_jk=1,
+        inklusi_blt_dd=0,
+        nik_ganda_keluarga=2,
     ),
 }
 

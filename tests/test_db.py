@@ -38,6 +38,10 @@ PARAMS: dict[str, object] = {
     "dim_kolom": "",
     "batas": 50,
     "mulai": 0,
+    "kode": "3471",
+    "panjang": 6,
+    "bulan": 12,
+    "cek": "nik_ganda",
 }
 HOSTILE = [
     "'; drop view individu_all; --",

@@ -34,6 +34,9 @@ def test_previous_period_has_its_own_rollup(register: Register) -> None:
     assert int(row["keluarga"]) == 6
     assert int(row["inklusi"]) == 2  # families 3 (desil 6, PBI-JK) and 6 (desil 8, PBI-JK)
     assert int(row["pkh"]) == 2
+    # per programme: both inclusion errors are PBI-JK; the desil 3 PKH family (RUDI HARTONO) is not desil 6-10
+    assert [int(row[f"inklusi_{p}"]) for p in ("pkh", "bpnt", "pbi_jk", "blt_dd")] == [0, 0, 2, 0]
+    assert int(row["eksklusi_d1"]) == 0  # the only desil 1 family receives three programmes
 
 
 def test_duplicate_nik_table(register: Register) -> None:

@@ -1,0 +1,148 @@
+"""Kemiskinan Ekstrem: desil 1 (or desil 1–2) families by region, the share of them receiving no programme
+(exclusion), desil 6–10 families receiving one (inclusion, per programme too), BPS P0 beside them, kecamatan
+ranked by the gap and the trend over periods. Reads rollups only; one map level at a time."""
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from portal import access, analytics, charts, data, maps, staff, ui
+from portal.config import get_settings
+from portal.db import QueryError
+from portal.fmt import angka, nama_periode
+
+scope = staff.require_scope()
+manifest = ui.require_register()
+periode = ui.period_picker(manifest)
+st.title("Kemiskinan Ekstrem")
+
+kode = scope.region
+for tempat, tingkat in zip(st.columns(3), analytics.picker_levels(scope.region), strict=False):
+    pilihan = data.query("wilayah_children", tingkat=tingkat, induk=kode)
+    nama = dict(zip(pilihan["kode"], pilihan["nama"], strict=True))
+    pilih = tempat.selectbox(
+        analytics.LEVEL_NAMES[tingkat],
+        [None, *nama],
+        format_func=lambda k, n=nama: "Semua" if k is None else n.get(k, k),
+        key=f"miskin_{tingkat}_{kode}",
+    )
+    if pilih is None:
+        break
+    kode = pilih
+view = analytics.view_of(kode)
+hanya_d1 = st.toggle("Hanya desil 1 (matikan untuk desil 1–2)", value=True, key="miskin_desil_1")
+sasaran = "desil 1" if hanya_d1 else "desil 1–2"
+rank_level = "kecamatan" if view.tingkat in ("nasional", "provinsi", "kabupaten") else "desa"
+
+try:
+    baris = data.scoped_query(scope, kode, "rollup_within_region", periode=periode, tingkat=view.anak, kode=kode)
+    tren = data.scoped_query(scope, kode, "rollup_region_trend", tingkat=view.tingkat, kode=kode)
+    kab = data.scoped_query(scope, kode, "kab_poverty_rate", kode=kode)
+    urutan = data.scoped_query(scope, kode, "rollup_within_region", periode=periode, tingkat=rank_level, kode=kode)
+    tabel = analytics.poverty_table(baris, hanya_d1)
+    riwayat = analytics.poverty_trend(tren, hanya_d1)
+    peringkat = analytics.rank_by_gap(analytics.poverty_table(urutan, hanya_d1), top=20)
+except access.AccessDenied:
+    staff.deny(scope, "kemiskinan_ekstrem", kode)
+except (QueryError, ValueError):
+    st.error(
+        "Data kemiskinan ekstrem belum dapat dibaca (rollup register perlu dibangun ulang). Hubungi administrator."
+    )
+    st.stop()
+if tabel.empty:
+    st.info("Belum ada data register untuk wilayah ini pada periode tersebut.")
+    st.stop()
+tabel["p0"] = tabel["kode"].map(analytics.p0_by_region(kab, view.anak))
+
+kini = riwayat[riwayat["periode"] == periode]
+if not kini.empty:
+    r = kini.iloc[0]
+    a, b, c, d = st.columns(4)
+    a.metric(f"Keluarga {sasaran}", angka(r["sasaran"]))
+    b.metric(
+        "Tanpa program (eksklusi)",
+        angka(r["tanpa_program"]),
+        f"{maps.number(r['eksklusi_persen'])}%",
+        delta_color="off",
+    )
+    c.metric(
+        "Desil 6–10 menerima (inklusi)", angka(r["inklusi"]), f"{maps.number(r['inklusi_persen'])}%", delta_color="off"
+    )
+    p0 = analytics.region_p0(kab, kode)
+    d.metric("P0 BPS (2024)", "–" if pd.isna(p0) else f"{maps.number(p0, 2)}%")
+st.caption(
+    f"Sasaran: keluarga aktif {sasaran}. Eksklusi: sasaran yang tidak menerima PKH, BPNT, PBI-JK maupun BLT-DD. "
+    "Inklusi: keluarga desil 6–10 yang menerima program. P0: persentase penduduk miskin BPS per kab/kota "
+    "(provinsi dan nasional: rata-rata tertimbang penduduk kab/kota); di bawah kab/kota berlaku P0 kab/kotanya."
+)
+
+pilihan = [i for i in analytics.POVERTY_INDICATORS if i.column != "p0" or view.anak in ("provinsi", "kabupaten")]
+indikator = st.selectbox("Indikator peta", pilihan, format_func=lambda i: i.label, key=f"miskin_peta_{view.anak}")
+nilai = pd.Series(tabel[indikator.column].to_numpy(dtype=float), index=tabel["kode"])
+batas = data.boundaries(view.anak, kode or None)
+if batas is None:
+    ui.boundaries_missing_note()
+else:
+    tiles = get_settings().base_tiles
+    peta = maps.build_choropleth(
+        batas,
+        tabel,
+        nilai,
+        indikator.label,
+        unit=indikator.unit,
+        decimals=indikator.decimals,
+        higher_is_better=indikator.higher_is_better,
+        tiles=None if tiles == "none" else tiles,
+    )
+    st_folium(
+        peta, key=f"miskin_{kode or 'id'}_{indikator.column}", height=440, use_container_width=True, returned_objects=[]
+    )
+
+KOLOM = {
+    "kode": "Kode",
+    "nama": "Wilayah",
+    "keluarga_aktif": "Keluarga aktif",
+    "sasaran": f"Keluarga {sasaran}",
+    "tanpa_program": "Tanpa program",
+    "eksklusi_persen": "Eksklusi (%)",
+    "keluarga_d6_10": "Keluarga desil 6–10",
+    "inklusi": "Desil 6–10 menerima",
+    "inklusi_persen": "Inklusi (%)",
+    "p0": "P0 BPS (%)",
+}
+st.subheader(f"Per {analytics.LEVEL_NAMES[view.anak].lower()}")
+st.dataframe(tabel[list(KOLOM)].rename(columns=KOLOM).round(2), hide_index=True, width="stretch")
+
+st.subheader(f"Peringkat {analytics.LEVEL_NAMES[rank_level].lower()} menurut kesenjangan")
+st.caption(f"Kesenjangan: jumlah keluarga {sasaran} tanpa program apa pun; bila sama, persentasenya lebih dulu.")
+if peringkat["tanpa_program"].sum() > 0:
+    st.plotly_chart(
+        charts.ranking_figure(peringkat, "tanpa_program", f"Keluarga {sasaran} tanpa program"), width="stretch"
+    )
+st.dataframe(
+    peringkat[["kode", "nama", "sasaran", "tanpa_program", "eksklusi_persen"]].rename(columns=KOLOM).round(1),
+    hide_index=True,
+    width="stretch",
+)
+
+st.subheader("Inklusi per program (keluarga desil 6–10 penerima)")
+per_program = {"kode": "Kode", "nama": "Wilayah", "keluarga_d6_10": "Keluarga desil 6–10"}
+for program, label in analytics.PROGRAMMES.items():
+    per_program[f"inklusi_{program}"] = label
+    per_program[f"inklusi_{program}_persen"] = f"{label} (%)"
+st.dataframe(tabel[list(per_program)].rename(columns=per_program).round(1), hide_index=True, width="stretch")
+
+st.subheader("Tren antar periode")
+if len(riwayat) > 1:
+    st.plotly_chart(
+        charts.period_lines_figure(riwayat, {"eksklusi_persen": "Eksklusi", "inklusi_persen": "Inklusi"}, "%"),
+        width="stretch",
+    )
+tren_tampil = riwayat[["periode", "sasaran", "tanpa_program", "eksklusi_persen", "inklusi", "inklusi_persen"]]
+st.dataframe(
+    tren_tampil.assign(periode=tren_tampil["periode"].map(nama_periode))
+    .rename(columns={"periode": "Periode", **KOLOM})
+    .round(1),
+    hide_index=True,
+    width="stretch",
+)

@@ -1,0 +1,129 @@
+"""Kualitas Data: a scorecard of data-quality checks per region under the one chosen (invalid NIK, NIK issued
+elsewhere, shared NIK, deceased still active, missing desil, verivali older than N months), and the rows of one
+check in one region for officials who may see persons (refused to the analyst; every view audited)."""
+
+import streamlit as st
+
+from portal import access, analytics, charts, data, staff, ui
+from portal.db import QueryError
+from portal.rollups import period_end
+
+BATAS_BARIS = 1000
+scope = staff.require_scope()
+manifest = ui.require_register()
+periode = ui.period_picker(manifest)
+st.title("Kualitas Data")
+
+kode = scope.region
+for tempat, tingkat in zip(st.columns(3), analytics.picker_levels(scope.region), strict=False):
+    pilihan = data.query("wilayah_children", tingkat=tingkat, induk=kode)
+    nama = dict(zip(pilihan["kode"], pilihan["nama"], strict=True))
+    pilih = tempat.selectbox(
+        analytics.LEVEL_NAMES[tingkat],
+        [None, *nama],
+        format_func=lambda k, n=nama: "Semua" if k is None else n.get(k, k),
+        key=f"kualitas_{tingkat}_{kode}",
+    )
+    if pilih is None:
+        break
+    kode = pilih
+view = analytics.view_of(kode)
+bulan = int(
+    st.number_input("Belum diverivali lebih dari (bulan)", min_value=1, max_value=120, value=12, key="kualitas_bulan")
+)
+akhir = period_end(periode)
+
+try:
+    baris = data.scoped_query(scope, kode, "rollup_within_region", periode=periode, tingkat=view.anak, kode=kode)
+    lewat = data.scoped_query(
+        scope,
+        kode,
+        "quality_verivali_children",
+        periode=periode,
+        akhir=akhir,
+        bulan=bulan,
+        kode=kode,
+        panjang=view.panjang,
+    )
+    kartu = analytics.quality_scorecard(baris, lewat)
+except access.AccessDenied:
+    staff.deny(scope, "kualitas_data", kode)
+except (QueryError, ValueError):
+    st.error("Data kualitas belum dapat dibaca (rollup register perlu dibangun ulang). Hubungi administrator.")
+    st.stop()
+if kartu.empty:
+    st.info("Belum ada data register untuk wilayah ini pada periode tersebut.")
+    st.stop()
+
+st.subheader(f"Kartu skor per {analytics.LEVEL_NAMES[view.anak].lower()}")
+st.caption(
+    "Jumlah temuan dan persentasenya: cek NIK per individu terdaftar (meninggal-aktif per individu aktif), "
+    "cek keluarga per keluarga aktif. NIK ganda: NIK valid yang dipakai lebih dari satu keluarga, termasuk "
+    "lintas kab/kota."
+)
+kolom = {"kode": "Kode", "nama": "Wilayah", "individu": "Individu", "keluarga_aktif": "Keluarga aktif"}
+for cek in analytics.CHECKS:
+    kolom[cek] = analytics.check_label(cek, bulan, short=True)
+    kolom[f"{cek}_persen"] = f"{kolom[cek]} (%)"
+st.dataframe(kartu[list(kolom)].rename(columns=kolom).round(2), hide_index=True, width="stretch")
+
+sorot = st.selectbox(
+    "Bandingkan wilayah menurut",
+    list(analytics.CHECKS),
+    format_func=lambda c: analytics.check_label(c, bulan),
+    key="kualitas_sorot",
+)
+if kartu[f"{sorot}_persen"].fillna(0).sum() > 0:
+    st.plotly_chart(
+        charts.ranking_figure(kartu.dropna(subset=[f"{sorot}_persen"]), f"{sorot}_persen", "% temuan"),
+        width="stretch",
+    )
+
+st.subheader("Lihat baris temuan")
+kiri, kanan = st.columns(2)
+nama_anak = dict(zip(kartu["kode"], kartu["nama"], strict=True))
+wilayah = kiri.selectbox(
+    "Wilayah",
+    list(nama_anak),
+    index=None,
+    format_func=lambda k: f"{nama_anak[k]} ({k})",
+    placeholder="Pilih wilayah…",
+    key=f"kualitas_baris_wilayah_{kode}",
+)
+cek = kanan.selectbox(
+    "Cek",
+    list(analytics.CHECKS),
+    index=None,
+    format_func=lambda c: analytics.check_label(c, bulan),
+    placeholder="Pilih cek…",
+    key="kualitas_baris_cek",
+)
+if wilayah is None or cek is None:
+    st.caption("Baris berisi data pribadi: hanya untuk petugas yang berwenang, dan setiap tampilan dicatat.")
+    st.stop()
+try:
+    access.require_persons(scope, wilayah)
+except access.AccessDenied:
+    staff.deny(scope, "kualitas_data_baris", wilayah)
+params = dict(periode=periode, kode=wilayah, cek=cek, batas=BATAS_BARIS)
+if analytics.CHECKS[cek].rows_query == "quality_family_rows":
+    params.update(akhir=akhir, bulan=bulan)
+try:
+    temuan = data.scoped_query(scope, wilayah, analytics.CHECKS[cek].rows_query, **params)
+except access.AccessDenied:
+    staff.deny(scope, "kualitas_data_baris", wilayah)
+except QueryError:
+    st.error("Baris temuan tidak dapat dibaca saat ini. Silakan coba lagi atau hubungi administrator.")
+    st.stop()
+jumlah = int(temuan["jumlah_total"].iloc[0]) if len(temuan) else 0
+data.store().audit(
+    scope.user,
+    "lihat_baris_kualitas",
+    wilayah,
+    {"cek": cek, "periode": periode, "bulan": bulan, "baris": len(temuan), "jumlah": jumlah},
+)
+if temuan.empty:
+    st.info("Tidak ada temuan untuk cek ini di wilayah tersebut.")
+    st.stop()
+st.caption(f"Menampilkan {len(temuan):,} dari {jumlah:,} baris.".replace(",", "."))
+st.dataframe(temuan.drop(columns=["jumlah_total"]), hide_index=True, width="stretch")

@@ -1,0 +1,111 @@
+"""Perubahan Antar Periode: what changed between two snapshots per region (families and people added and
+removed with reasons, moves, desil moved, programmes started and stopped), and the funnel from approved musdes
+proposals to the next snapshot with the proposals that went missing ("usulan hilang"), per desa."""
+
+import streamlit as st
+
+from portal import access, analytics, charts, data, staff, ui
+from portal.db import QueryError
+from portal.fmt import angka, nama_periode
+
+BATAS_BARIS = 1000
+scope = staff.require_scope()
+manifest = ui.require_register()
+st.title("Perubahan Antar Periode")
+pasangan = analytics.previous_and_latest(manifest.periods)
+if pasangan is None:
+    st.info("Register baru memiliki satu periode; perbandingan membutuhkan sedikitnya dua periode.")
+    st.stop()
+semua = sorted(manifest.periods, reverse=True)
+kiri, kanan = st.columns(2)
+dari = kiri.selectbox("Dari periode", semua, index=semua.index(pasangan[0]), format_func=nama_periode, key="ubah_dari")
+ke = kanan.selectbox("Ke periode", semua, index=semua.index(pasangan[1]), format_func=nama_periode, key="ubah_ke")
+if dari >= ke:
+    st.warning("Periode awal harus lebih dulu daripada periode akhir.")
+    st.stop()
+
+kode = scope.region
+for tempat, tingkat in zip(st.columns(3), analytics.picker_levels(scope.region), strict=False):
+    pilihan = data.query("wilayah_children", tingkat=tingkat, induk=kode)
+    nama = dict(zip(pilihan["kode"], pilihan["nama"], strict=True))
+    pilih = tempat.selectbox(
+        analytics.LEVEL_NAMES[tingkat],
+        [None, *nama],
+        format_func=lambda k, n=nama: "Semua" if k is None else n.get(k, k),
+        key=f"ubah_{tingkat}_{kode}",
+    )
+    if pilih is None:
+        break
+    kode = pilih
+view = analytics.view_of(kode)
+
+try:
+    with st.spinner("Membandingkan periode…"):
+        ubah = data.scoped_query(scope, kode, "period_changes", dari=dari, ke=ke, kode=kode, panjang=view.panjang)
+    wilayah = data.scoped_query(scope, kode, "rollup_within_region", periode=ke, tingkat=view.anak, kode=kode)
+    corong = data.scoped_query(scope, kode, "usulan_funnel", dari=dari, ke=ke, kode=kode)
+except access.AccessDenied:
+    staff.deny(scope, "perubahan_periode", kode)
+except QueryError:
+    st.error("Perubahan antar periode tidak dapat dihitung saat ini. Silakan coba lagi atau hubungi administrator.")
+    st.stop()
+nama_anak = wilayah[["kode", "nama"]]
+judul = f"{nama_periode(dari)} → {nama_periode(ke)}"
+
+st.subheader(f"Keluarga per {analytics.LEVEL_NAMES[view.anak].lower()} · {judul}")
+keluarga = analytics.change_table(ubah, "keluarga", nama_anak)
+st.dataframe(keluarga.rename(columns=analytics.CHANGE_LABELS), hide_index=True, width="stretch")
+st.caption(
+    "Ditambahkan/dikeluarkan: menjadi aktif/tidak aktif di wilayah ini; pindah masuk/keluar: pindah antarwilayah "
+    "di dalam wilayah yang dipilih. Desil naik: angka desil bertambah (lebih sejahtera). Program mulai/berhenti "
+    "termasuk keluarga yang ditambahkan atau dikeluarkan."
+)
+alasan_kiri, alasan_kanan = st.columns(2)
+alasan_kiri.markdown("**Alasan perubahan keluarga**")
+alasan_kiri.dataframe(
+    analytics.change_reasons(ubah, "keluarga").rename(columns=analytics.CHANGE_LABELS), hide_index=True, width="stretch"
+)
+alasan_kanan.markdown("**Alasan perubahan individu**")
+alasan_kanan.dataframe(
+    analytics.change_reasons(ubah, "individu").rename(columns=analytics.CHANGE_LABELS), hide_index=True, width="stretch"
+)
+st.subheader("Individu")
+individu = analytics.change_table(ubah, "individu", nama_anak)
+st.dataframe(individu.rename(columns=analytics.CHANGE_LABELS), hide_index=True, width="stretch")
+
+st.subheader(f"Usulan musdes {nama_periode(dari)} → register {nama_periode(ke)}")
+tahap = analytics.funnel_stages(corong)
+if tahap["jumlah"].iloc[0] == 0:
+    st.info("Tidak ada usulan tambah yang disetujui musdes pada periode awal di wilayah ini.")
+    st.stop()
+a, b, c = st.columns(3)
+a.metric("Disetujui musdes", angka(tahap["jumlah"].iloc[0]))
+b.metric("Masuk register", angka(tahap["jumlah"].iloc[1]))
+c.metric("Usulan hilang", angka(tahap["jumlah"].iloc[2]))
+st.plotly_chart(charts.funnel_figure(tahap), width="stretch")
+st.dataframe(analytics.funnel_by_region(corong, view.panjang, nama_anak), hide_index=True, width="stretch")
+hilang = corong[corong["hilang"] > 0].sort_values(["hilang", "kode_desa"], ascending=[False, True])
+st.markdown("**Desa dengan usulan hilang**")
+st.dataframe(hilang, hide_index=True, width="stretch")
+
+nama_desa = dict(zip(hilang["kode_desa"].head(500), hilang["nama_desa"].head(500), strict=True))
+desa = st.selectbox(
+    "Daftar usulan hilang di desa",
+    list(nama_desa),
+    index=None,
+    format_func=lambda k: f"{nama_desa[k]} ({k})",
+    placeholder="Pilih desa…",
+    key=f"ubah_hilang_{kode}",
+)
+if desa is None:
+    st.stop()
+try:
+    access.require_persons(scope, desa)
+    daftar = data.scoped_query(scope, desa, "usulan_missing", dari=dari, ke=ke, kode=desa, batas=BATAS_BARIS)
+except access.AccessDenied:
+    staff.deny(scope, "usulan_hilang", desa)
+except QueryError:
+    st.error("Daftar usulan hilang tidak dapat dibaca saat ini.")
+    st.stop()
+data.store().audit(scope.user, "lihat_usulan_hilang", desa, {"dari": dari, "ke": ke, "baris": len(daftar)})
+st.dataframe(daftar.drop(columns=["jumlah_total"]), hide_index=True, width="stretch")
