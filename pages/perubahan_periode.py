@@ -40,8 +40,12 @@ for tempat, tingkat in zip(st.columns(3), analytics.picker_levels(scope.region),
 view = analytics.view_of(kode)
 
 try:
-    with st.spinner("Membandingkan periode…"):
-        ubah = data.scoped_query(scope, kode, "period_changes", dari=dari, ke=ke, kode=kode, panjang=view.panjang)
+    ubah = None
+    if kode == "" and analytics.consecutive(manifest.periods, dari, ke):
+        ubah = data.precomputed_or_none(scope, kode, "period_changes_nasional", dari=dari, ke=ke)
+    if ubah is None:
+        with st.spinner("Membandingkan periode…"):
+            ubah = data.scoped_query(scope, kode, "period_changes", dari=dari, ke=ke, kode=kode, panjang=view.panjang)
     wilayah = data.scoped_query(scope, kode, "rollup_within_region", periode=ke, tingkat=view.anak, kode=kode)
     corong = data.scoped_query(scope, kode, "usulan_funnel", dari=dari, ke=ke, kode=kode)
 except access.AccessDenied:

@@ -351,3 +351,9 @@ def previous_and_latest(periods: list[str] | tuple[str, ...]) -> tuple[str, str]
     """The default pair of periods to compare: the one before the newest, and the newest (None if fewer than 2)."""
     ordered = sorted(periods)
     return (ordered[-2], ordered[-1]) if len(ordered) >= 2 else None
+
+
+def consecutive(periods: list[str] | tuple[str, ...], dari: str, ke: str) -> bool:
+    """True when `dari` is the period just before `ke` among the register's periods."""
+    ordered = sorted(periods)
+    return ke in ordered and dari in ordered and ordered.index(ke) - ordered.index(dari) == 1

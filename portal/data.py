@@ -12,7 +12,7 @@ import streamlit as st
 from portal import access, geo, public
 from portal.accounts import Accounts
 from portal.config import get_settings
-from portal.db import current_register
+from portal.db import QueryError, current_register
 from portal.privacy import Throttle, load_secret, parse_limit
 from portal.rollups import period_end
 from portal.snapshot import Manifest
@@ -112,3 +112,13 @@ def person_rows(scope: access.Scope, region: str, name: str, **params: object) -
     caller audits."""
     access.require_persons(scope, region)
     return current_register().run(name, **params)
+
+
+def precomputed_or_none(scope: access.Scope, region: str, name: str, **params: object) -> pd.DataFrame | None:
+    """A scoped query over a table derived at build time, or None when that table is absent (a register built
+    before it existed) or holds nothing for these parameters, so the caller computes the answer live."""
+    try:
+        rows = scoped_query(scope, region, name, **params)
+    except QueryError:
+        return None
+    return rows if len(rows) else None

@@ -1,5 +1,6 @@
 """Tables derived from a period's rows when it is built or ingested, so pages never scan the nation:
-the duplicate-NIK table, the NIK-sorted side table and the rollups at every level."""
+the duplicate-NIK table, the NIK-sorted side table, the rollups at every level and the nation's changes since the
+period before (pairing every family and person of two periods takes seconds at 10 M, too long for a click)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,28 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
+
 from portal.config import Settings
 from portal.db import load_sql, new_connection, register_views
 from portal.snapshot import partition_path, write_table
 
 # Order matters: the rollup reads the duplicate-NIK table of its own period.
 DERIVED = (("nik_ganda", "build/nik_ganda"), ("nik_index", "build/nik_index"), ("rollup", "build/rollup"))
+NATIONAL_CHANGES = "perubahan_nasional"
 
 
 def period_end(periode: str) -> date:
     """The last day of a 'YYYY-MM' period."""
     year, month = (int(part) for part in periode.split("-"))
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def previous_period(root: Path, periode: str) -> str | None:
+    """The newest period before `periode` among the family partitions under `root`, or None."""
+    found = sorted(p.name.removeprefix("periode=") for p in (root / "keluarga").glob("periode=*"))
+    earlier = [p for p in found if p < periode]
+    return earlier[-1] if earlier else None
 
 
 def build_derived(root: Path, periods: list[str], settings: Settings, progress: Callable[[str], None] = print) -> None:
@@ -35,6 +46,13 @@ def build_derived(root: Path, periods: list[str], settings: Settings, progress: 
                     params["akhir"] = period_end(periode)
                 result = con.sql(sql, params=params).to_arrow_table()
                 write_table(partition_path(root, table, periode), result)
-            progress(f"  derived tables for {periode}: rollups, NIK index, duplicate NIK")
+            before = previous_period(root, periode)
+            if before is not None:
+                register_views(con, root, None)
+                params = {"dari": before, "ke": periode, "kode": "", "panjang": 2}
+                changes = con.sql(load_sql("period_changes"), params=params).to_arrow_table()
+                changes = changes.append_column("dari", pa.array([before] * changes.num_rows, pa.string()))
+                write_table(partition_path(root, NATIONAL_CHANGES, periode), changes)
+            progress(f"  derived tables for {periode}: rollups, NIK index, duplicate NIK, changes since {before}")
     finally:
         con.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from portal.db import Register
@@ -48,3 +49,25 @@ def test_trend_lists_every_period(register: Register) -> None:
     trend = register.run("national_trend")
     assert list(trend["periode"]) == ["2026-06", "2026-09"]
     assert list(trend["keluarga_aktif"]) == [6, 5]
+
+
+def test_national_changes_are_precomputed_against_the_period_before(register: Register) -> None:
+    live = register.run("period_changes", dari="2026-06", ke="2026-09", kode="", panjang=2)
+    stored = register.run("period_changes_nasional", dari="2026-06", ke="2026-09")
+    assert len(live) > 0
+    pd.testing.assert_frame_equal(
+        stored.reset_index(drop=True), live.reset_index(drop=True), check_dtype=False, check_like=False
+    )
+    # Only consecutive pairs are stored: the first period has none before it.
+    assert register.run("period_changes_nasional", dari="2026-03", ke="2026-06").empty
+
+
+def test_previous_period_and_consecutive_pairs(register: Register) -> None:
+    from portal.analytics import consecutive
+    from portal.rollups import previous_period
+
+    assert previous_period(register.root, "2026-09") == "2026-06"
+    assert previous_period(register.root, "2026-06") is None
+    assert consecutive(["2026-06", "2026-09"], "2026-06", "2026-09")
+    assert not consecutive(["2026-03", "2026-06", "2026-09"], "2026-03", "2026-09")
+    assert not consecutive(["2026-06", "2026-09"], "2026-09", "2026-06")
