@@ -1,4 +1,4 @@
-"""`python -m portal ...`: build the demo register, import boundaries, set up and run the portal."""
+"""`python -m portal ...`: build the demo register, ingest exports, import boundaries, set up and run the portal."""
 
 from __future__ import annotations
 
@@ -66,6 +66,19 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("setup", help="build the demo register and import boundaries if they are missing")
     sub.add_parser("run", help="set up, then start the portal; other options go to `streamlit run`")
     add_users_parser(sub)
+
+    ingest = sub.add_parser("ingest", help="validate SIKS-NG / DTSEN export files and publish them as a period")
+    ingest.add_argument("files", nargs="+", type=Path, metavar="FILE", help="CSV (any delimiter), CSV.gz or XLSX")
+    ingest.add_argument("--periode", required=True, help="the period the files hold, YYYY-MM")
+    ingest.add_argument("--data-dir", type=Path, default=None, help="data directory (default PORTAL_DATA_DIR or data/)")
+    ingest.add_argument("--kolom", type=Path, default=None, help="extra header spellings (TOML; docs/INGEST.md)")
+    ingest.add_argument("--dry-run", action="store_true", help="check and report only; publish nothing")
+    ingest.add_argument("--json", action="store_true", help="print the report as JSON instead of text")
+
+    export = sub.add_parser("export-period", help="write a published period in the ingest file format")
+    export.add_argument("--periode", required=True, help="the period, YYYY-MM")
+    export.add_argument("--out", type=Path, required=True, help="output file: .csv, .csv.gz or .xlsx")
+    export.add_argument("--data-dir", type=Path, default=None, help="data directory (default PORTAL_DATA_DIR or data/)")
     return parser
 
 
@@ -89,6 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(extra)
         if args.command == "users":
             return run_users(args, settings)
+        if args.command == "ingest":
+            return _ingest(args, settings)
+        if args.command == "export-period":
+            return _export_period(args, settings)
     except KeyboardInterrupt:
         print("interrupted; nothing was published", file=sys.stderr)
         return 130
@@ -175,3 +192,74 @@ def _run(streamlit_args: list[str]) -> int:
     command = [sys.executable, "-m", "streamlit", "run", str(REPO_DIR / "app.py"), *streamlit_args]
     os.execv(sys.executable, command)
     return 0  # not reached
+
+
+def _with_data_dir(settings: Settings, data_dir: Path | None) -> Settings:
+    if data_dir is None:
+        return settings
+    return dataclasses.replace(settings, data_dir=data_dir.expanduser().resolve())
+
+
+class _IngestProgress:
+    """Progress lines on stderr: at most one a second, and one per phase."""
+
+    def __init__(self) -> None:
+        self.last = 0.0
+        self.phase = ""
+
+    def __call__(self, event: object) -> None:
+        import time
+
+        now = time.monotonic()
+        phase = event.phase  # type: ignore[attr-defined]
+        if phase == self.phase and now - self.last < 1.0:
+            return
+        self.phase, self.last = phase, now
+        done = "" if event.fraction is None else f", {event.fraction:.0%} done"  # type: ignore[attr-defined]
+        eta = "" if event.eta_seconds is None else f", ETA {event.eta_seconds:,.0f} s"  # type: ignore[attr-defined]
+        rows, rate = event.rows, event.rate  # type: ignore[attr-defined]
+        print(f"  {phase}: {rows:,} rows read, {rate:,.0f} rows/s{done}{eta}", file=sys.stderr)
+
+
+def _ingest(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from portal.ingest import IngestError, ingest
+    from portal.ingest.report import format_report
+
+    settings = _with_data_dir(settings, args.data_dir)
+    try:
+        result = ingest(
+            args.files, args.periode, settings, kolom=args.kolom, progress=_IngestProgress(), dry_run=args.dry_run
+        )
+    except IngestError as exc:
+        raise CliError(str(exc)) from None
+    if args.json:
+        print(json.dumps(result.report, indent=2, sort_keys=True, ensure_ascii=False, default=str))
+    else:
+        print(format_report(result.report))
+    if result.published:
+        print(
+            f"Published {result.manifest.generation} ({', '.join(result.manifest.periods)}); "  # type: ignore[union-attr]
+            f"report, rejects and warnings in {result.report_dir}"
+        )
+        return 0
+    if args.dry_run:
+        print(f"Checked only, nothing published; report, rejects and warnings in {result.report_dir}")
+        return 0
+    raise CliError(f"no row was accepted, nothing was published; rejects are in {result.rejects_path}")
+
+
+def _export_period(args: argparse.Namespace, settings: Settings) -> int:
+    from portal.ingest import ExportError, check_periode, export_period
+    from portal.ingest.pipeline import IngestError
+
+    settings = _with_data_dir(settings, args.data_dir)
+    try:
+        result = export_period(settings, check_periode(args.periode), args.out.expanduser())
+    except (ExportError, IngestError) as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"cannot write {args.out}: {exc.strerror or exc}") from None
+    print(f"Wrote {result.rows:,} individuals of {args.periode} to {result.path} ({result.sheets} sheet(s))")
+    return 0

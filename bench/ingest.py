@@ -1,0 +1,195 @@
+"""Benchmark `python -m portal ingest`: rows per second for CSV and XLSX, and time and peak memory for a big file.
+
+    python bench/ingest.py [--csv-rows 200000] [--xlsx-rows 50000] [--repeat 3] [--big | --big-only]
+                           [--source bench/out/register-10m] [--work bench/out/ingest]
+
+Input files are exports of period 2026-09 of the bench register (`python bench/run.py` builds it; the first N
+people of the export order, in the canonical ingest shape) or, when there is no register, generated people.
+Each measurement runs the CLI in a child process into a fresh data directory and records its wall time and
+peak RSS (`os.wait4`). `--big` adds one ingest of the whole period (about 10 million people, exported to
+CSV first). Figures are printed and written to bench/out/ingest-results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+if str(REPO_DIR) not in sys.path:
+    sys.path.insert(0, str(REPO_DIR))
+
+import duckdb  # noqa: E402
+import pyarrow as pa  # noqa: E402
+import pyarrow.csv as pacsv  # noqa: E402
+
+from portal.config import load_settings  # noqa: E402
+from portal.db import load_sql, register_views  # noqa: E402
+from portal.ingest.export import ExportResult, _headers, export_period  # noqa: E402
+from portal.snapshot import read_manifest  # noqa: E402
+
+OUT_DIR = REPO_DIR / "bench" / "out"
+PERIODE_SOURCE = "2026-09"
+PERIODE_TARGET = "2027-03"
+
+
+def _export_head(register_dir: Path, rows: int, out: Path) -> int:
+    """The first `rows` people of the period's export, written as CSV or XLSX (by `out`'s suffix)."""
+    manifest = read_manifest(register_dir)
+    con = duckdb.connect()
+    register_views(con, register_dir / manifest.generation, manifest.latest)
+    sql = f"select * from ({load_sql('export_period')}) limit {int(rows)}"
+    table = con.sql(sql, params={"periode": PERIODE_SOURCE}).to_arrow_table()
+    columns = _headers(table.schema.names)
+    selected = pa.Table.from_arrays([table[src] for src, _ in columns], names=[h for _, h in columns])
+    if out.suffix == ".xlsx":
+        import openpyxl
+
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet("data_1")
+        sheet.append(selected.column_names)
+        for row in zip(*(c.to_pylist() for c in selected.columns), strict=True):
+            sheet.append(list(row))
+        workbook.save(out)
+    else:
+        pacsv.write_csv(selected, out)
+    return selected.num_rows
+
+
+def _generated(rows: int, out: Path) -> int:
+    """People made up on the spot (valid NIK, four per family, Kota Yogyakarta) when there is no register."""
+    header = ["KODE_DESA", "NO_KK", "NIK", "NAMA", "TANGGAL_LAHIR", "JENIS_KELAMIN", "HUBUNGAN_KELUARGA", "DESIL"]
+    lines = [",".join(header)]
+    for k in range(rows):
+        family, member = divmod(k, 4)
+        born = date(1950, 1, 1) + timedelta(days=(k * 37) % 25_000)
+        day = born.day + (40 if member % 2 else 0)
+        nik = f"347101{day:02d}{born.month:02d}{born.year % 100:02d}{k % 9999 + 1:04d}"
+        kk = f"3471010203{family // 9999 % 100:02d}{family % 9999 + 1:04d}"
+        role = "kepala keluarga" if member == 0 else "anak"
+        sex = "P" if member % 2 else "L"
+        lines.append(f"3471011001,{kk},{nik},WARGA {k},{born:%d/%m/%Y},{sex},{role},{family % 10 + 1}")
+    if out.suffix == ".xlsx":
+        import openpyxl
+
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet("data_1")
+        for line in lines:
+            sheet.append(line.split(","))
+        workbook.save(out)
+    else:
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return rows
+
+
+# A small launcher forks the measured process: a child forked from this (large) process would inherit its
+# memory high-water mark, and ru_maxrss would report that instead of the ingest's own peak.
+LAUNCHER = """
+import json, os, sys, time
+started = time.monotonic()
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as fh:
+    json.dump({"exit": os.waitstatus_to_exitcode(status), "seconds": time.monotonic() - started,
+               "peak_rss_mb": usage.ru_maxrss / 1024}, fh)
+"""
+
+
+def _run_ingest(path: Path, data_dir: Path) -> dict[str, float]:
+    """One CLI ingest into a fresh data directory: wall seconds and peak RSS of that process."""
+    shutil.rmtree(data_dir, ignore_errors=True)
+    record = data_dir.with_name("run.json")
+    command = [sys.executable, "-m", "portal", "ingest", str(path), "--periode", PERIODE_TARGET]
+    command += ["--data-dir", str(data_dir)]
+    proc = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, str(record), *command],
+        cwd=REPO_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    figures = json.loads(record.read_text())
+    if figures["exit"] != 0 or proc.returncode != 0:
+        raise SystemExit(f"ingest of {path.name} failed: {proc.stderr.strip().splitlines()[-1:]}")
+    return {"seconds": figures["seconds"], "peak_rss_mb": figures["peak_rss_mb"]}
+
+
+def _measure(label: str, path: Path, rows: int, repeat: int, work: Path) -> dict[str, object]:
+    runs = [_run_ingest(path, work / "data") for _ in range(repeat)]
+    seconds = [r["seconds"] for r in runs]
+    median = statistics.median(seconds)
+    result = {
+        "case": label,
+        "rows": rows,
+        "file_mb": round(path.stat().st_size / 1e6, 1),
+        "runs": repeat,
+        "median_s": round(median, 2),
+        "min_s": round(min(seconds), 2),
+        "max_s": round(max(seconds), 2),
+        "rows_per_s": round(rows / median),
+        "peak_rss_mb": round(max(r["peak_rss_mb"] for r in runs)),
+    }
+    print(
+        f"{label:>12}: {rows:,} rows, {result['file_mb']} MB, median {median:.1f} s of {repeat} "
+        f"({result['min_s']}-{result['max_s']}), {result['rows_per_s']:,} rows/s, peak RSS {result['peak_rss_mb']} MB",
+        flush=True,
+    )
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--csv-rows", type=int, default=200_000)
+    parser.add_argument("--xlsx-rows", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--big", action="store_true", help="also ingest the whole period (about 10 M people)")
+    parser.add_argument("--big-only", action="store_true", help="only the whole-period ingest")
+    parser.add_argument("--source", type=Path, default=OUT_DIR / "register-10m")
+    parser.add_argument("--work", type=Path, default=OUT_DIR / "ingest")
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    register_dir = args.source / "register"
+    have_register = read_manifest(register_dir) is not None if register_dir.is_dir() else False
+    print(f"Source: {'export of ' + str(register_dir) if have_register else 'generated people'}", flush=True)
+    print(
+        f"Machine: {os.cpu_count()} CPUs; DuckDB threads/memory from settings ({load_settings().duckdb_memory_limit})"
+    )
+    results = []
+    if not args.big_only:
+        for label, rows, suffix in (("CSV", args.csv_rows, ".csv"), ("XLSX", args.xlsx_rows, ".xlsx")):
+            path = args.work / f"input-{rows}{suffix}"
+            if not path.exists():
+                made = _export_head(register_dir, rows, path) if have_register else _generated(rows, path)
+                print(f"  wrote {path.name} ({made:,} rows)", flush=True)
+            results.append(_measure(label, path, rows, args.repeat, args.work))
+    if args.big or args.big_only:
+        path = args.work / f"input-{PERIODE_SOURCE}.csv"
+        if not path.exists():
+            started = time.monotonic()
+            if have_register:
+                settings = dataclasses.replace(load_settings(), data_dir=args.source)
+                exported: ExportResult = export_period(settings, PERIODE_SOURCE, path)
+                rows = exported.rows
+            else:
+                rows = _generated(10_000_000, path)
+            print(f"  exported {rows:,} people to {path.name} in {time.monotonic() - started:,.0f} s", flush=True)
+        rows = sum(1 for _ in path.open("rb")) - 1
+        results.append(_measure("whole period", path, rows, 1, args.work))
+    (OUT_DIR / "ingest-results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,340 @@
+"""Cell text → typed values, one column kind at a time. Each parser returns the value and a status:
+OK, BLANK, BAD (unreadable), WARN (read, but worth a flag) or LOST (a NIK / No KK whose digits Excel lost)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+OK, BLANK, BAD, WARN, LOST = 0, 1, 2, 3, 4
+Parsed = tuple[object, int]
+
+MAX_ID_CHARS = 32
+MAX_NAME_CHARS = 200
+MAX_TEXT_CHARS = 1_000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?")
+_SEPARATORS = re.compile(r"[\s.\-/_]")
+_KEY = re.compile(r"[^A-Z0-9]")
+_FLOAT_INT = re.compile(r"([0-9]+)\.0*")
+_DMY = re.compile(r"([0-9]{1,2})[/\-.]([0-9]{1,2})[/\-.]([0-9]{4})")
+_YMD = re.compile(r"([0-9]{4})[/\-.]([0-9]{1,2})[/\-.]([0-9]{1,2})")
+_YMD8 = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
+_SERIAL = re.compile(r"([0-9]{1,6})(\.0*)?")
+_THOUSANDS = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
+EXCEL_EPOCH = date(1899, 12, 30)
+MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def clean_text(value: str) -> str:
+    """Trimmed text with runs of white space collapsed and control characters removed."""
+    if value.isprintable() and "  " not in value and value.strip() == value:
+        return value
+    if not value.isprintable():
+        value = _CONTROL.sub(" ", value)
+    return " ".join(value.split())
+
+
+def key(value: str) -> str:
+    """Upper-case letters and digits only: the form vocabularies are matched in."""
+    return _KEY.sub("", value.upper())
+
+
+def parse_id16(value: str) -> Parsed:
+    """A NIK or No KK: text, a leading apostrophe, spaces or dots, or a number (docs/INGEST.md)."""
+    text = value.strip().lstrip("'`\u2018\u2019").strip().strip('"').strip()
+    if not text:
+        return None, BLANK
+    if text.isascii() and text.isdigit():
+        return (text, OK) if len(text) <= MAX_ID_CHARS else (None, BAD)
+    if _NUMBER.fullmatch(text) and ("." in text or "e" in text or "E" in text):
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            number = None
+        if number is not None and number > 0 and number == number.to_integral_value():
+            integer = format(number.to_integral_value(), "f")
+            significant = len(number.normalize().as_tuple().digits)
+            if significant < len(integer):
+                return None, LOST  # trailing zeros: Excel keeps 15 significant digits, the rest became 0
+            return (integer, WARN) if len(integer) <= MAX_ID_CHARS else (None, BAD)
+    compact = _SEPARATORS.sub("", clean_text(text))
+    if not compact:
+        return None, BLANK
+    return (compact, OK) if len(compact) <= MAX_ID_CHARS else (None, BAD)
+
+
+def parse_id(value: str) -> Parsed:
+    """A positive 64-bit identifier (ID_DTKS, ID_KELUARGA, ID_USULAN_ASAL)."""
+    text = value.strip().lstrip("'")
+    if not text:
+        return None, BLANK
+    match = _FLOAT_INT.fullmatch(text)
+    if match:
+        text = match.group(1)
+    if text.isascii() and text.isdigit() and len(text) <= 19:
+        number = int(text)
+        if 0 < number < 2**63:
+            return number, OK
+    return None, BAD
+
+
+def parse_date(value: str) -> Parsed:
+    """dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd, yyyymmdd or an Excel serial number (a time is ignored)."""
+    text = value.strip()
+    if not text or text in ("-", "0"):
+        return None, BLANK
+    text = text.replace("T", " ").split(" ", 1)[0]
+    parts: tuple[int, int, int] | None = None
+    if m := _DMY.fullmatch(text):
+        parts = (int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    elif (m := _YMD.fullmatch(text)) or (m := _YMD8.fullmatch(text)):
+        parts = (int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    elif m := _SERIAL.fullmatch(text):
+        serial = int(m.group(1))
+        if not 1 <= serial <= (MAX_DATE - EXCEL_EPOCH).days:
+            return None, BAD
+        return EXCEL_EPOCH + timedelta(days=serial), OK
+    if parts is None:
+        return None, BAD
+    try:
+        day = date(*parts)
+    except ValueError:
+        return None, BAD
+    return (day, OK) if MIN_DATE <= day <= MAX_DATE else (None, BAD)
+
+
+_SEX = {
+    **dict.fromkeys(("L", "LK", "LAKI", "LAKILAKI", "PRIA", "M", "MALE", "1"), "L"),
+    **dict.fromkeys(("P", "PR", "PEREMPUAN", "WANITA", "W", "F", "FEMALE", "2"), "P"),
+}
+
+
+def parse_sex(value: str) -> Parsed:
+    """'L' or 'P' from the usual spellings (L/P, LAKI-LAKI/PEREMPUAN, 1/2, M/F)."""
+    k = key(value)
+    if not k:
+        return None, BLANK
+    return (_SEX[k], OK) if k in _SEX else (None, BAD)
+
+
+_TRUE = frozenset(("1", "Y", "YA", "YES", "TRUE", "BENAR", "ADA", "V", "AKTIF", "PENERIMA", "MENERIMA", "10"))
+_FALSE = frozenset(
+    ("0", "N", "NO", "T", "TDK", "TIDAK", "FALSE", "SALAH", "TIDAKADA", "BUKAN", "NONAKTIF", "TIDAKAKTIF", "00")
+)
+
+
+def parse_bool(value: str) -> Parsed:
+    """Yes/no from 1/0, Y/T (ya/tidak), YA/TIDAK, TRUE/FALSE, ADA/TIDAK ADA, AKTIF/NONAKTIF."""
+    text = value.strip()
+    if not text or text == "-":
+        return None, BLANK
+    k = key(text)
+    if k in _TRUE:
+        return True, OK
+    if k in _FALSE:
+        return False, OK
+    return None, BAD
+
+
+def parse_int(value: str) -> Parsed:
+    """A whole number: '5', '5.0', '1.300' (thousands), '900 VA', 'Desil 3'."""
+    text = value.strip().upper().replace("VA", "").replace("DESIL", "").replace(" ", "")
+    if not text or text == "-":
+        return None, BLANK
+    if _THOUSANDS.fullmatch(text):
+        text = text.replace(".", "")
+    match = _FLOAT_INT.fullmatch(text)
+    if match:
+        text = match.group(1)
+    if text.isascii() and text.isdigit() and len(text) <= 9:
+        return int(text), OK
+    return None, BAD
+
+
+def parse_rtrw(value: str) -> Parsed:
+    """RT/RW as three digits ('1' → '001', 'RT 01' → '001'); other text is kept as written."""
+    text = clean_text(value)
+    if not text or text == "-":
+        return None, BLANK
+    match = _FLOAT_INT.fullmatch(text)
+    if match:
+        text = match.group(1)
+    digits = text.upper().removeprefix("RT").removeprefix("RW").strip(" .:")
+    if digits.isascii() and digits.isdigit() and len(digits) <= 3:
+        return digits.zfill(3), OK
+    return (text, OK) if len(text) <= 20 else (None, BAD)
+
+
+def parse_region_code(value: str) -> Parsed:
+    """Digits of a region code with dots, spaces or dashes removed ('34.71.01.1001' → '3471011001')."""
+    text = value.strip()
+    if not text:
+        return None, BLANK
+    match = _FLOAT_INT.fullmatch(text)
+    if match:
+        text = match.group(1)
+    digits = _SEPARATORS.sub("", text)
+    if digits.isascii() and digits.isdigit() and len(digits) <= 10:
+        return digits, OK
+    return None, BAD
+
+
+def _vocabulary(words: dict[str, tuple[str, ...]]) -> Callable[[str], Parsed]:
+    table = {key(spelling): canonical for canonical, spellings in words.items() for spelling in spellings}
+    table.update({key(canonical): canonical for canonical in words})
+
+    def parse(value: str) -> Parsed:
+        text = clean_text(value)
+        if not text or text == "-":
+            return None, BLANK
+        found = table.get(key(text))
+        if found is not None:
+            return found, OK
+        return (text, WARN) if len(text) <= MAX_NAME_CHARS else (None, BAD)
+
+    return parse
+
+
+parse_hubungan = _vocabulary(
+    {
+        "kepala keluarga": ("KEPALA RUMAH TANGGA", "KRT", "KK", "KEPALA", "1"),
+        "istri": ("ISTERI",),
+        "suami": (),
+        "anak": ("ANAK KANDUNG", "ANAK TIRI", "ANAK ANGKAT"),
+        "menantu": (),
+        "cucu": (),
+        "orang tua/mertua": ("ORANG TUA", "ORANGTUA", "MERTUA", "ORANG TUA MERTUA"),
+        "famili lain": ("FAMILI", "FAMILI LAINNYA", "LAINNYA"),
+        "pembantu": ("PEMBANTU RUMAH TANGGA",),
+    }
+)
+parse_keberadaan = _vocabulary(
+    {
+        "ada": ("DITEMUKAN", "MASIH ADA"),
+        "meninggal": ("MENINGGAL DUNIA", "WAFAT", "MATI"),
+        "pindah": ("PINDAH DOMISILI", "PINDAH ALAMAT"),
+        "tidak ditemukan": ("TIDAK DIKENAL",),
+    }
+)
+parse_padan = _vocabulary(
+    {
+        "padan": ("SUDAH PADAN", "PADAN DUKCAPIL", "1", "Y", "YA", "SESUAI"),
+        "belum padan": ("TIDAK PADAN", "BELUM", "0", "T", "TIDAK", "TIDAK SESUAI"),
+    }
+)
+
+
+def parse_name(value: str) -> Parsed:
+    """A person's name, trimmed and with white space collapsed (spelling and case kept)."""
+    text = clean_text(value)
+    if not text or text == "-":
+        return None, BLANK
+    return (text, OK) if len(text) <= MAX_NAME_CHARS else (None, BAD)
+
+
+def parse_text(value: str) -> Parsed:
+    """Free text, trimmed and with white space collapsed."""
+    text = clean_text(value)
+    if not text:
+        return None, BLANK
+    return (text, OK) if len(text) <= MAX_TEXT_CHARS else (None, BAD)
+
+
+PARSERS: dict[str, Callable[[str], Parsed]] = {
+    "nik": parse_id16,
+    "kk": parse_id16,
+    "id": parse_id,
+    "date": parse_date,
+    "sex": parse_sex,
+    "bool": parse_bool,
+    "int": parse_int,
+    "rtrw": parse_rtrw,
+    "region": parse_region_code,
+    "region_name": parse_text,
+    "hubungan": parse_hubungan,
+    "keberadaan": parse_keberadaan,
+    "padan": parse_padan,
+    "name": parse_name,
+    "text": parse_text,
+}
+# Kinds parsed once per distinct text (remembered across batches), and their Arrow types.
+_MEMO_KINDS = frozenset(("date", "sex", "bool", "int", "rtrw", "region", "hubungan", "keberadaan", "padan"))
+_ARROW_TYPES = {"date": pa.date32(), "bool": pa.bool_(), "int": pa.int64(), "id": pa.int64()}
+# Kinds cleaned with Arrow compute, whole column at once: (longest value, '-' means empty).
+_VECTOR_KINDS = {"name": (MAX_NAME_CHARS, True), "text": (MAX_TEXT_CHARS, False), "region_name": (MAX_NAME_CHARS, True)}
+_MESSY = r"[\x{00}-\x{1f}\x{7f}-\x{a0}]|\s\s|^\s|\s$"
+_MEMO_LIMIT = 200_000
+_memo: dict[str, dict[str, Parsed]] = {}
+
+
+def _clean_column(values: pa.StringArray, limit: int, dash_is_blank: bool) -> tuple[pa.Array, np.ndarray]:
+    """Arrow's version of `clean_text` over a whole column, with BLANK and BAD (too long) statuses."""
+    cleaned = values
+    if pc.any(pc.match_substring_regex(values, _MESSY)).as_py():
+        cleaned = pc.replace_substring_regex(values, r"[\x{00}-\x{1f}\x{7f}-\x{a0}]", " ")
+        cleaned = pc.utf8_trim_whitespace(pc.replace_substring_regex(cleaned, r"\s+", " "))
+    length = pc.utf8_length(cleaned).to_numpy(zero_copy_only=False)
+    status = np.zeros(len(values), dtype=np.int8)
+    blank = length == 0
+    if dash_is_blank:
+        blank |= pc.equal(cleaned, "-").to_numpy(zero_copy_only=False)
+    status[length > limit] = BAD
+    status[blank] = BLANK
+    return pc.if_else(pa.array(status == OK), cleaned, pa.nulls(len(values), pa.string())), status
+
+
+# Kinds whose common form (plain digits) is taken whole-column; only other texts go through the parser.
+_FAST = {"nik": rf"^[0-9]{{1,{MAX_ID_CHARS}}}$", "kk": rf"^[0-9]{{1,{MAX_ID_CHARS}}}$", "id": r"^[0-9]{1,18}$"}
+
+
+def _fast_column(
+    kind: str, values: pa.StringArray, parser: Callable[[str], Parsed], arrow_type: pa.DataType
+) -> tuple[pa.Array, np.ndarray]:
+    plain = pc.match_substring_regex(values, _FAST[kind])
+    plain_np = plain.to_numpy(zero_copy_only=False)
+    status = np.zeros(len(values), dtype=np.int8)
+    out = values.cast(arrow_type) if plain_np.all() else pc.if_else(plain, values, None).cast(arrow_type)
+    if kind == "id":
+        zero = pc.fill_null(pc.equal(out, 0), False).to_numpy(zero_copy_only=False)
+        status[zero] = BAD
+        out = pc.if_else(pa.array(zero), pa.scalar(None, arrow_type), out)
+    slow = np.flatnonzero(~plain_np)
+    if slow.size:
+        parsed = [parser(v) for v in values.take(pa.array(slow, type=pa.int64())).to_pylist()]
+        status[slow] = [p[1] for p in parsed]
+        out = pc.replace_with_mask(out, pa.array(~plain_np), pa.array([p[0] for p in parsed], type=arrow_type))
+    return out, status
+
+
+def parse_column(kind: str, values: pa.StringArray) -> tuple[pa.Array, np.ndarray]:
+    """Parse a column of cell texts: the typed values (null where empty or unreadable) and a status per cell."""
+    if kind in _VECTOR_KINDS:
+        return _clean_column(values, *_VECTOR_KINDS[kind])
+    parser = PARSERS[kind]
+    arrow_type = _ARROW_TYPES.get(kind, pa.string())
+    if kind in _FAST:
+        return _fast_column(kind, values, parser, arrow_type)
+    if kind not in _MEMO_KINDS:
+        parsed = [parser(value) for value in values.to_pylist()]
+        status = np.array([p[1] for p in parsed], dtype=np.int8)
+        return pa.array([p[0] for p in parsed], type=arrow_type), status
+    memo = _memo.setdefault(kind, {})
+    if len(memo) > _MEMO_LIMIT:
+        memo.clear()
+    encoded = values.dictionary_encode()
+    parsed = []
+    for value in encoded.dictionary.to_pylist():
+        hit = memo.get(value)
+        if hit is None:
+            hit = memo[value] = parser(value)
+        parsed.append(hit)
+    typed = pa.array([p[0] for p in parsed], type=arrow_type)
+    status = np.array([p[1] for p in parsed], dtype=np.int8)
+    return typed.take(encoded.indices), status[encoded.indices.to_numpy(zero_copy_only=False)]

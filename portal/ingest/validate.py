@@ -1,0 +1,330 @@
+"""Row checks of one batch: parse every mapped column, place the row in a desa, check the required fields, the
+NIK / No KK structure, the birth date against the NIK and the official's scope. Rows that fail are rejected
+with every reason that applies; rows that pass carry their warnings into the spill."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from portal import access
+from portal.ingest import normalise as nz
+from portal.ingest import regions
+from portal.ingest.columns import COLUMNS, FAMILY_STATUS, FIELDS, INT_RANGES, ORDER
+from portal.ingest.reading import MAX_RAW, Batch
+from portal.nik import kk_is_valid, nik_is_valid
+
+SPILL_EXTRA = [
+    ("kode_prov", pa.string()),
+    ("_row", pa.int64()),
+    ("_sumber", pa.string()),
+    ("_peringatan", pa.string()),
+    ("_kepala", pa.bool_()),
+]
+SPILL_SCHEMA = pa.schema([(c.field, c.type) for c in FIELDS if c.field != "kode_prov"] + SPILL_EXTRA)
+REJECT_HEADER = ["SUMBER", "ALASAN", *ORDER, "BARIS_ASLI"]
+# Columns assumed true when a file does not carry them at all: an export lists the register's active records.
+DEFAULT_TRUE = ("status_aktif", FAMILY_STATUS)
+_REQUIRED = {
+    "nik": ("NIK_KOSONG", "NIK_DIGIT_HILANG", "NIK_TIDAK_TERBACA"),
+    "no_kk": ("KK_KOSONG", "KK_DIGIT_HILANG", "KK_TIDAK_TERBACA"),
+    "nama": ("NAMA_KOSONG", None, "NAMA_TIDAK_TERBACA"),
+    "tanggal_lahir": ("TGL_LAHIR_KOSONG", None, "TGL_LAHIR_TIDAK_VALID"),
+    "jenis_kelamin": ("JK_KOSONG", None, "JK_TIDAK_VALID"),
+}
+_ID_WARN = {
+    "nik": ("NIK_DARI_ANGKA", "NIK_TIDAK_VALID", nik_is_valid),
+    "no_kk": ("KK_DARI_ANGKA", "KK_TIDAK_VALID", kk_is_valid),
+}
+MAX_EXAMPLES = 5
+
+
+def derived_id(kind: str, *parts: object) -> int:
+    """A stable id from text: the first 15 hex digits of MD5('kind|part|part'), a positive 60-bit integer."""
+    text = "|".join([kind, *(str(p) for p in parts)])
+    return int(hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:15], 16)
+
+
+def mask_nik(value: object) -> str:
+    """The first 6 characters of a NIK / No KK and asterisks: never a whole number in a report or log."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return ""
+    return text[:6] + "**********" if len(text) > 6 else "******"
+
+
+@dataclass
+class Tally:
+    """What the batches have produced so far: rows read, rejects by reason and kab/kota, examples."""
+
+    read: int = 0
+    accepted_before_dedup: int = 0
+    rejected: int = 0
+    reasons: Counter = field(default_factory=Counter)  # (code, kode_kab) → rows
+    rejected_by_kab: Counter = field(default_factory=Counter)  # kode_kab → rejected rows
+    examples: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    derived_ids: int = 0
+
+    def example(self, code: str, source: str, nik: object) -> None:
+        """Keep the first few examples of a reason (masked NIK)."""
+        bucket = self.examples.setdefault(code, [])
+        if len(bucket) < MAX_EXAMPLES:
+            bucket.append({"sumber": source, "nik": mask_nik(nik)})
+
+
+@dataclass
+class Checked:
+    """One checked batch: the accepted rows as a spill table, the rejected rows as CSV rows."""
+
+    accepted: pa.Table
+    rejected: list[list[str]]
+
+
+class BatchChecker:
+    """Checks batches of one ingest run (one period, one scope)."""
+
+    def __init__(self, periode_end: date, scope: access.Scope | None, register_root: Path | None = None) -> None:
+        self.periode_end = periode_end
+        self.scope = scope
+        self.resolver = regions.RegionResolver(register_root)
+        self.tally = Tally()
+        self._allowed: dict[str, bool] = {}
+
+    def check(self, source: str, columns: dict[int, str], batch: Batch) -> Checked:
+        """Check one batch of a table whose header maps column index → canonical column."""
+        rejected = [self._broken(source, line, raw, detail) for line, raw, detail in batch.broken]
+        n = len(batch.lines)
+        first_row = self.tally.read + len(batch.broken) + 1
+        self.tally.read += n + len(batch.broken)
+        self.tally.rejected += len(rejected)
+        if n == 0:
+            return Checked(SPILL_SCHEMA.empty_table(), rejected)
+        raw = {name: batch.columns[index] for index, name in columns.items()}
+        sources = [f"{source}:{line}" for line in batch.lines]
+        reasons: list[tuple[str, np.ndarray]] = []
+        warnings: list[tuple[str, np.ndarray]] = []
+        values = self._parse(raw, n, reasons, warnings)
+        kode_desa = self._place(values, n, reasons, warnings)
+        self._check_nik(values, n, reasons, warnings)
+        self._check_scope(kode_desa, reasons)
+        self._ids(values, raw, n, warnings)
+
+        reject = np.zeros(n, dtype=bool)
+        for _code, mask in reasons:
+            reject |= mask
+        more = self._rejected_rows(np.flatnonzero(reject), reasons, raw, kode_desa, sources)
+        self.tally.rejected += len(more)
+        rejected.extend(more)
+        keep = np.flatnonzero(~reject)
+        self.tally.accepted_before_dedup += keep.size
+        table = self._spill_table(values, kode_desa, warnings, sources, first_row, n)
+        return Checked(table.take(pa.array(keep, type=pa.int64())), rejected)
+
+    def _parse(self, raw: dict[str, pa.Array], n: int, reasons: list, warnings: list) -> dict[str, Column]:
+        """Every mapped column parsed; required-field failures become reasons, unreadable optional values null."""
+        values: dict[str, Column] = {}
+        unknown = np.zeros(n, dtype=bool)
+        for col in COLUMNS.values():
+            if col.header not in raw:
+                continue
+            parsed, status = nz.parse_column(col.kind, raw[col.header])
+            if col.field in _REQUIRED:
+                blank, lost, bad = _REQUIRED[col.field]
+                reasons.append((blank, status == nz.BLANK))
+                if lost:
+                    reasons.append((lost, status == nz.LOST))
+                reasons.append((bad, status == nz.BAD))
+                if col.field in _ID_WARN:
+                    warnings.append((_ID_WARN[col.field][0], status == nz.WARN))
+            elif col.kind == "region":
+                # An unreadable code is never a code: the row is then placed nowhere (WILAYAH_TIDAK_DIKENAL).
+                parsed = pc.if_else(pa.array(status == nz.BAD), "X", parsed)
+            elif col.field not in ("id_dtks", "id_keluarga"):  # those fall back to derived ids
+                if col.kind == "int":
+                    low, high = INT_RANGES.get(col.field, (0, 2**31 - 1))
+                    number = pc.fill_null(parsed, low).to_numpy(zero_copy_only=False)
+                    status[(status == nz.OK) & ((number < low) | (number > high))] = nz.BAD
+                unknown |= (status == nz.BAD) | (status == nz.WARN)
+                if col.kind not in ("hubungan", "keberadaan", "padan"):  # unknown words are kept as written
+                    parsed = pc.if_else(pa.array(status == nz.BAD), pa.scalar(None, parsed.type), parsed)
+            values[col.field] = parsed
+        for name, (blank, _lost, _bad) in _REQUIRED.items():
+            if name not in values:
+                values[name] = pa.nulls(n, pa.date32() if name == "tanggal_lahir" else pa.string())
+                reasons.append((blank, np.ones(n, dtype=bool)))
+        warnings.append(("NILAI_TIDAK_DIKENAL", unknown))
+        return values
+
+    def _rejected_rows(
+        self,
+        rows: np.ndarray,
+        reasons: list[tuple[str, np.ndarray]],
+        raw: dict[str, pa.Array],
+        kode_desa: list[str | None],
+        sources: list[str],
+    ) -> list[list[str]]:
+        """Rejected rows as they were read (canonical headers), counted by reason and kab/kota."""
+        if rows.size == 0:
+            return []
+        taken = pa.array(rows, type=pa.int64())
+        texts = {h: raw[h].take(taken).to_pylist() for h in raw}
+        blank = [""] * rows.size
+        out = []
+        for k, i in enumerate(rows):
+            codes = [code for code, mask in reasons if mask[i]]
+            kab = (kode_desa[i] or "")[:4]
+            self.tally.rejected_by_kab[kab] += 1
+            for code in codes:
+                self.tally.reasons[(code, kab)] += 1
+                self.tally.example(code, sources[i], texts.get("NIK", blank)[k])
+            out.append([sources[i], ";".join(codes), *(texts.get(h, blank)[k] for h in ORDER), ""])
+        return out
+
+    def _broken(self, source: str, line: int, raw: str, detail: str) -> list[str]:
+        self.tally.reasons[("BARIS_RUSAK", "")] += 1
+        self.tally.rejected_by_kab[""] += 1
+        self.tally.example("BARIS_RUSAK", f"{source}:{line}", None)
+        return [f"{source}:{line}", "BARIS_RUSAK", *([""] * len(ORDER)), f"{detail}: {raw}"[:MAX_RAW]]
+
+    def _place(self, values: dict[str, Column], n: int, reasons: list, warnings: list) -> list[str | None]:
+        """Resolve every row's desa; region failures become reasons, a mapped Papua code a warning."""
+        fields = ("kode_desa", "kode_kec", "kode_kab", "kode_prov")
+        names = ("nama_provinsi", "nama_kabupaten", "nama_kecamatan", "nama_desa")
+        columns = [_pylist(values, f, n) for f in (*fields, *names)]
+        resolve = self.resolver.resolve
+        resolved = [resolve(*row) for row in zip(*columns, strict=True)]
+        status = np.array([r.status for r in resolved], dtype=object)
+        for code in (regions.KOSONG, regions.TIDAK_DIKENAL, regions.AMBIGU, regions.PAPUA_GAGAL):
+            reasons.append((code, status == code))
+        warnings.append((regions.PAPUA_LAMA, status == regions.PAPUA_LAMA))
+        return [r.kode_desa for r in resolved]
+
+    def _check_nik(self, values: dict[str, Column], n: int, reasons: list, warnings: list) -> None:
+        """Structure of NIK and No KK (warnings), birth date against the period and against the NIK."""
+        valid = {}
+        lists = {}
+        for name, (_from_number, invalid, is_valid) in _ID_WARN.items():
+            lists[name] = column = _pylist(values, name, n)
+            valid[name] = np.array([v is not None and is_valid(v) for v in column], dtype=bool)
+            present = np.array([v is not None for v in column], dtype=bool)
+            warnings.append((invalid, present & ~valid[name]))
+        born = _pylist(values, "tanggal_lahir", n)
+        sexes = _pylist(values, "jenis_kelamin", n)
+        late = np.array([d is not None and d > self.periode_end for d in born], dtype=bool)
+        reasons.append(("TGL_LAHIR_TIDAK_VALID", late))
+        wrong_date = np.zeros(n, dtype=bool)
+        wrong_sex = np.zeros(n, dtype=bool)
+        for i in np.flatnonzero(valid["nik"]):
+            nik, day, sex = lists["nik"][i], born[i], sexes[i]
+            dd, mm, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
+            if sex is not None and sex != ("P" if dd > 40 else "L"):
+                wrong_sex[i] = True
+            dd = dd - 40 if dd > 40 else dd
+            if day is not None and (day.day, day.month, day.year % 100) != (dd, mm, yy):
+                wrong_date[i] = True
+        warnings.append(("TGL_LAHIR_BEDA_NIK", wrong_date))
+        warnings.append(("JK_BEDA_NIK", wrong_sex))
+
+    def _check_scope(self, kode_desa: list[str | None], reasons: list) -> None:
+        if self.scope is None or self.scope.region == "":
+            return
+        outside = np.zeros(len(kode_desa), dtype=bool)
+        for i, code in enumerate(kode_desa):
+            if code is None:
+                continue
+            allowed = self._allowed.get(code)
+            if allowed is None:
+                allowed = self._allowed[code] = access.allows(self.scope, code)
+            outside[i] = not allowed
+        reasons.append(("DI_LUAR_WILAYAH", outside))
+
+    def _ids(self, values: dict[str, Column], raw: dict[str, pa.Array], n: int, warnings: list) -> None:
+        """ID_KELUARGA and ID_DTKS as given, else derived from No KK and (family, NIK) (docs/INGEST.md)."""
+        bad = np.zeros(n, dtype=bool)
+        given: dict[str, list] = {}
+        for name in ("id_keluarga", "id_dtks"):
+            given[name] = _pylist(values, name, n)
+            if name in values:
+                unreadable = pc.and_(
+                    pc.is_null(values[name]), pc.not_equal(pc.utf8_trim_whitespace(raw[name.upper()]), "")
+                )
+                bad |= unreadable.to_numpy(zero_copy_only=False)
+        kks = _pylist(values, "no_kk", n)
+        niks = _pylist(values, "nik", n)
+        fam = [
+            g if g is not None else (derived_id("keluarga", kk) if kk is not None else None)
+            for g, kk in zip(given["id_keluarga"], kks, strict=True)
+        ]
+        person = []
+        for g, family, nik in zip(given["id_dtks"], fam, niks, strict=True):
+            if g is not None:
+                person.append(g)
+            elif family is not None and nik is not None:
+                person.append(derived_id("individu", family, nik))
+                self.tally.derived_ids += 1
+            else:
+                person.append(None)
+        values["id_keluarga"] = fam
+        values["id_dtks"] = person
+        warnings.append(("ID_TIDAK_VALID", bad))
+
+    def _spill_table(
+        self,
+        values: dict[str, Column],
+        kode_desa: list[str | None],
+        warnings: list[tuple[str, np.ndarray]],
+        sources: list[str],
+        first_row: int,
+        n: int,
+    ) -> pa.Table:
+        values["kode_desa"] = kode_desa
+        values["kode_kec"] = [c[:6] if c else None for c in kode_desa]
+        values["kode_kab"] = [c[:4] if c else None for c in kode_desa]
+        values["kode_prov"] = [c[:2] if c else None for c in kode_desa]
+        text = np.full(n, "", dtype=object)
+        for code, mask in warnings:
+            if mask.any():
+                text[mask] = text[mask] + code + ";"
+        kepala = values.get("hubungan_keluarga")
+        arrays = []
+        for spill in SPILL_SCHEMA:
+            name = spill.name
+            value = values.get(name)
+            if isinstance(value, pa.Array):
+                arrays.append(value.cast(spill.type))
+            elif value is not None:
+                arrays.append(pa.array(value, type=spill.type))
+            elif name in DEFAULT_TRUE:
+                arrays.append(pa.array(np.ones(n, dtype=bool)))
+            elif name == "_row":
+                # Rows are numbered in reading order, broken records included (they come first in a batch).
+                arrays.append(pa.array(np.arange(first_row, first_row + n, dtype=np.int64)))
+            elif name == "_sumber":
+                arrays.append(pa.array(sources, type=pa.string()))
+            elif name == "_peringatan":
+                arrays.append(pa.array([t.rstrip(";") or None for t in text], type=pa.string()))
+            elif name == "_kepala" and isinstance(kepala, pa.Array):
+                arrays.append(pc.fill_null(pc.equal(kepala, "kepala keluarga"), False))
+            elif name == "_kepala":
+                arrays.append(pa.array(np.zeros(n, dtype=bool)))
+            else:
+                arrays.append(pa.nulls(n, type=spill.type))
+        return pa.Table.from_arrays(arrays, schema=SPILL_SCHEMA)
+
+
+Column = pa.Array | list
+
+
+def _pylist(values: dict[str, Column], name: str, n: int) -> list:
+    """A column as a Python list (all None when the file lacks it)."""
+    value = values.get(name)
+    if value is None:
+        return [None] * n
+    return value.to_pylist() if isinstance(value, pa.Array) else value

