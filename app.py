@@ -29,11 +29,13 @@ else:
     ]
     if access.can_see_persons(scope):
         internal.append(st.Page("pages/antrean_sanggahan.py", title="Antrean Sanggahan", icon=":material/inbox:"))
+    if scope.role in ("pusat", "provinsi", "kabupaten"):
+        internal.append(st.Page("pages/unggah_data.py", title="Unggah Data", icon=":material/upload_file:"))
     if scope.role == "pusat":
         internal.append(st.Page("pages/audit.py", title="Log Audit", icon=":material/history:"))
     internal.append(st.Page("pages/keluar.py", title=f"Keluar ({scope.user})", icon=":material/logout:"))
     sections["Internal"] = internal
 
-page = st.navigation(sections)
+page = st.navigation(sections, expanded=True)  # never hide an official's pages (or Keluar) behind "View more"
 st.sidebar.markdown("**Portal DTKS** · Data Terpadu Kesejahteraan Sosial")
 page.run()

@@ -48,7 +48,9 @@ with st.form("ajukan_form"):
     kategori = st.selectbox("Kategori", kategori_pilihan)
     deskripsi = st.text_area("Uraian (wajib, paling banyak 2.000 karakter)", max_chars=2000, height=140)
     kontak = st.text_input("Kontak untuk dihubungi (opsional: nomor HP atau surel)", max_chars=200)
-    foto = st.file_uploader("Foto pendukung (opsional, JPG/PNG/WebP, maks. 5 MB)", type=["jpg", "jpeg", "png", "webp"])
+    foto = st.file_uploader(
+        "Foto pendukung (opsional, JPG/PNG/WebP, maks. 5 MB)", type=["jpg", "jpeg", "png", "webp"], max_upload_size=5
+    )
     setuju = st.checkbox(
         "Saya menyatakan keterangan ini benar dan setuju data pengajuan diproses oleh pemerintah desa/kelurahan "
         "dan Dinas Sosial untuk verifikasi."
