@@ -1,0 +1,163 @@
+"""Time what each internal page asks of the register, on the 10-million-person bench register.
+
+    python bench/pages.py [--source bench/out/register-10m] [--work bench/out/pages-10m] [--repeat 5]
+
+The source register is the one `bench/run.py` builds. Its base tables are hard-linked (never written) into a work
+register whose derived tables are rebuilt with the current code (rollup columns and the nation's changes are
+newer than a register built earlier), timing that build. Then every query a page load runs is timed for one
+kab/kota, one provinsi and the nation: median, min and max of --repeat runs after one warm-up. The table is
+printed and written to <work>/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+if str(REPO_DIR) not in sys.path:
+    sys.path.insert(0, str(REPO_DIR))
+
+from portal import explore  # noqa: E402
+from portal.config import load_settings  # noqa: E402
+from portal.db import Register  # noqa: E402
+from portal.rollups import build_derived, period_end  # noqa: E402
+from portal.snapshot import MANIFEST, REGISTER_TABLES, TRUTH_TABLES, read_manifest  # noqa: E402
+
+DERIVED = {"rollup", "nik_index", "nik_ganda", "perubahan_nasional"}
+LENGTH = {"nasional": 0, "provinsi": 2, "kabupaten": 4, "kecamatan": 6, "desa": 10}
+CHILD = {"nasional": "provinsi", "provinsi": "kabupaten", "kabupaten": "kecamatan"}
+
+
+def prepare(source: Path, work: Path) -> float | None:
+    """A work register linking the source's base tables, with derived tables rebuilt (once per source)."""
+    manifest = read_manifest(source / "register")
+    if manifest is None:
+        sys.exit(f"error: no register in {source}; build it with `python bench/run.py` first")
+    root = work / "register" / manifest.generation
+    done = root / ".derived-built"
+    if done.is_file():
+        return None
+    root.mkdir(parents=True, exist_ok=True)
+    for entry in (source / "register" / manifest.generation).iterdir():
+        link = root / entry.name
+        if entry.name in DERIVED or link.exists():
+            continue
+        if entry.name in (*REGISTER_TABLES, *TRUTH_TABLES) or entry.name.startswith("wilayah_"):
+            # Hard links: the served register's DuckDB may not follow a symlink out of its own directory.
+            files = [entry] if entry.is_file() else [f for f in entry.rglob("*") if f.is_file()]
+            for file in files:
+                target = link / file.relative_to(entry) if entry.is_dir() else link
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(file, target)
+    (work / "register" / MANIFEST).write_text((source / "register" / MANIFEST).read_text())
+    settings = dataclasses.replace(load_settings(), data_dir=work)
+    started = time.perf_counter()
+    build_derived(root, list(manifest.periods), settings)
+    seconds = time.perf_counter() - started
+    done.write_text(json.dumps({"seconds": seconds}))
+    return seconds
+
+
+def timed(register: Register, repeat: int, name: str, **params: object) -> tuple[float, float, float, int]:
+    register.run(name, **params)
+    times, rows = [], 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        rows = len(register.run(name, **params))
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), min(times), max(times), rows
+
+
+def page_queries(kode: str, tingkat: str, latest: str, before: str) -> dict[str, list[tuple[str, dict]]]:
+    """The queries one load of each page runs for region `kode` (drills and exports listed separately)."""
+    akhir = period_end(latest)
+    child = CHILD.get(tingkat, "desa")
+    spec = explore.FilterSpec(periode=latest, program=("pkh",), baris="kecamatan" if kode else "desil")
+    explore_params = explore.query_params(spec, kode, akhir)
+    changes = (
+        [("period_changes_nasional", {"dari": before, "ke": latest})]
+        if kode == ""
+        else [("period_changes", {"dari": before, "ke": latest, "kode": kode, "panjang": LENGTH[child]})]
+    )
+    return {
+        "Peta Cakupan": [("rollup_children", {"periode": latest, "tingkat": child, "induk": kode})],
+        "Kemiskinan Ekstrem": [
+            ("rollup_within_region", {"periode": latest, "tingkat": child, "kode": kode}),
+            ("rollup_within_region", {"periode": latest, "tingkat": "kecamatan", "kode": kode}),
+            ("rollup_region_trend", {"tingkat": tingkat, "kode": kode}),
+            ("kab_poverty_rate", {"kode": kode}),
+        ],
+        "Kualitas Data": [
+            ("rollup_within_region", {"periode": latest, "tingkat": child, "kode": kode}),
+            (
+                "quality_verivali_children",
+                {"periode": latest, "akhir": akhir, "bulan": 12, "kode": kode, "panjang": LENGTH[child]},
+            ),
+        ],
+        "Kualitas Data, drill (invalid NIK rows)": [
+            ("quality_person_rows", {"periode": latest, "kode": kode or "32", "cek": "nik_tidak_valid", "batas": 1000})
+        ],
+        "Perubahan Antar Periode": [
+            *changes,
+            ("usulan_funnel", {"dari": before, "ke": latest, "kode": kode}),
+        ],
+        "Eksplorasi (counts, PKH filter)": [
+            (
+                "explore_individu_counts",
+                {**explore_params, "dim_baris": spec.baris, "dim_kolom": ""},
+            ),
+        ],
+        "Eksplorasi, one page of rows": [("explore_individu_rows", {**explore_params, "batas": 50, "mulai": 0})],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--source", type=Path, default=REPO_DIR / "bench" / "out" / "register-10m")
+    parser.add_argument("--work", type=Path, default=REPO_DIR / "bench" / "out" / "pages-10m")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    build_seconds = prepare(args.source.resolve(), args.work.resolve())
+    settings = dataclasses.replace(load_settings(), data_dir=args.work.resolve())
+    register = Register(settings)
+    periods = register.manifest.periods
+    latest, before = periods[-1], periods[-2]
+    people = register.run("national_headline", periode=latest)
+    lines = [
+        f"# Internal pages on the bench register ({date.today().isoformat()})",
+        "",
+        f"Register: {register.manifest.generation}, periods {', '.join(periods)}; "
+        f"DuckDB {settings.duckdb_threads} threads, {settings.duckdb_memory_limit}; "
+        f"load average before: {', '.join(f'{x:.1f}' for x in os.getloadavg())}.",
+        f"Individuals active in {latest}: {int(people['individu_aktif'].iloc[0]):,}.",
+    ]
+    if build_seconds is not None:
+        lines.append(f"Derived tables of {len(periods)} periods rebuilt in {build_seconds:.0f} s.")
+    lines += ["", "| page | query | region | median s | min | max | rows |", "|---|---|---|---:|---:|---:|---:|"]
+    print("\n".join(lines), flush=True)
+    for kode, tingkat in (("3171", "kabupaten"), ("32", "provinsi"), ("", "nasional")):
+        for page, queries in page_queries(kode, tingkat, latest, before).items():
+            for name, params in queries:
+                median, low, high, rows = timed(register, args.repeat, name, **params)
+                line = f"| {page} | {name} | {kode or 'nasional'} | {median:.3f} | {low:.3f} | {high:.3f} | {rows:,} |"
+                lines.append(line)
+                print(line, flush=True)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    lines += ["", f"Peak RSS of this process: {peak:.0f} MB; load average after: {os.getloadavg()[0]:.1f}."]
+    print(lines[-1])
+    (args.work / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    register.close()
+
+
+if __name__ == "__main__":
+    main()
