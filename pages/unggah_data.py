@@ -24,6 +24,12 @@ with st.form("unggah"):
     berkas = st.file_uploader("Berkas (CSV, CSV.gz atau XLSX)", type=upload.FILE_TYPES, key="unggah_berkas")
     periode = st.text_input("Periode (TTTT-BB)", max_chars=7, placeholder="2026-12", key="unggah_periode")
     periksa = st.checkbox("Periksa saja, jangan terbitkan", key="unggah_periksa")
+    susut = st.checkbox(
+        "Izinkan penyusutan besar",
+        key="unggah_susut",
+        help="Tanpa ini, berkas yang akan menghapus lebih dari separuh keluarga periode sebelumnya di wilayah Anda "
+        "tidak diterbitkan (biasanya tanda berkas yang belum lengkap).",
+    )
     jalankan = st.form_submit_button("Jalankan", type="primary", icon=":material/upload:")
 
 if jalankan:
@@ -37,7 +43,14 @@ if jalankan:
 
     try:
         hasil = upload.run_upload(
-            berkas.name, berkas.getvalue(), periode.strip(), scope, get_settings(), kemajuan, dry_run=periksa
+            berkas.name,
+            berkas.getvalue(),
+            periode.strip(),
+            scope,
+            get_settings(),
+            kemajuan,
+            dry_run=periksa,
+            allow_shrink=susut,
         )
     except IngestError as exc:
         data.store().audit(

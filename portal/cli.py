@@ -73,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--data-dir", type=Path, default=None, help="data directory (default PORTAL_DATA_DIR or data/)")
     ingest.add_argument("--kolom", type=Path, default=None, help="extra header spellings (TOML; docs/INGEST.md)")
     ingest.add_argument("--dry-run", action="store_true", help="check and report only; publish nothing")
+    ingest.add_argument(
+        "--allow-shrink", action="store_true", help="publish even if more than half the previous families go"
+    )
     ingest.add_argument("--json", action="store_true", help="print the report as JSON instead of text")
 
     export = sub.add_parser("export-period", help="write a published period in the ingest file format")
@@ -230,7 +233,13 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
     settings = _with_data_dir(settings, args.data_dir)
     try:
         result = ingest(
-            args.files, args.periode, settings, kolom=args.kolom, progress=_IngestProgress(), dry_run=args.dry_run
+            args.files,
+            args.periode,
+            settings,
+            kolom=args.kolom,
+            progress=_IngestProgress(),
+            dry_run=args.dry_run,
+            allow_shrink=args.allow_shrink,
         )
     except IngestError as exc:
         raise CliError(str(exc)) from None

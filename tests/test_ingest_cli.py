@@ -117,3 +117,28 @@ def test_export_period_bad_input(fixture_dir: Path, tmp_path: Path, capsys: pyte
         status = main(["export-period", "--periode", periode, "--out", str(tmp_path / out), *args])
         captured = capsys.readouterr()
         _one_error_line(subprocess.CompletedProcess([], status, captured.out, captured.err), message)
+
+
+def test_a_file_that_would_drop_most_families_is_held_back(
+    fixture_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A partial export uploaded as a whole period would silently empty the register: it is not published unless
+    the operator says so. The fixture's 2026-09 has 6 families; this file keeps none of them and adds 1."""
+    from portal.ingest import pipeline
+
+    monkeypatch.setattr(pipeline, "SHRINK_MIN_FAMILIES", 5)  # the fixture is tiny; the default judges 100 or more
+    settings = copy_register(fixture_dir, tmp_path / "data")
+    folder = _inputs(tmp_path)
+    before = read_manifest(settings.register_dir)
+    command = ["ingest", str(folder / "good.csv"), "--periode", "2026-12", "--data-dir", str(settings.data_dir)]
+    status = main(command)
+    captured = capsys.readouterr()
+    assert status == 2 and "Traceback" not in captured.err
+    last = captured.err.strip().splitlines()[-1]  # after the progress lines
+    assert last.startswith("error: not published: the files would remove 6 of the 6 families"), last
+    assert "--allow-shrink" in last
+    assert read_manifest(settings.register_dir) == before  # nothing published
+    assert (settings.data_dir / "ingest-laporan" / "2026-12" / "laporan.json").is_file()  # but the report is there
+
+    assert main([*command, "--allow-shrink"]) == 0
+    assert read_manifest(settings.register_dir).latest == "2026-12"

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from portal import access
 from portal.config import Settings
 from portal.db import new_connection
+from portal.fmt import angka
 from portal.ingest import publish, report
 from portal.ingest.columns import ORDER, REGION_HEADERS, REGION_NAME_HEADERS, REQUIRED, keluarga_fields
 from portal.ingest.headers import HeaderMapError, load_header_map
@@ -39,6 +40,11 @@ PERIODE_ID = "Periode harus berbentuk TTTT-BB, misalnya 2026-12."
 BUSY_ID = "Proses unggah lain sedang menulis register; coba lagi beberapa saat lagi."
 REPORT_DIR = "ingest-laporan"  # under the data directory, for runs that publish nothing
 READ_SHARE, WRITE_SHARE, DERIVE_SHARE = 0.75, 0.15, 0.07
+
+
+# A new period that loses more than this share of the previous period's families is held back (allow_shrink).
+SHRINK_LIMIT = 0.5
+SHRINK_MIN_FAMILIES = 100
 
 
 class IngestError(Exception):
@@ -179,9 +185,12 @@ def ingest(
     kolom: Path | None = None,
     progress: Callable[[Progress], None] | None = None,
     dry_run: bool = False,
+    allow_shrink: bool = False,
 ) -> IngestResult:
     """Ingest export files as period `periode` (see docs/INGEST.md). `scope` limits an official's upload to
-    their region (None: the whole nation, as from the CLI). `dry_run` checks and reports but publishes nothing."""
+    their region (None: the whole nation, as from the CLI). `dry_run` checks and reports but publishes nothing.
+    A file that would drop more than half the previous period's families in the region is not published unless
+    `allow_shrink` (a partial export uploaded as a whole period is the likeliest way to damage the register)."""
     periode = check_periode(periode)
     paths = [Path(f) for f in files]
     labels = list(names) if names is not None else [p.name for p in paths]
@@ -216,6 +225,17 @@ def ingest(
                 run.analyse(work)
                 if run.accepted == 0:
                     return run.finish_unpublished(settings.data_dir / REPORT_DIR / periode, work)
+                if not allow_shrink and (shrink := run.shrink()) is not None:
+                    unpublished = run.finish_unpublished(settings.data_dir / REPORT_DIR / periode, work)
+                    removed, before = shrink
+                    raise IngestError(
+                        f"not published: the files would remove {removed:,} of the {before:,} families of period "
+                        f"{run.report['periode_lalu']} in this region ({removed / before:.0%}); if the files really "
+                        f"are the whole period, run again with --allow-shrink (report in {unpublished.report_dir})",
+                        f"Tidak diterbitkan: berkas ini akan menghapus {angka(removed)} dari {angka(before)} keluarga "
+                        f"periode {run.report['periode_lalu']} di wilayah ini. Bila berkas memang berisi seluruh "
+                        "periode, centang 'Izinkan penyusutan besar' lalu jalankan lagi.",
+                    )
                 return run.publish(stage, work)
             finally:
                 run.close()
@@ -445,6 +465,18 @@ class _Run:
             per_kab[(kode_kab, ukuran)] = jumlah
             totals[ukuran] += jumlah
         return per_kab, totals
+
+    def shrink(self) -> tuple[int, int] | None:
+        """(families removed, families before) when the new period would drop more than SHRINK_LIMIT of the
+        previous period's families in the region (regions with fewer than SHRINK_MIN_FAMILIES are not judged)."""
+        changes = self.report.get("perubahan")
+        if not changes:
+            return None
+        removed = int(changes["keluarga_dihapus"])
+        before = int(self.report["keluarga"]) - int(changes["keluarga_ditambah"]) + removed
+        if before < SHRINK_MIN_FAMILIES or removed <= SHRINK_LIMIT * before:
+            return None
+        return removed, before
 
     # --- endings ---
 

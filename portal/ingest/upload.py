@@ -43,6 +43,7 @@ def run_upload(
     settings: Settings,
     progress: Callable[[Progress], None] | None = None,
     dry_run: bool = False,
+    allow_shrink: bool = False,
 ) -> IngestResult:
     """Ingest uploaded bytes as period `periode` within the official's scope (raises IngestError)."""
     shown = display_name(name)
@@ -51,7 +52,16 @@ def run_upload(
     path = settings.tmp_dir / f"unggah-{uuid.uuid4().hex}{suffix}"
     path.write_bytes(content)
     try:
-        return ingest([path], periode, settings, names=[shown], scope=scope, progress=progress, dry_run=dry_run)
+        return ingest(
+            [path],
+            periode,
+            settings,
+            names=[shown],
+            scope=scope,
+            progress=progress,
+            dry_run=dry_run,
+            allow_shrink=allow_shrink,
+        )
     finally:
         path.unlink(missing_ok=True)
 
