@@ -62,11 +62,16 @@ if not kini.empty:
     b.metric(
         "Tanpa program (eksklusi)",
         angka(r["tanpa_program"]),
-        f"{maps.number(r['eksklusi_persen'])}%",
+        f"{maps.number(r['eksklusi_persen'])}% dari sasaran",
         delta_color="off",
+        delta_arrow="off",  # a share, not a change: no up or down arrow
     )
     c.metric(
-        "Desil 6–10 menerima (inklusi)", angka(r["inklusi"]), f"{maps.number(r['inklusi_persen'])}%", delta_color="off"
+        "Desil 6–10 menerima (inklusi)",
+        angka(r["inklusi"]),
+        f"{maps.number(r['inklusi_persen'])}% dari desil 6–10",
+        delta_color="off",
+        delta_arrow="off",
     )
     p0 = analytics.region_p0(kab, kode)
     d.metric("P0 BPS (2024)", "–" if pd.isna(p0) else f"{maps.number(p0, 2)}%")
