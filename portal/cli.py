@@ -65,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("setup", help="build the demo register and import boundaries if they are missing")
     sub.add_parser("run", help="set up, then start the portal; other options go to `streamlit run`")
+    rebuild = sub.add_parser("rebuild-derived", help="rebuild the rollups and other derived tables of the register")
+    rebuild.add_argument("--data-dir", type=Path, default=None, help="data directory (default PORTAL_DATA_DIR)")
     add_users_parser(sub)
 
     ingest = sub.add_parser("ingest", help="validate SIKS-NG / DTSEN export files and publish them as a period")
@@ -100,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "setup":
             setup(settings)
             return 0
+        if args.command == "rebuild-derived":
+            return _rebuild_derived(args, settings)
         if args.command == "run":
             setup(settings)
             return _run(extra)
@@ -176,6 +180,7 @@ def setup(settings: Settings) -> None:
         build(DemoOptions(), settings)
     else:
         print(f"Register {manifest.generation} ({', '.join(manifest.periods)}) is in place.")
+        _refresh_derived(settings, manifest)
     from portal.maps import MapAssetsError, ensure_map_assets
 
     try:
@@ -189,6 +194,37 @@ def setup(settings: Settings) -> None:
         _geo_import(settings.geo_source_dir, settings)
     else:
         print("No boundaries configured (PORTAL_GEO_DIR): maps will explain how to import them.")
+
+
+def _rebuild_derived(args: argparse.Namespace, settings: Settings) -> int:
+    from portal.snapshot import SnapshotError, read_manifest
+
+    if args.data_dir is not None:
+        settings = dataclasses.replace(settings, data_dir=args.data_dir.expanduser().resolve())
+    try:
+        manifest = read_manifest(settings.register_dir)
+    except SnapshotError as exc:
+        raise CliError(str(exc)) from None
+    if manifest is None:
+        raise CliError(f"no register in {settings.register_dir}: build one with `python -m portal demo` or ingest")
+    _refresh_derived(settings, manifest, force=True)
+    return 0
+
+
+def _refresh_derived(settings: Settings, manifest: object, force: bool = False) -> None:
+    """Rebuild the served register's derived tables when an older portal built them (or when forced)."""
+    from portal.rollups import DERIVED_VERSION, derived_version, rebuild_derived
+    from portal.snapshot import SnapshotError
+
+    found = derived_version(settings.register_dir / manifest.generation)  # type: ignore[attr-defined]
+    if found == DERIVED_VERSION and not force:
+        return
+    print(f"Rebuilding the derived tables (version {found} -> {DERIVED_VERSION}); the rows are kept as they are.")
+    try:
+        rebuilt = rebuild_derived(settings)
+    except SnapshotError as exc:
+        raise CliError(str(exc)) from None
+    print(f"Published {rebuilt.generation} with derived tables version {DERIVED_VERSION}.")
 
 
 def _run(streamlit_args: list[str]) -> int:

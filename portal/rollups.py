@@ -5,6 +5,9 @@ period before (pairing every family and person of two periods takes seconds at 1
 from __future__ import annotations
 
 import calendar
+import json
+import os
+import shutil
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -13,11 +16,15 @@ import pyarrow as pa
 
 from portal.config import Settings
 from portal.db import load_sql, new_connection, register_views
-from portal.snapshot import partition_path, write_table
+from portal.snapshot import DERIVED_TABLES, Manifest, SnapshotError, partition_path, read_manifest, staging, write_table
 
 # Order matters: the rollup reads the duplicate-NIK table of its own period.
 DERIVED = (("nik_ganda", "build/nik_ganda"), ("nik_index", "build/nik_index"), ("rollup", "build/rollup"))
 NATIONAL_CHANGES = "perubahan_nasional"
+# Raised whenever what the derived tables hold changes (a rollup column, a new table), so registers built by an
+# older portal are brought up to date by `python -m portal setup` / `rebuild-derived` without rebuilding the rows.
+DERIVED_VERSION = 2
+VERSION_FILE = "derived.json"
 
 
 def period_end(periode: str) -> date:
@@ -56,3 +63,35 @@ def build_derived(root: Path, periods: list[str], settings: Settings, progress: 
             progress(f"  derived tables for {periode}: rollups, NIK index, duplicate NIK, changes since {before}")
     finally:
         con.close()
+    (root / VERSION_FILE).write_text(json.dumps({"version": DERIVED_VERSION}) + "\n", encoding="utf-8")
+
+
+def derived_version(root: Path) -> int:
+    """The version of the derived tables of a generation (0 when built before versions were recorded)."""
+    try:
+        return int(json.loads((root / VERSION_FILE).read_text(encoding="utf-8"))["version"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+
+
+def rebuild_derived(settings: Settings, progress: Callable[[str], None] = print) -> Manifest:
+    """Publish a new generation of the served register whose rows are the same files (hard-linked) and whose
+    derived tables are built by the current code. Atomic like any publication; raises SnapshotError."""
+    manifest = read_manifest(settings.register_dir)
+    if manifest is None:
+        raise SnapshotError(f"no register in {settings.register_dir}")
+    source = settings.register_dir / manifest.generation
+    with staging(settings.register_dir) as stage:
+        for path in sorted(source.rglob("*")):
+            rel = path.relative_to(source)
+            if not path.is_file() or rel.parts[0] in DERIVED_TABLES or rel.name == VERSION_FILE:
+                continue
+            target = stage.root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, target)
+            except OSError:  # no hard links on this file system: a copy is only larger
+                shutil.copy2(path, target)
+        build_derived(stage.root, list(manifest.periods), settings, progress)
+        details = {**manifest.details, "derived_dibangun_ulang_dari": manifest.generation}
+        return stage.publish(list(manifest.periods), manifest.source, details)

@@ -91,8 +91,12 @@ def partition_path(root: Path, table: str, periode: str | None = None, kode_prov
 
 
 def write_table(path: Path, table: pa.Table) -> None:
-    """Write one zstd Parquet file deterministically (same table, same bytes) and flush it to disk."""
+    """Write one zstd Parquet file deterministically (same table, same bytes) and flush it to disk.
+
+    A file already at `path` is unlinked first, never truncated: in a staging generation it may be a hard link
+    to a file of the generation being served."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
     pq.write_table(
         table,
         path,

@@ -136,3 +136,17 @@ def test_nothing_accepted_publishes_nothing(register: Settings, tmp_path: Path) 
     )
     assert read_manifest(register.register_dir) == before
     assert len(result.rejects_path.read_text(encoding="utf-8-sig").strip().splitlines()) == 4
+
+
+def test_replacing_an_earlier_period_refreshes_the_changes_of_the_next(register: Settings, tmp_path: Path) -> None:
+    """2026-09's precomputed changes are since 2026-06: replacing 2026-06 must rebuild them, not keep stale ones."""
+    path = write_csv(tmp_path / "2026-06.csv", BASE_HEADER, _rows())
+    ingest([path], "2026-06", register)
+    served = Register(register)
+    try:
+        live = served.run("period_changes", dari="2026-06", ke="2026-09", kode="", panjang=2)
+        stored = served.run("period_changes_nasional", dari="2026-06", ke="2026-09")
+    finally:
+        served.close()
+    assert len(live) > 0
+    assert stored.reset_index(drop=True).equals(live.reset_index(drop=True))

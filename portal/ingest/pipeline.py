@@ -31,7 +31,7 @@ from portal.ingest.headers import HeaderMapError, load_header_map
 from portal.ingest.reading import ReadError, open_tables
 from portal.ingest.sql import load_ingest_sql
 from portal.ingest.validate import REJECT_HEADER, SPILL_SCHEMA, BatchChecker, mask_nik
-from portal.rollups import build_derived, period_end
+from portal.rollups import DERIVED_VERSION, build_derived, derived_version, period_end
 from portal.snapshot import Manifest, SnapshotError, read_manifest, staging
 
 PERIODE = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
@@ -515,7 +515,12 @@ class _Run:
         self.close()
         publish.write_fresh_tables(root, self.periode, provinces, self.settings)
         self.clock.phase("derive", READ_SHARE + WRITE_SHARE, rows)
-        build_derived(root, [self.periode], self.settings, progress=lambda _line: None)
+        # Other periods keep their (hard-linked) derived tables, except the period after this one (its changes
+        # since this one are derived) and all of them when an older portal built them.
+        known = sorted({*(self.previous.periods if self.previous else ()), self.periode})
+        later = [p for p in known if p > self.periode][:1]
+        current = self.prev_root is None or derived_version(self.prev_root) == DERIVED_VERSION
+        build_derived(root, [self.periode, *later] if current else known, self.settings, progress=lambda _line: None)
         self.clock.phase("publish", READ_SHARE + WRITE_SHARE + DERIVE_SHARE, rows)
         self.report["dibawa_dari_periode_ada"] = {
             "partisi": linked.carried_partitions,
