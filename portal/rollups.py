@@ -60,7 +60,8 @@ def build_derived(root: Path, periods: list[str], settings: Settings, progress: 
                 changes = con.sql(load_sql("period_changes"), params=params).to_arrow_table()
                 changes = changes.append_column("dari", pa.array([before] * changes.num_rows, pa.string()))
                 write_table(partition_path(root, NATIONAL_CHANGES, periode), changes)
-            progress(f"  derived tables for {periode}: rollups, NIK index, duplicate NIK, changes since {before}")
+            since = f", changes since {before}" if before else ""
+            progress(f"  derived tables for {periode}: rollups, NIK index, duplicate NIK{since}")
     finally:
         con.close()
     (root / VERSION_FILE).write_text(json.dumps({"version": DERIVED_VERSION}) + "\n", encoding="utf-8")
