@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
-import folium
 import geopandas as gpd
 import pandas as pd
 import pytest
@@ -379,33 +378,3 @@ def test_reference_join_coverage(reference_import: tuple[Path, float]) -> None:
         coverage = join_coverage(load_boundaries(dest, level)["kode"], codes)
         assert coverage["only_in_geo"] == 0 and coverage["only_in_table"] == 0, (level, coverage)
         assert coverage["share_geo_matched"] == coverage["share_table_matched"] == 1.0
-
-
-def test_reference_timings(reference_import: tuple[Path, float], capsys: pytest.CaptureFixture[str]) -> None:
-    """Print (never assert) how long the import and the usual maps take; see bench/ for real benchmarks."""
-    dest, import_seconds = reference_import
-    lines = [f"import of the reference set: {import_seconds:.2f} s"]
-    lines += [f"  {p.name}: {p.stat().st_size / 1e6:.2f} MB" for p in sorted(dest.glob("*.parquet"))]
-    for label, level, parent in [
-        ("all provinsi", "provinsi", None),
-        ("kabupaten of 32", "kabupaten", "32"),
-        ("kecamatan of 3201", "kecamatan", "3201"),
-        ("desa of 340101", "desa", "340101"),
-        ("all kecamatan", "kecamatan", None),
-    ]:
-        started = time.perf_counter()
-        frame = load_boundaries(dest, level, parent)
-        loaded = time.perf_counter() - started
-        fmap = folium.Map(tiles=None)
-        folium.GeoJson(frame, tooltip=folium.GeoJsonTooltip(["kode", "nama"])).add_to(fmap)
-        minx, miny, maxx, maxy = frame.total_bounds
-        fmap.fit_bounds([[miny, minx], [maxy, maxx]])
-        html = fmap.get_root().render()
-        total = time.perf_counter() - started
-        vertices = int(shapely.get_num_coordinates(frame.geometry.values).sum())
-        lines.append(
-            f"folium {label}: {len(frame)} regions, {vertices} vertices, load {loaded * 1000:.0f} ms, "
-            f"load+map+html {total:.2f} s, html {len(html) / 1e6:.2f} MB"
-        )
-    with capsys.disabled():
-        print("\n" + "\n".join(lines))

@@ -17,7 +17,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-import shapely
 from shapely.geometry import box
 
 from portal import maps
@@ -452,33 +451,3 @@ def test_ensure_map_assets(tmp_path: Path) -> None:
     assert (dest / "leaflet.css").read_bytes() == source.joinpath("leaflet.css").read_bytes()
     assert (dest / "images" / "layers.png").is_file()
     assert not [p for p in dest.rglob(".*")], "no temporary files left behind"
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Timings (printed, never asserted)
-
-
-def test_map_timings(reference_geo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    lines = []
-    for label, level, parent in [
-        ("all provinsi", "provinsi", None),
-        ("kabupaten of 32", "kabupaten", "32"),
-        ("kecamatan of 3201", "kecamatan", "3201"),
-        ("desa of 340101 (DIY)", "desa", "340101"),
-    ]:
-        started = time.perf_counter()
-        boundaries = load_boundaries(reference_geo, level, parent)
-        loaded = time.perf_counter() - started
-        rows = _rollup_rows(level, parent)
-        values = maps.indicator_values(rows, "cakupan_pkh")
-        fmap = maps.build_choropleth(boundaries, rows, values, "PKH", unit="%")
-        built = time.perf_counter() - started
-        page = fmap.get_root().render()
-        total = time.perf_counter() - started
-        vertices = int(shapely.get_num_coordinates(boundaries.geometry.to_numpy()).sum())
-        lines.append(
-            f"peta {label}: {len(boundaries)} regions, {vertices} vertices, load {loaded * 1000:.0f} ms, "
-            f"+build {built * 1000:.0f} ms, +render {total * 1000:.0f} ms, html {len(page) / 1e6:.2f} MB"
-        )
-    with capsys.disabled():
-        print("\n" + "\n".join(lines))
