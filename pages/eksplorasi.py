@@ -8,7 +8,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from portal import access, charts, data, explore, export, staff, ui
+from portal import access, charts, data, explore, explore_ui, export, staff, ui
 from portal.db import QueryError
 from portal.fmt import angka, nama_periode
 from portal.rollups import period_end
@@ -16,102 +16,22 @@ from portal.rollups import period_end
 scope = staff.require_scope()
 manifest = ui.require_register()
 st.title("Eksplorasi Data")
-TINGKAT = {"prov": "provinsi", "kab": "kabupaten", "kec": "kecamatan", "desa": "desa"}
-PARENT = {2: 0, 4: 2, 6: 4, 10: 6}
-MAX_PARENTS = 60  # more parents than this would make a list of thousands of choices
 
-raw = {key: ",".join(st.query_params.get_all(key)) for key in st.query_params}
-if not raw and "eks_spec" in st.session_state:  # back from another page: the last view, not a blank one
-    raw = st.session_state["eks_spec"].to_params()
-# A new or hand-edited URL decides every widget; so does the last view when the widgets were forgotten (Streamlit
-# drops a page's widget state when another page is shown).
-seeding = raw != st.session_state.get("eks_url") or "eks_tingkat" not in st.session_state
-if seeding:
-    parsed = explore.parse_params(raw, manifest.periods)
-    scoped = explore.apply_scope(parsed.spec, scope.region)
-    for note in parsed.notes:
-        st.warning(note, icon=":material/info:")
-    if scoped.refused:
-        data.store().audit(
-            scope.user, "ditolak", scope.region, {"halaman": "eksplorasi", "peran": scope.role, "kode": scoped.refused}
-        )
-        st.error(f"Kode wilayah di luar wilayah Anda ditolak: {', '.join(scoped.refused[:5])}", icon=":material/block:")
-    if scoped.narrowed:
-        st.info("Pilihan wilayah di atas wilayah Anda dipersempit ke wilayah Anda.")
-    seed = scoped.spec
-    if seed.periode:
-        st.session_state[ui.PERIOD_KEY] = seed.periode
-    for key, _, _ in explore.REGION_KEYS:
-        st.session_state[f"eks_{key}"] = list(getattr(seed, key))
-    for key, (_, attr, _) in explore.CHOICES.items():
-        st.session_state[f"eks_{key}"] = list(getattr(seed, attr))
-    st.session_state.update(eks_tingkat=seed.tingkat, eks_baris=seed.baris, eks_kolom=seed.kolom, eks_hal=seed.hal)
-    st.session_state["eks_lihat"] = seed.lihat == "baris"
+raw, seeding = explore_ui.seed_from_url(scope, manifest)
 ditolak_baris = st.session_state.get("eks_lihat", False) and not access.can_see_persons(scope)
 if ditolak_baris:
     st.session_state["eks_lihat"] = False
 periode = ui.period_picker(manifest)
-
-
-def names_under(level: str, parents: list[str]) -> dict[str, str]:
-    """Code → name of the regions of `level` under each parent."""
-    found: dict[str, str] = {}
-    for parent in parents:
-        found.update(dict(data.query("wilayah_children", tingkat=level, induk=parent).values))
-    return found
-
-
-fixed = explore.fixed_levels(scope.region)
-names = names_under(TINGKAT[fixed[-1]], [scope.region[: PARENT[len(scope.region)]]]) if fixed else {}
-st.caption(
-    f"Wilayah Anda: {names.get(scope.region, 'Seluruh Indonesia')} {f'({scope.region})' if scope.region else ''}"
-)
-with st.expander("Saringan", expanded=True):
-    kolom_wilayah = st.columns(4)
-    parents, unknown = ([scope.region] if scope.region else [""]), []
-    for (key, _, label), tempat in zip(explore.REGION_KEYS, kolom_wilayah, strict=True):
-        if key in fixed:
-            continue
-        if len(parents) > MAX_PARENTS:
-            tempat.caption(f"{label}: pilih paling banyak {MAX_PARENTS} wilayah di tingkat atasnya untuk memilih.")
-        options = names_under(TINGKAT[key], parents) if 0 < len(parents) <= MAX_PARENTS else {}
-        names.update(options)
-        wanted = st.session_state.get(f"eks_{key}", [])
-        unknown += [c for c in wanted if c not in options]
-        st.session_state[f"eks_{key}"] = [c for c in wanted if c in options]
-        parents = tempat.multiselect(
-            label,
-            list(options),
-            key=f"eks_{key}",
-            format_func=lambda c, n=options: f"{n.get(c, c)} ({c})",
-            placeholder="Semua" if options else "Pilih atasnya dahulu",
-            disabled=not options,
-        )
-    if seeding and unknown:
-        st.warning(f"Kode wilayah tidak dikenal diabaikan: {', '.join(explore.shown(c) for c in unknown[:5])}")
-    kiri, tengah, kanan = st.columns(3)
-    for i, (key, (allowed, _, label)) in enumerate(explore.CHOICES.items()):
-        (kiri, tengah, kanan)[i % 3].multiselect(
-            label, list(allowed), key=f"eks_{key}", format_func=allowed.get, placeholder="Semua"
-        )
-    kiri, tengah, kanan = st.columns(3)
-    tingkat = kiri.radio("Tingkat", list(explore.LEVELS), key="eks_tingkat", format_func=explore.LEVELS.get)
-    dims = ["", *explore.DIMENSIONS]
-    baris = tengah.selectbox(
-        "Kelompokkan menurut", dims, key="eks_baris", format_func=lambda d: explore.DIMENSIONS.get(d, "—")
-    )
-    kolom = kanan.selectbox("Kolom pivot", dims, key="eks_kolom", format_func=lambda d: explore.DIMENSIONS.get(d, "—"))
-    if tingkat == "keluarga":
-        st.caption("Pada tingkat keluarga, jenis kelamin, kelompok umur dan disabilitas adalah milik kepala keluarga.")
-
+panel = explore_ui.filter_panel(scope, seeding)
+names = panel.names
 spec, notes = explore.tidy(
     explore.FilterSpec(
         periode=periode,
         **{key: tuple(sorted(st.session_state.get(f"eks_{key}", []))) for key, _, _ in explore.REGION_KEYS},
         **{attr: tuple(st.session_state.get(f"eks_{key}", [])) for key, (_, attr, _) in explore.CHOICES.items()},
-        tingkat=tingkat,
-        baris=baris,
-        kolom=kolom,
+        tingkat=panel.tingkat,
+        baris=panel.baris,
+        kolom=panel.kolom,
         lihat="baris" if st.session_state.get("eks_lihat") else "agregat",
         hal=int(st.session_state.get("eks_hal", 1)),
     )
