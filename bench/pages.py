@@ -30,7 +30,7 @@ from portal import explore  # noqa: E402
 from portal.config import load_settings  # noqa: E402
 from portal.db import Register  # noqa: E402
 from portal.rollups import build_derived, period_end  # noqa: E402
-from portal.snapshot import MANIFEST, REGISTER_TABLES, TRUTH_TABLES, read_manifest  # noqa: E402
+from portal.snapshot import MANIFEST, REGISTER_TABLES, TRUTH_TABLES, link_file, read_manifest  # noqa: E402
 
 DERIVED = {"rollup", "nik_index", "nik_ganda", "perubahan_nasional"}
 LENGTH = {"nasional": 0, "provinsi": 2, "kabupaten": 4, "kecamatan": 6, "desa": 10}
@@ -55,9 +55,7 @@ def prepare(source: Path, work: Path) -> float | None:
             # Hard links: the served register's DuckDB may not follow a symlink out of its own directory.
             files = [entry] if entry.is_file() else [f for f in entry.rglob("*") if f.is_file()]
             for file in files:
-                target = link / file.relative_to(entry) if entry.is_dir() else link
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(file, target)
+                link_file(file, link / file.relative_to(entry) if entry.is_dir() else link)
     (work / "register" / MANIFEST).write_text((source / "register" / MANIFEST).read_text())
     settings = dataclasses.replace(load_settings(), data_dir=work)
     started = time.perf_counter()

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import calendar
 import json
-import os
-import shutil
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -16,7 +14,16 @@ import pyarrow as pa
 
 from portal.config import Settings
 from portal.db import load_sql, new_connection, register_views
-from portal.snapshot import DERIVED_TABLES, Manifest, SnapshotError, partition_path, read_manifest, staging, write_table
+from portal.snapshot import (
+    DERIVED_TABLES,
+    Manifest,
+    SnapshotError,
+    link_file,
+    partition_path,
+    read_manifest,
+    staging,
+    write_table,
+)
 
 # Order matters: the rollup reads the duplicate-NIK table of its own period.
 DERIVED = (("nik_ganda", "build/nik_ganda"), ("nik_index", "build/nik_index"), ("rollup", "build/rollup"))
@@ -87,12 +94,7 @@ def rebuild_derived(settings: Settings, progress: Callable[[str], None] = print)
             rel = path.relative_to(source)
             if not path.is_file() or rel.parts[0] in DERIVED_TABLES or rel.name == VERSION_FILE:
                 continue
-            target = stage.root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(path, target)
-            except OSError:  # no hard links on this file system: a copy is only larger
-                shutil.copy2(path, target)
+            link_file(path, stage.root / rel)
         build_derived(stage.root, list(manifest.periods), settings, progress)
         details = {**manifest.details, "derived_dibangun_ulang_dari": manifest.generation}
         return stage.publish(list(manifest.periods), manifest.source, details)

@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -109,16 +109,28 @@ def write_table(path: Path, table: pa.Table) -> None:
         os.fsync(fh.fileno())
 
 
-def content_hash(root: Path) -> str:
-    """SHA-256 over every file's relative path and bytes, in sorted order."""
+def content_hash(root: Path, select: Callable[[Path], bool] | None = None) -> str:
+    """SHA-256 over every file's relative path and bytes, in sorted order (only the files `select` keeps)."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and (select is None or select(p))):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(b"\0")
         with path.open("rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
     return digest.hexdigest()
+
+
+def link_file(source: Path, target: Path) -> bool:
+    """Hard-link `source` at `target` (parents created), so a new generation shares an unchanged file with the
+    one it replaces; copies where the file system has no hard links. Returns True when it had to copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+        return True
+    return False
 
 
 class Staging:

@@ -13,7 +13,7 @@ import pytest
 from portal.cli import main
 from portal.db import QueryError, Register
 from portal.rollups import DERIVED_VERSION, NATIONAL_CHANGES, VERSION_FILE, derived_version
-from portal.snapshot import read_manifest, staging, write_table
+from portal.snapshot import link_file, read_manifest, staging, write_table
 from tests.ingest_helpers import copy_register
 
 
@@ -25,8 +25,7 @@ def _as_built_by_an_older_portal(settings) -> str:
         for path in source.rglob("*"):
             rel = path.relative_to(source)
             if path.is_file() and rel.parts[0] != NATIONAL_CHANGES and rel.name != VERSION_FILE:
-                (stage.root / rel).parent.mkdir(parents=True, exist_ok=True)
-                os.link(path, stage.root / rel)
+                link_file(path, stage.root / rel)
         return stage.publish(list(manifest.periods), manifest.source, manifest.details).generation
 
 

@@ -4,9 +4,6 @@ derived tables for the new period only, then one atomic publish."""
 
 from __future__ import annotations
 
-import hashlib
-import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +18,7 @@ from portal import access
 from portal.config import Settings
 from portal.ingest.sql import load_ingest_sql
 from portal.schema import INDIVIDU, KELUARGA, MUSDES, USULAN, to_arrow
-from portal.snapshot import CODE_TABLES, REGISTER_TABLES, partition_path, write_table
+from portal.snapshot import CODE_TABLES, REGISTER_TABLES, content_hash, link_file, partition_path, write_table
 from portal.wilayah import load_code_tables, load_kab_stats
 
 # Tables of the replaced period that are kept (not part of an ingest file) and that are dropped (they describe
@@ -71,13 +68,7 @@ def link_previous(prev_root: Path, stage_root: Path, periode: str, scope: access
                 stats.carried_partitions += 1
             elif table not in CARRIED_TABLES:
                 continue
-        target = stage_root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(path, target)
-        except OSError:  # a file system without hard links: a copy keeps the result correct, only larger
-            shutil.copy2(path, target)
-            stats.copied += 1
+        stats.copied += link_file(path, stage_root / rel)
         stats.files += 1
     return stats
 
@@ -163,14 +154,7 @@ def write_fresh_tables(root: Path, periode: str, provinces: list[str], settings:
 def period_hash(root: Path, periode: str) -> str:
     """SHA-256 over the relative paths and bytes of one period's partition files (register and derived)."""
     marker = f"periode={periode}"
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*.parquet") if marker in p.parts):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(b"\0")
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-    return digest.hexdigest()
+    return content_hash(root, lambda path: path.suffix == ".parquet" and marker in path.parts)
 
 
 __all__ = ["REGISTER_TABLES", "link_previous", "period_files", "period_hash", "write_fresh_tables", "write_period"]
