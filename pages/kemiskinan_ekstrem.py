@@ -16,19 +16,7 @@ manifest = ui.require_register()
 periode = ui.period_picker(manifest)
 st.title("Kemiskinan Ekstrem")
 
-kode = scope.region
-for tempat, tingkat in zip(st.columns(3), analytics.picker_levels(scope.region), strict=False):
-    pilihan = data.query("wilayah_children", tingkat=tingkat, induk=kode)
-    nama = dict(zip(pilihan["kode"], pilihan["nama"], strict=True))
-    pilih = tempat.selectbox(
-        analytics.LEVEL_NAMES[tingkat],
-        [None, *nama],
-        format_func=lambda k, n=nama: "Semua" if k is None else n.get(k, k),
-        key=f"miskin_{tingkat}_{kode}",
-    )
-    if pilih is None:
-        break
-    kode = pilih
+kode = ui.scope_region_picker(scope, "miskin")
 view = analytics.view_of(kode)
 hanya_d1 = st.toggle("Hanya desil 1 (matikan untuk desil 1–2)", value=True, key="miskin_desil_1")
 sasaran = "desil 1" if hanya_d1 else "desil 1–2"

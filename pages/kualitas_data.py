@@ -14,19 +14,7 @@ manifest = ui.require_register()
 periode = ui.period_picker(manifest)
 st.title("Kualitas Data")
 
-kode = scope.region
-for tempat, tingkat in zip(st.columns(3), analytics.picker_levels(scope.region), strict=False):
-    pilihan = data.query("wilayah_children", tingkat=tingkat, induk=kode)
-    nama = dict(zip(pilihan["kode"], pilihan["nama"], strict=True))
-    pilih = tempat.selectbox(
-        analytics.LEVEL_NAMES[tingkat],
-        [None, *nama],
-        format_func=lambda k, n=nama: "Semua" if k is None else n.get(k, k),
-        key=f"kualitas_{tingkat}_{kode}",
-    )
-    if pilih is None:
-        break
-    kode = pilih
+kode = ui.scope_region_picker(scope, "kualitas")
 view = analytics.view_of(kode)
 bulan = int(
     st.number_input("Belum diverivali lebih dari (bulan)", min_value=1, max_value=120, value=12, key="kualitas_bulan")

@@ -24,19 +24,7 @@ if dari >= ke:
     st.warning("Periode awal harus lebih dulu daripada periode akhir.")
     st.stop()
 
-kode = scope.region
-for tempat, tingkat in zip(st.columns(3), analytics.picker_levels(scope.region), strict=False):
-    pilihan = data.query("wilayah_children", tingkat=tingkat, induk=kode)
-    nama = dict(zip(pilihan["kode"], pilihan["nama"], strict=True))
-    pilih = tempat.selectbox(
-        analytics.LEVEL_NAMES[tingkat],
-        [None, *nama],
-        format_func=lambda k, n=nama: "Semua" if k is None else n.get(k, k),
-        key=f"ubah_{tingkat}_{kode}",
-    )
-    if pilih is None:
-        break
-    kode = pilih
+kode = ui.scope_region_picker(scope, "ubah")
 view = analytics.view_of(kode)
 
 try:

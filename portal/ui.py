@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from portal import data
+from portal import access, analytics, data
 from portal.db import NoRegisterError, QueryError
 from portal.fmt import nama_periode
 from portal.snapshot import Manifest, SnapshotError
@@ -101,6 +101,25 @@ def region_picker(key: str) -> tuple[str, str] | None:
                 remembered.pop(lower, None)
         parent, chosen_name = picked, names[picked]
     return parent, chosen_name
+
+
+def scope_region_picker(scope: access.Scope, key: str) -> str:
+    """A region inside the official's scope, narrowed with one select box per level below it (down to
+    kecamatan, whose desa the pages list); the scope's own region until something is chosen."""
+    kode = scope.region
+    for tempat, tingkat in zip(st.columns(3), analytics.picker_levels(scope.region), strict=False):
+        pilihan = data.query("wilayah_children", tingkat=tingkat, induk=kode)
+        nama = dict(zip(pilihan["kode"], pilihan["nama"], strict=True))
+        pilih = tempat.selectbox(
+            analytics.LEVEL_NAMES[tingkat],
+            [None, *nama],
+            format_func=lambda k, n=nama: "Semua" if k is None else n.get(k, k),
+            key=f"{key}_{tingkat}_{kode}",
+        )
+        if pilih is None:
+            break
+        kode = pilih
+    return kode
 
 
 def client_address() -> str:
