@@ -85,40 +85,13 @@ filtered as (
         and ($umur is null or list_contains($umur, kelompok_umur))
         and ($disabilitas is null or list_contains($disabilitas, disabilitas))
         and ($status is null or list_contains($status, status))
-        and (
-            $programs is null
-            or (list_contains($programs, 'pkh') and pkh)
-            or (list_contains($programs, 'bpnt') and bpnt)
-            or (list_contains($programs, 'pbi_jk') and pbi_jk)
-            or (list_contains($programs, 'blt_dd') and blt_dd)
-            or (list_contains($programs, 'tanpa') and not (pkh or bpnt or pbi_jk or blt_dd))
-        )
+        and explore_program_match($programs, pkh, bpnt, pbi_jk, blt_dd)
 ),
 
 grouped as (
     select
-        case $dim_baris
-            when 'kecamatan' then kode_kec
-            when 'desa' then kode_desa
-            when 'desil' then desil
-            when 'jenis_kelamin' then jenis_kelamin
-            when 'kelompok_umur' then kelompok_umur
-            when 'program' then program_mask::varchar
-            when 'disabilitas' then disabilitas
-            when 'status' then status
-            else 'semua'
-        end as baris,
-        case $dim_kolom
-            when 'kecamatan' then kode_kec
-            when 'desa' then kode_desa
-            when 'desil' then desil
-            when 'jenis_kelamin' then jenis_kelamin
-            when 'kelompok_umur' then kelompok_umur
-            when 'program' then program_mask::varchar
-            when 'disabilitas' then disabilitas
-            when 'status' then status
-            else 'semua'
-        end as kolom,
+        explore_group($dim_baris, kode_kec, kode_desa, desil, jenis_kelamin, kelompok_umur, program_mask, disabilitas, status) as baris,
+        explore_group($dim_kolom, kode_kec, kode_desa, desil, jenis_kelamin, kelompok_umur, program_mask, disabilitas, status) as kolom,
         count(*) as jumlah
     from filtered
     group by all
@@ -127,18 +100,7 @@ grouped as (
 -- A programme "dimension value" is a bit mask until here; each group is spread over the programmes it holds.
 spread_rows as (
     select
-        unnest(
-            case when $dim_baris = 'program' then list_filter(
-                [
-                    case when try_cast(baris as integer) & 1 <> 0 then 'pkh' end,
-                    case when try_cast(baris as integer) & 2 <> 0 then 'bpnt' end,
-                    case when try_cast(baris as integer) & 4 <> 0 then 'pbi_jk' end,
-                    case when try_cast(baris as integer) & 8 <> 0 then 'blt_dd' end,
-                    case when try_cast(baris as integer) = 0 then 'tanpa' end
-                ],
-                lambda x: x is not null
-            ) else [baris] end
-        ) as baris,
+        unnest(explore_programs($dim_baris, baris)) as baris,
         kolom, jumlah, sum(jumlah) over () as total
     from grouped
 ),
@@ -146,18 +108,7 @@ spread_rows as (
 spread as (
     select
         baris,
-        unnest(
-            case when $dim_kolom = 'program' then list_filter(
-                [
-                    case when try_cast(kolom as integer) & 1 <> 0 then 'pkh' end,
-                    case when try_cast(kolom as integer) & 2 <> 0 then 'bpnt' end,
-                    case when try_cast(kolom as integer) & 4 <> 0 then 'pbi_jk' end,
-                    case when try_cast(kolom as integer) & 8 <> 0 then 'blt_dd' end,
-                    case when try_cast(kolom as integer) = 0 then 'tanpa' end
-                ],
-                lambda x: x is not null
-            ) else [kolom] end
-        ) as kolom,
+        unnest(explore_programs($dim_kolom, kolom)) as kolom,
         jumlah, total
     from spread_rows
 ),

@@ -73,14 +73,7 @@ filtered as (
         and ($umur is null or list_contains($umur, kelompok_umur))
         and ($disabilitas is null or list_contains($disabilitas, disabilitas))
         and ($status is null or list_contains($status, status))
-        and (
-            $programs is null
-            or (list_contains($programs, 'pkh') and pkh)
-            or (list_contains($programs, 'bpnt') and bpnt)
-            or (list_contains($programs, 'pbi_jk') and pbi_jk)
-            or (list_contains($programs, 'blt_dd') and blt_dd)
-            or (list_contains($programs, 'tanpa') and not (pkh or bpnt or pbi_jk or blt_dd))
-        )
+        and explore_program_match($programs, pkh, bpnt, pbi_jk, blt_dd)
 ),
 
 page as (

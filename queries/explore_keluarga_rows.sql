@@ -55,14 +55,7 @@ filtered as (
     left join heads_all as h using (id_keluarga)
     where ($desils is null or list_contains($desils, coalesce(f.desil::varchar, 'kosong')))
         and ($status is null or list_contains($status, case when f.status_aktif then 'aktif' else 'nonaktif' end))
-        and (
-            $programs is null
-            or (list_contains($programs, 'pkh') and f.pkh)
-            or (list_contains($programs, 'bpnt') and f.bpnt)
-            or (list_contains($programs, 'pbi_jk') and f.pbi_jk)
-            or (list_contains($programs, 'blt_dd') and f.blt_dd)
-            or (list_contains($programs, 'tanpa') and not (f.pkh or f.bpnt or f.pbi_jk or f.blt_dd))
-        )
+        and explore_program_match($programs, f.pkh, f.bpnt, f.pbi_jk, f.blt_dd)
         and ($kelamin is null or list_contains($kelamin, coalesce(h.jenis_kelamin, 'kosong')))
         and ($umur is null or list_contains($umur, case
             when h.tanggal_lahir is null then 'kosong'

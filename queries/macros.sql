@@ -23,3 +23,45 @@ create or replace macro nik_valid(n) as coalesce(
     ),
     false
 );
+
+-- Eksplorasi (queries/explore_*.sql).
+-- explore_program_match(programs, pkh, bpnt, pbi_jk, blt_dd): a family matches the programme filter (a list of
+-- pkh, bpnt, pbi_jk, blt_dd, tanpa; null = no filter).
+create or replace macro explore_program_match(programs, pkh, bpnt, pbi_jk, blt_dd) as
+    programs is null
+    or (list_contains(programs, 'pkh') and pkh)
+    or (list_contains(programs, 'bpnt') and bpnt)
+    or (list_contains(programs, 'pbi_jk') and pbi_jk)
+    or (list_contains(programs, 'blt_dd') and blt_dd)
+    or (list_contains(programs, 'tanpa') and not (pkh or bpnt or pbi_jk or blt_dd));
+
+-- explore_group(dim, ...): a row's value on a whitelisted dimension ('semua' for any other); the programme
+-- dimension is a bit mask (pkh 1, bpnt 2, pbi_jk 4, blt_dd 8) that explore_programs spreads later.
+create or replace macro explore_group(
+    dim, kode_kec, kode_desa, desil, jenis_kelamin, kelompok_umur, program_mask, disabilitas, status
+) as
+    case dim
+        when 'kecamatan' then kode_kec
+        when 'desa' then kode_desa
+        when 'desil' then desil
+        when 'jenis_kelamin' then jenis_kelamin
+        when 'kelompok_umur' then kelompok_umur
+        when 'program' then program_mask::varchar
+        when 'disabilitas' then disabilitas
+        when 'status' then status
+        else 'semua'
+    end;
+
+-- explore_programs(dim, value): for the programme dimension, the programmes a bit mask holds ('tanpa' for 0);
+-- for any other dimension, the value itself (a list, to unnest).
+create or replace macro explore_programs(dim, value) as
+    case when dim = 'program' then list_filter(
+        [
+            case when try_cast(value as integer) & 1 <> 0 then 'pkh' end,
+            case when try_cast(value as integer) & 2 <> 0 then 'bpnt' end,
+            case when try_cast(value as integer) & 4 <> 0 then 'pbi_jk' end,
+            case when try_cast(value as integer) & 8 <> 0 then 'blt_dd' end,
+            case when try_cast(value as integer) = 0 then 'tanpa' end
+        ],
+        lambda x: x is not null
+    ) else [value] end;

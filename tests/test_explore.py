@@ -18,16 +18,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from portal import access, charts, data, db, explore, export
-from portal.accounts import Accounts
 from portal.db import Register
 from portal.explore import FilterSpec
 from portal.store import open_store
+from tests.conftest import create_staff, signed_in
 from tests.fixture_register import A, B
 
 REPO = Path(__file__).resolve().parents[1]
-APP = str(REPO / "app.py")
 PAGE = str(REPO / "pages" / "eksplorasi.py")
-PASSWORD = "kata-sandi-yang-panjang-1"
 USERS = {"pusat1": ("pusat", ""), "jogja": ("kabupaten", "3471"), "analis1": ("analis", "")}
 PERIODS = ("2026-06", "2026-09")
 END = date(2026, 9, 30)
@@ -407,6 +405,7 @@ def edges() -> Iterator[duckdb.DuckDBPyConnection]:
     con.execute("create view keluarga_all as select * from families_src")
     con.execute("create view wilayah_kecamatan as select '347101' as kode_kec, 'Tegalrejo' as nama_kec")
     con.execute(f"create view wilayah_desa as select '{A}' as kode_desa, 'Kricak' as nama_desa")
+    con.execute(db.load_sql("macros"))  # as portal.db.register_views does for the register
     yield con
     con.close()
 
@@ -536,11 +535,7 @@ def test_cap_note_only_above_the_cap() -> None:
 
 @pytest.fixture
 def env(portal_env: str) -> Iterator[str]:
-    store = open_store(portal_env)
-    accounts = Accounts(store)
-    for name, (role, region) in USERS.items():
-        accounts.create_user(name, PASSWORD, role, region)
-    store.close()
+    create_staff(portal_env, USERS)
     yield portal_env
 
 
@@ -567,11 +562,7 @@ def _audit(url: str, action: str) -> list:
 
 
 def test_pusat_signs_in_and_groups_by_desil(env: str) -> None:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("pages/masuk.py").run()
-    at.text_input[0].set_value("pusat1")
-    at.text_input[1].set_value(PASSWORD)
-    at.button[-1].click().run()
+    at = signed_in("pusat1")
     at.switch_page("pages/eksplorasi.py").run()
     assert not at.exception, at.exception
     assert at.metric[0].value == "11"
