@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from portal import db
 from portal.config import Settings
@@ -32,6 +33,36 @@ def register(settings: Settings) -> Iterator[db.Register]:
     reg = db.Register(settings)
     yield reg
     reg.close()
+
+
+STAFF_PASSWORD = "kata-sandi-yang-panjang-1"
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def create_staff(store_url: str, users: dict[str, tuple[str, str]]) -> None:
+    """Local accounts name → (role, region), all with STAFF_PASSWORD, in the store at `store_url`."""
+    from portal.accounts import Accounts
+    from portal.store import open_store
+
+    store = open_store(store_url)
+    try:
+        accounts = Accounts(store)
+        for name, (role, region) in users.items():
+            accounts.create_user(name, STAFF_PASSWORD, role, region)
+    finally:
+        store.close()
+
+
+def signed_in(user: str) -> AppTest:
+    """The app in AppTest after `user` signed in on the Masuk page with STAFF_PASSWORD."""
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/masuk.py").run()
+    at.text_input[0].set_value(user)
+    at.text_input[1].set_value(STAFF_PASSWORD)
+    at.button[-1].click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["staf"]["scope"].user == user
+    return at
 
 
 def reset_portal_caches() -> None:

@@ -10,41 +10,24 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from portal.accounts import Accounts
 from portal.store import open_store
 from portal.wilayah import load_code_tables
+from tests.conftest import create_staff, signed_in
 from tests.fixture_register import A, C
 
 REPO = Path(__file__).resolve().parents[1]
-APP = str(REPO / "app.py")
-PASSWORD = "kata-sandi-yang-panjang-1"
 USERS = {"pusat1": ("pusat", ""), "jogja": ("kabupaten", "3471"), "analis1": ("analis", ""), "kricak": ("desa", A)}
 PAGES = ("pages/kemiskinan_ekstrem.py", "pages/kualitas_data.py", "pages/perubahan_periode.py")
 
 
 @pytest.fixture
 def env(portal_env: str) -> Iterator[str]:
-    store = open_store(portal_env)
-    accounts = Accounts(store)
-    for name, (role, region) in USERS.items():
-        accounts.create_user(name, PASSWORD, role, region)
-    store.close()
+    create_staff(portal_env, USERS)
     yield portal_env
 
 
-def _signed_in(user: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("pages/masuk.py").run()
-    at.text_input[0].set_value(user)
-    at.text_input[1].set_value(PASSWORD)
-    at.button[-1].click().run()
-    assert not at.exception, at.exception
-    assert at.session_state["staf"]["scope"].user == user
-    return at
-
-
 def _page(user: str, page: str) -> AppTest:
-    at = _signed_in(user)
+    at = signed_in(user)
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
@@ -75,7 +58,7 @@ def test_anonymous_visitor_sees_nothing(env: str, page: str) -> None:
 
 def test_pages_are_in_the_navigation_for_every_role(env: str) -> None:
     for user in USERS:
-        at = _signed_in(user)
+        at = signed_in(user)
         for page in PAGES:
             at.switch_page(page).run()
             assert not at.exception, (user, page, at.exception)

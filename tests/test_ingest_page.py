@@ -12,18 +12,15 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from portal.accounts import Accounts
 from portal.config import Settings
 from portal.snapshot import partition_path, read_manifest
 from portal.store import open_store
-from tests.conftest import reset_portal_caches
+from tests.conftest import create_staff, reset_portal_caches, signed_in
 from tests.fixture_register import A, B
 from tests.ingest_helpers import BASE_HEADER, copy_register, person, write_csv
 
 REPO = Path(__file__).resolve().parents[1]
-APP = str(REPO / "app.py")
 PAGE = str(REPO / "pages" / "unggah_data.py")
-PASSWORD = "kata-sandi-yang-panjang-1"
 
 
 @pytest.fixture
@@ -31,21 +28,12 @@ def env(portal_env: str, fixture_dir: Path, tmp_path: Path, monkeypatch: pytest.
     settings = copy_register(fixture_dir, tmp_path / "data")
     monkeypatch.setenv("PORTAL_DATA_DIR", str(settings.data_dir))
     reset_portal_caches()
-    store = open_store(portal_env)
-    accounts = Accounts(store)
-    accounts.create_user("jogja", PASSWORD, "kabupaten", "3471")
-    accounts.create_user("analis1", PASSWORD, "analis", "")
-    store.close()
+    create_staff(portal_env, {"jogja": ("kabupaten", "3471"), "analis1": ("analis", "")})
     yield settings
 
 
 def _page_as(user: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("pages/masuk.py").run()
-    at.text_input[0].set_value(user)
-    at.text_input[1].set_value(PASSWORD)
-    at.button[-1].click().run()
-    assert at.session_state["staf"]["scope"].user == user
+    at = signed_in(user)
     page = AppTest.from_file(PAGE, default_timeout=60)
     page.session_state["staf"] = at.session_state["staf"]
     return page.run()

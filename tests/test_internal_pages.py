@@ -10,13 +10,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from portal import access, data
-from portal.accounts import Accounts
 from portal.store import Submission, open_store
+from tests.conftest import create_staff, signed_in
 from tests.fixture_register import A
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
-PASSWORD = "kata-sandi-yang-panjang-1"
 USERS = {
     "pusat1": ("pusat", ""),
     "jogja": ("kabupaten", "3471"),
@@ -28,10 +27,8 @@ USERS = {
 @pytest.fixture
 def env(portal_env: str) -> Iterator[str]:
     url = portal_env
+    create_staff(url, USERS)
     store = open_store(url)
-    accounts = Accounts(store)
-    for name, (role, region) in USERS.items():
-        accounts.create_user(name, PASSWORD, role, region)
     store.submit(
         Submission(
             jenis="sanggahan",
@@ -51,17 +48,6 @@ def env(portal_env: str) -> Iterator[str]:
     yield url
 
 
-def _signed_in(user: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("pages/masuk.py").run()
-    at.text_input[0].set_value(user)
-    at.text_input[1].set_value(PASSWORD)
-    at.button[-1].click().run()
-    assert not at.exception, at.exception
-    assert at.session_state["staf"]["scope"].user == user
-    return at
-
-
 def test_anonymous_sees_no_internal_page(env: str) -> None:
     page = AppTest.from_file(str(REPO / "pages" / "peta_cakupan.py"), default_timeout=60).run()
     assert any("khusus petugas" in w.value for w in page.warning)
@@ -79,7 +65,7 @@ def test_wrong_password_is_refused_and_audited(env: str) -> None:
 
 
 def test_map_opens_at_the_officials_region(env: str) -> None:
-    at = _signed_in("jogja")
+    at = signed_in("jogja")
     at.switch_page("pages/peta_cakupan.py").run()
     assert not at.exception, at.exception
     table = at.dataframe[-1].value
@@ -104,11 +90,11 @@ def test_scoped_queries_refuse_other_regions(env: str) -> None:
 
 
 def test_queue_is_scoped_and_decisions_reach_the_public(env: str) -> None:
-    other = _signed_in("jakpus")
+    other = signed_in("jakpus")
     other.switch_page("pages/antrean_sanggahan.py").run()
     assert any("Tidak ada tiket" in i.value for i in other.info)
 
-    at = _signed_in("jogja")
+    at = signed_in("jogja")
     at.switch_page("pages/antrean_sanggahan.py").run()
     assert not at.exception, at.exception
     code = at.dataframe[0].value["Tiket"].iloc[0]
@@ -128,7 +114,7 @@ def test_queue_is_scoped_and_decisions_reach_the_public(env: str) -> None:
 
 
 def test_analyst_sees_aggregates_only(env: str) -> None:
-    at = _signed_in("analis1")
+    at = signed_in("analis1")
     at.switch_page("pages/peta_cakupan.py").run()
     assert not at.exception
     direct = AppTest.from_file(str(REPO / "pages" / "antrean_sanggahan.py"), default_timeout=60)
@@ -140,7 +126,7 @@ def test_analyst_sees_aggregates_only(env: str) -> None:
 
 def test_only_pusat_reads_the_audit_log(env: str) -> None:
     for user, allowed in (("pusat1", True), ("jogja", False)):
-        at = _signed_in(user)
+        at = signed_in(user)
         page = AppTest.from_file(str(REPO / "pages" / "audit.py"), default_timeout=60)
         page.session_state["staf"] = at.session_state["staf"]
         page.run()
@@ -148,7 +134,7 @@ def test_only_pusat_reads_the_audit_log(env: str) -> None:
 
 
 def test_objections_per_thousand_families_on_the_map(env: str) -> None:
-    at = _signed_in("jogja")
+    at = signed_in("jogja")
     at.switch_page("pages/peta_cakupan.py").run()
     at.selectbox(key="peta_indikator_kecamatan").set_value("sanggahan_per_1000").run()
     assert not at.exception, at.exception

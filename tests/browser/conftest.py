@@ -120,18 +120,49 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
-@pytest.fixture
-def phone(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
-    """A 360 px wide page; a screenshot is kept when the test fails."""
-    context = browser.new_context(viewport={"width": 360, "height": 780}, device_scale_factor=2, is_mobile=True)
+@contextlib.contextmanager
+def _page(browser: object, request: pytest.FixtureRequest, **options: object) -> Iterator[object]:
+    """A page in a new browser context; its dialogs are dismissed and recorded in `page.dialogs`, and a
+    screenshot is kept when the test fails."""
+    context = browser.new_context(**options)
     page = context.new_page()
     page.set_default_timeout(30_000)
-    yield page
-    failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        yield page
+    finally:
+        failed = getattr(request.node, "rep_call", None)
+        if failed is not None and failed.failed:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        context.close()
+
+
+@pytest.fixture
+def phone(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
+    """A 360 px wide page."""
+    with _page(browser, request, viewport={"width": 360, "height": 780}, device_scale_factor=2, is_mobile=True) as page:
+        yield page
+
+
+@pytest.fixture
+def desktop(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
+    """A desktop-sized page that accepts downloads."""
+    with _page(browser, request, viewport={"width": 1280, "height": 900}, accept_downloads=True) as page:
+        yield page
+
+
+def click_map(page: object, frame_element: object, lat: float, lng: float) -> None:
+    """A real mouse click at (lat, lng) on the folium map drawn in `frame_element` (an st_folium iframe)."""
+    handle = frame_element.element_handle().content_frame()
+    x, y = handle.evaluate(
+        "([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);"
+        " const r = window.map.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }",
+        [lat, lng],
+    )
+    origin = frame_element.bounding_box()
+    page.mouse.click(origin["x"] + x, origin["y"] + y)
 
 
 @pytest.hookimpl(hookwrapper=True)

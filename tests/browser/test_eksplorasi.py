@@ -15,7 +15,7 @@ import pytest
 
 from portal.accounts import Accounts
 from portal.store import open_store
-from tests.browser.conftest import ARTIFACTS, REPO, serve
+from tests.browser.conftest import REPO, serve
 
 pytestmark = pytest.mark.browser
 PASSWORD = "kata-sandi-yang-panjang-1"
@@ -42,20 +42,6 @@ def own_portal(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     }
     with serve(REPO / "app.py", env, tmp_path / "streamlit.log") as url:
         yield url, store_url
-
-
-@pytest.fixture
-def desktop(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
-    """A desktop-sized page that accepts downloads; a screenshot is kept when the test fails."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
 
 
 def _pick(page: object, label: str, option: str) -> None:

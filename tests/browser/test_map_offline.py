@@ -15,7 +15,7 @@ from shapely.geometry import box
 
 from portal import maps
 from portal.geo import import_boundaries, load_boundaries
-from tests.browser.conftest import ARTIFACTS, REPO, serve
+from tests.browser.conftest import ARTIFACTS, REPO, click_map, serve
 
 pytestmark = pytest.mark.browser
 
@@ -129,13 +129,7 @@ def test_map_renders_offline_and_returns_the_clicked_code(
 
         # Click inside the target region (a point guaranteed to be inside its polygon).
         point = boundaries.set_index("kode").geometry[TARGET].representative_point()
-        x, y = handle.evaluate(
-            "([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);"
-            " const r = window.map.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }",
-            [point.y, point.x],
-        )
-        origin = frame_element.bounding_box()
-        page.mouse.click(origin["x"] + x, origin["y"] + y)
+        click_map(page, frame_element, point.y, point.x)
         page.get_by_text(f"kode terpilih: {TARGET}").wait_for()
         assert "Traceback" not in page.locator("body").inner_text()
         assert leaving == [], f"requests that would need the internet: {leaving}"

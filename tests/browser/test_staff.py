@@ -22,7 +22,7 @@ from portal.accounts import Accounts
 from portal.geo import import_boundaries, load_boundaries
 from portal.maps import ensure_map_assets
 from portal.store import Submission, open_store
-from tests.browser.conftest import ARTIFACTS, REPO, free_port, serve
+from tests.browser.conftest import ARTIFACTS, REPO, click_map, free_port, serve
 from tests.fixture_register import A
 
 pytestmark = pytest.mark.browser
@@ -99,22 +99,6 @@ def staff_portal(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
             yield {"url": url, "store": store_url, "ticket": ticket.code, "geo": geo_dir, "log": log}
 
 
-@pytest.fixture
-def desk(browser: object, staff_portal: dict, request: pytest.FixtureRequest) -> Iterator[object]:
-    """A desktop-sized page that records dialogs; a screenshot is kept when the test fails."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.dialogs = []
-    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-    yield page
-    failed = getattr(request.node, "rep_call", None)
-    if failed is not None and failed.failed:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
-
-
 def _open(page: object, url: str, title: str) -> None:
     page.get_by_role("link", name=title).first.click()
     page.get_by_role("heading", name=title).first.wait_for()
@@ -154,14 +138,7 @@ def _click_region(page: object, boundaries: gpd.GeoDataFrame, kode: str) -> None
     # The centre of the largest inscribed circle: as far from the edges as possible, so a small region (DIY at
     # the scale of the nation is some 20 px wide) is hit even where its simplified outline differs a little.
     point = shapely.Point(shapely.maximum_inscribed_circle(largest).coords[0])
-    handle = frame_element.element_handle().content_frame()
-    x, y = handle.evaluate(
-        "([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);"
-        " const r = window.map.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }",
-        [point.y, point.x],
-    )
-    origin = frame_element.bounding_box()
-    page.mouse.click(origin["x"] + x, origin["y"] + y)
+    click_map(page, frame_element, point.y, point.x)
 
 
 def _crumb(page: object, name: str) -> object:
@@ -170,10 +147,10 @@ def _crumb(page: object, name: str) -> object:
     return button
 
 
-def test_local_official_drills_the_map_from_the_nation_to_a_kecamatan(desk: object, staff_portal: dict) -> None:
+def test_local_official_drills_the_map_from_the_nation_to_a_kecamatan(desktop: object, staff_portal: dict) -> None:
     if not (staff_portal["geo"] / "manifest.json").is_file():
         pytest.skip("reference boundaries (../shared/data/geo) are not available")
-    page = desk
+    page = desktop
     page.goto(staff_portal["url"])
     _open(page, staff_portal["url"], "Masuk petugas")
     page.get_by_label("Nama pengguna").fill("pusat1")
@@ -203,8 +180,8 @@ def test_local_official_drills_the_map_from_the_nation_to_a_kecamatan(desk: obje
     page.screenshot(path=str(ARTIFACTS / "peta_cakupan_drill.png"))
 
 
-def test_oidc_official_decides_a_hostile_objection_and_no_payload_runs(desk: object, staff_portal: dict) -> None:
-    page = desk
+def test_oidc_official_decides_a_hostile_objection_and_no_payload_runs(desktop: object, staff_portal: dict) -> None:
+    page = desktop
     page.goto(staff_portal["url"])
     _open(page, staff_portal["url"], "Masuk petugas")
     page.get_by_role("button", name="Masuk dengan akun instansi (SSO)").click()
