@@ -16,6 +16,7 @@ from portal.ingest.regions import region_index
 from portal.ingest.validate import mask_nik
 
 NIK = "3471011507850001"
+NIK_2_53 = str(2**53)
 
 
 @pytest.mark.parametrize(
@@ -30,6 +31,12 @@ NIK = "3471011507850001"
         ("3.471011507850001E+15", NIK, nz.WARN),
         ("3471011507850010.0", None, nz.LOST),  # a trailing zero from a number: the 16th digit may be gone
         ("3.47101E+15", None, nz.LOST),
+        # Above 2**53 a double cannot hold every whole number: a Papua NIK (91-96) from a number is never exact.
+        ("9171010107085001.0", None, nz.LOST),
+        ("9.171010107085002E+15", None, nz.LOST),
+        ("9007199254740992.0", NIK_2_53, nz.WARN),
+        ("9007199254740993.0", None, nz.LOST),
+        ("9171010107085001", "9171010107085001", nz.OK),  # text digits are exact, whatever their size
         ("3,47101E+15", "3,47101E+15", nz.OK),  # not a number: kept as written, flagged as invalid later
         ("", None, nz.BLANK),
         ("9" * 40, None, nz.BAD),
@@ -55,20 +62,71 @@ def test_xlsx_numbers_keep_their_significant_digits() -> None:
     [
         ("15/07/1985", date(1985, 7, 15)),
         ("15-07-1985", date(1985, 7, 15)),
+        ("15.07.1985", date(1985, 7, 15)),
         ("1985-07-15", date(1985, 7, 15)),
         ("1985-07-15 00:00:00", date(1985, 7, 15)),
+        ("1985-07-15T08:30:00+07:00", date(1985, 7, 15)),
+        ("15/07/1985 08.30", date(1985, 7, 15)),
         ("19850715", date(1985, 7, 15)),
-        ("31243", date(1985, 7, 15)),  # Excel's serial: days since 1899-12-30
-        ("31243.0", date(1985, 7, 15)),
         ("5/7/1985", date(1985, 7, 5)),
+        # Month names as clerks write them: Bahasa Indonesia and English, whole and abbreviated, any case.
+        ("30 Maret 1992", date(1992, 3, 30)),
+        ("17 AGUSTUS 1945", date(1945, 8, 17)),
+        ("17-Agt-1945", date(1945, 8, 17)),
+        ("1 Pebruari 2000", date(2000, 2, 1)),
+        ("9 nopember 1989", date(1989, 11, 9)),
+        ("2 Des 2001", date(2001, 12, 2)),
+        ("30 March 1992", date(1992, 3, 30)),
+        ("March 30, 1992", date(1992, 3, 30)),
+        ("Mar 30 1992", date(1992, 3, 30)),
+        ("30-MAY-1992", date(1992, 5, 30)),
+        ("Senin, 30 Maret 1992", date(1992, 3, 30)),  # it was a Monday
+        ("Jum'at, 1 Januari 2021", date(2021, 1, 1)),
+        ("Monday, March 30, 1992", date(1992, 3, 30)),
+        # Unreadable: never a plausible-looking wrong date.
+        ("Selasa, 30 Maret 1992", None),  # a Tuesday that was a Monday: which part is wrong cannot be known
+        ("31243", None),  # a bare number in text is not a date (an Excel serial only from a numeric XLSX cell)
+        ("31243.0", None),
+        ("30", None),
+        ("30 Maret", None),
+        ("31 Februari 1990", None),
+        ("30 Marc 1992", None),
         ("31/02/1990", None),
-        ("15/07/85", None),
+        ("15/07/85", None),  # a two-digit year needs the period (see test_two_digit_years)
         ("07/15/1985", None),  # month 15: never guessed as the American order
+        ("30031992", None),  # eight digits are yyyymmdd only
         ("kemarin", None),
+        ("01/01/1899", None),
     ],
 )
 def test_dates(text: str, expected: date | None) -> None:
-    assert nz.parse_date(text)[0] == expected
+    value, status = nz.parse_date(text)
+    assert value == expected
+    assert status == (nz.OK if expected else nz.BAD)
+
+
+@pytest.mark.parametrize(
+    ("text", "pivot", "expected"),
+    [
+        ("15/07/85", 2026, date(1985, 7, 15)),
+        ("17-AGT-45", 2026, date(1945, 8, 17)),
+        ("01/01/26", 2026, date(2026, 1, 1)),  # the period's own year
+        ("01/01/27", 2026, date(1927, 1, 1)),  # never after the period's year
+        ("05/05/05", 2026, date(2005, 5, 5)),
+        ("05/05/05", 2004, date(1905, 5, 5)),
+    ],
+)
+def test_two_digit_years(text: str, pivot: int, expected: date) -> None:
+    assert nz.parse_date(text, pivot_year=pivot) == (expected, nz.WARN)
+    column, status = nz.parse_column("date", pa.array([text, "15/07/1985"]), pivot_year=pivot)
+    assert column.to_pylist() == [expected, date(1985, 7, 15)] and list(status) == [nz.WARN, nz.OK]
+
+
+def test_excel_serials_only_from_numeric_cells() -> None:
+    assert nz.excel_serial_text(31243) == "1985-07-15"
+    assert nz.excel_serial_text(31243.75) == "1985-07-15"  # a time of day
+    assert nz.parse_date(nz.excel_serial_text(30))[1] == nz.BAD  # Excel's phantom 29/02/1900 makes 1-60 unsure
+    assert nz.parse_date(nz.excel_serial_text(3_000_000))[1] == nz.BAD
 
 
 def test_sex_and_yes_no() -> None:

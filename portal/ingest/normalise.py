@@ -3,6 +3,7 @@ OK, BLANK, BAD (unreadable), WARN (read, but worth a flag) or LOST (a NIK / No K
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -22,14 +23,47 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?")
 _SEPARATORS = re.compile(r"[\s.\-/_]")
 _KEY = re.compile(r"[^A-Z0-9]")
+EXACT_DOUBLE_LIMIT = 2**53  # every whole number up to here is exact in a double; above, only some are
 _FLOAT_INT = re.compile(r"([0-9]+)\.0*")
-_DMY = re.compile(r"([0-9]{1,2})[/\-.]([0-9]{1,2})[/\-.]([0-9]{4})")
+_DMY = re.compile(r"([0-9]{1,2})[/\-.]([0-9]{1,2})[/\-.]([0-9]{4}|[0-9]{2})")
 _YMD = re.compile(r"([0-9]{4})[/\-.]([0-9]{1,2})[/\-.]([0-9]{1,2})")
 _YMD8 = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
-_SERIAL = re.compile(r"([0-9]{1,6})(\.0*)?")
+_TIME = re.compile(
+    r"(?:T|\s+)[0-9]{1,2}[:.][0-9]{2}(?:[:.][0-9]{2}(?:\.[0-9]+)?)?(?:\s*(?:AM|PM|WIB|WITA|WIT|Z|[+-][0-9]{2}:?[0-9]{2}))?$"
+)
+_DATE_WORD_SPLIT = re.compile(r"[\s,/.\-]+")
 _THOUSANDS = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
 EXCEL_EPOCH = date(1899, 12, 30)
+EXCEL_LAST_SERIAL = 2_958_466  # 10000-01-01
 MIN_DATE, MAX_DATE = date(1900, 1, 1), date(2199, 12, 31)
+
+# Month and day names in Bahasa Indonesia and English, whole and abbreviated, as clerks write them.
+_MONTHS = {
+    1: ("JANUARI", "JANUARY", "JAN"),
+    2: ("FEBRUARI", "PEBRUARI", "FEBRUARY", "FEB", "PEB"),
+    3: ("MARET", "MARCH", "MAR"),
+    4: ("APRIL", "APR"),
+    5: ("MEI", "MAY"),
+    6: ("JUNI", "JUNE", "JUN"),
+    7: ("JULI", "JULY", "JUL"),
+    8: ("AGUSTUS", "AUGUST", "AGU", "AGT", "AGS", "AGUS", "AUG"),
+    9: ("SEPTEMBER", "SEP", "SEPT"),
+    10: ("OKTOBER", "OCTOBER", "OKT", "OCT"),
+    11: ("NOVEMBER", "NOPEMBER", "NOV", "NOP"),
+    12: ("DESEMBER", "DECEMBER", "DES", "DEC"),
+}
+MONTH_NAMES = {spelling: month for month, spellings in _MONTHS.items() for spelling in spellings}
+# Monday = 0, as date.weekday() counts.
+_DAYS = (
+    ("SENIN", "MONDAY", "MON"),
+    ("SELASA", "TUESDAY", "TUE", "TUES"),
+    ("RABU", "WEDNESDAY", "WED"),
+    ("KAMIS", "THURSDAY", "THU", "THUR", "THURS"),
+    ("JUMAT", "FRIDAY", "FRI"),
+    ("SABTU", "SATURDAY", "SAT"),
+    ("MINGGU", "AHAD", "SUNDAY", "SUN"),
+)
+DAY_NAMES = {spelling: weekday for weekday, spellings in enumerate(_DAYS) for spelling in spellings}
 
 
 def clean_text(value: str) -> str:
@@ -46,6 +80,25 @@ def key(value: str) -> str:
     return _KEY.sub("", value.upper())
 
 
+def _integer_from_number(text: str) -> Parsed | None:
+    """The whole number a number-shaped text holds ('3471011507850001.0', '3.471011507850001E+15'), or None when
+    the text is not number-shaped. Such a value went through a spreadsheet's number type, a double: LOST when it
+    cannot be its exact digits (Excel keeps 15 significant digits and writes zeros for the rest, and above 2**53 a
+    double cannot hold every whole number, so the last digit may have changed), else WARN."""
+    if not (_NUMBER.fullmatch(text) and ("." in text or "e" in text or "E" in text)):
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not (number > 0 and number == number.to_integral_value()):
+        return None
+    integer = format(number.to_integral_value(), "f")
+    if len(number.normalize().as_tuple().digits) < len(integer) or int(integer) > EXACT_DOUBLE_LIMIT:
+        return None, LOST
+    return integer, WARN
+
+
 def parse_id16(value: str) -> Parsed:
     """A NIK or No KK: text, a leading apostrophe, spaces or dots, or a number (docs/INGEST.md)."""
     text = value.strip().lstrip("'`\u2018\u2019").strip().strip('"').strip()
@@ -53,17 +106,10 @@ def parse_id16(value: str) -> Parsed:
         return None, BLANK
     if text.isascii() and text.isdigit():
         return (text, OK) if len(text) <= MAX_ID_CHARS else (None, BAD)
-    if _NUMBER.fullmatch(text) and ("." in text or "e" in text or "E" in text):
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            number = None
-        if number is not None and number > 0 and number == number.to_integral_value():
-            integer = format(number.to_integral_value(), "f")
-            significant = len(number.normalize().as_tuple().digits)
-            if significant < len(integer):
-                return None, LOST  # trailing zeros: Excel keeps 15 significant digits, the rest became 0
-            return (integer, WARN) if len(integer) <= MAX_ID_CHARS else (None, BAD)
+    from_number = _integer_from_number(text)
+    if from_number is not None:
+        integer, status = from_number
+        return (integer, status) if integer is None or len(str(integer)) <= MAX_ID_CHARS else (None, BAD)
     compact = _SEPARATORS.sub("", clean_text(text))
     if not compact:
         return None, BLANK
@@ -71,13 +117,16 @@ def parse_id16(value: str) -> Parsed:
 
 
 def parse_id(value: str) -> Parsed:
-    """A positive 64-bit identifier (ID_DTKS, ID_KELUARGA, ID_USULAN_ASAL)."""
+    """A positive 64-bit identifier (ID_DTKS, ID_KELUARGA, ID_USULAN_ASAL); one that went through a number must be
+    exact (LOST otherwise, as for a NIK)."""
     text = value.strip().lstrip("'")
     if not text:
         return None, BLANK
-    match = _FLOAT_INT.fullmatch(text)
-    if match:
-        text = match.group(1)
+    from_number = _integer_from_number(text)
+    if from_number is not None:
+        if from_number[0] is None:
+            return from_number
+        text = str(from_number[0])
     if text.isascii() and text.isdigit() and len(text) <= 19:
         number = int(text)
         if 0 < number < 2**63:
@@ -85,29 +134,65 @@ def parse_id(value: str) -> Parsed:
     return None, BAD
 
 
-def parse_date(value: str) -> Parsed:
-    """dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd, yyyymmdd or an Excel serial number (a time is ignored)."""
+def parse_date(value: str, pivot_year: int | None = None) -> Parsed:
+    """A date written as an Indonesian clerk or a spreadsheet writes it (docs/INGEST.md, "Dates"): dd/mm/yyyy,
+    dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd, yyyymmdd, or with the month's name in Bahasa Indonesia or English, whole
+    or abbreviated ('30 Maret 1992', '17-AGT-45', 'Senin, 30 Maret 1992', 'March 30, 1992'). A time is ignored.
+
+    A two-digit year is the latest year ending in those digits that is not after `pivot_year` (the period's year),
+    and is flagged WARN; without a pivot it is unreadable. A day name that does not fit the date makes it
+    unreadable. A bare number is never a date here: an Excel serial is read only from a numeric XLSX cell, by the
+    reader (`excel_serial_text`), where the cell's type is known."""
     text = value.strip()
     if not text or text in ("-", "0"):
         return None, BLANK
-    text = text.replace("T", " ").split(" ", 1)[0]
-    parts: tuple[int, int, int] | None = None
+    text = _TIME.sub("", text.upper()).strip()
+    weekday = None
     if m := _DMY.fullmatch(text):
-        parts = (int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        day, month, year = int(m.group(1)), int(m.group(2)), m.group(3)
     elif (m := _YMD.fullmatch(text)) or (m := _YMD8.fullmatch(text)):
-        parts = (int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    elif m := _SERIAL.fullmatch(text):
-        serial = int(m.group(1))
-        if not 1 <= serial <= (MAX_DATE - EXCEL_EPOCH).days:
+        day, month, year = int(m.group(3)), int(m.group(2)), m.group(1)
+    else:
+        words = [w for w in _DATE_WORD_SPLIT.split(text.replace("'", "").replace("\u2019", "")) if w]
+        if words and words[0] in DAY_NAMES:
+            weekday = DAY_NAMES[words.pop(0)]
+        if len(words) != 3:
             return None, BAD
-        return EXCEL_EPOCH + timedelta(days=serial), OK
-    if parts is None:
-        return None, BAD
+        if words[1] in MONTH_NAMES:
+            day_text, month, year = words[0], MONTH_NAMES[words[1]], words[2]
+        elif words[0] in MONTH_NAMES:
+            day_text, month, year = words[1], MONTH_NAMES[words[0]], words[2]
+        else:
+            return None, BAD
+        if not (day_text.isascii() and day_text.isdigit() and len(day_text) <= 2):
+            return None, BAD
+        if not (year.isascii() and year.isdigit() and len(year) in (2, 4)):
+            return None, BAD
+        day = int(day_text)
+    status = OK
+    if len(year) == 2:
+        if pivot_year is None:
+            return None, BAD
+        full = pivot_year - (pivot_year - int(year)) % 100
+        status = WARN
+    else:
+        full = int(year)
     try:
-        day = date(*parts)
+        parsed = date(full, month, day)
     except ValueError:
         return None, BAD
-    return (day, OK) if MIN_DATE <= day <= MAX_DATE else (None, BAD)
+    if weekday is not None and parsed.weekday() != weekday:
+        return None, BAD
+    return (parsed, status) if MIN_DATE <= parsed <= MAX_DATE else (None, BAD)
+
+
+def excel_serial_text(number: float) -> str:
+    """A numeric XLSX cell in a date column as an ISO date (days since 1899-12-30; a time of day is ignored).
+    Serials before 61 are left as numbers, so they are unreadable as dates: Excel counts a 29 February 1900 that
+    never was, so its first 60 days cannot be told apart from one another's neighbours."""
+    if number != number or not 61 <= number < EXCEL_LAST_SERIAL:
+        return format(number, "g") if isinstance(number, float) else str(number)
+    return (EXCEL_EPOCH + timedelta(days=int(number))).isoformat()
 
 
 _SEX = {
@@ -313,11 +398,16 @@ def _fast_column(
     return out, status
 
 
-def parse_column(kind: str, values: pa.StringArray) -> tuple[pa.Array, np.ndarray]:
-    """Parse a column of cell texts: the typed values (null where empty or unreadable) and a status per cell."""
+def parse_column(kind: str, values: pa.StringArray, pivot_year: int | None = None) -> tuple[pa.Array, np.ndarray]:
+    """Parse a column of cell texts: the typed values (null where empty or unreadable) and a status per cell.
+    `pivot_year` decides two-digit years in dates (see `parse_date`)."""
     if kind in _VECTOR_KINDS:
         return _clean_column(values, *_VECTOR_KINDS[kind])
     parser = PARSERS[kind]
+    memo_key = kind
+    if kind == "date" and pivot_year is not None:
+        parser = functools.partial(parse_date, pivot_year=pivot_year)
+        memo_key = f"date:{pivot_year}"
     arrow_type = _ARROW_TYPES.get(kind, pa.string())
     if kind in _FAST:
         return _fast_column(kind, values, parser, arrow_type)
@@ -325,7 +415,7 @@ def parse_column(kind: str, values: pa.StringArray) -> tuple[pa.Array, np.ndarra
         parsed = [parser(value) for value in values.to_pylist()]
         status = np.array([p[1] for p in parsed], dtype=np.int8)
         return pa.array([p[0] for p in parsed], type=arrow_type), status
-    memo = _memo.setdefault(kind, {})
+    memo = _memo.setdefault(memo_key, {})
     if len(memo) > _MEMO_LIMIT:
         memo.clear()
     encoded = values.dictionary_encode()

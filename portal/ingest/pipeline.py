@@ -314,7 +314,7 @@ class _Run:
         sha = _sha256(path)
         size = path.stat().st_size
         for table in open_tables(path, header_map, label):  # type: ignore[arg-type]
-            before = self.checker.tally.read
+            before, summary_before = self.checker.tally.read, self.checker.tally.summary
             present = set(table.match.columns.values())
             info: dict[str, object] = {
                 "nama": table.source,
@@ -334,6 +334,7 @@ class _Run:
                 self.clock.read(self.checker.tally.read, size, batch.fraction)
             info["baris_dibaca"] = self.checker.tally.read - before
             info["baris_kosong_dilewati"] = table.stats.get("blank", 0)
+            info["baris_ringkasan_dilewati"] = self.checker.tally.summary - summary_before
             if table.stats.get("replaced_bytes"):
                 info["byte_dibaca_sebagai_latin1"] = table.stats["replaced_bytes"]
             self.files.append(info)
@@ -397,6 +398,7 @@ class _Run:
             changes=totals,
             families=families,
             derived_ids=tally.derived_ids,
+            summary_rows=tally.summary,
             scope=scope,
             carried={},
         )

@@ -24,7 +24,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from portal.ingest.columns import COLUMNS
 from portal.ingest.headers import HeaderMap, HeaderMatch, is_header, match_header
+from portal.ingest.normalise import excel_serial_text
 
 BATCH_ROWS = 20_000
 READ_BLOCK = 4 << 20  # bytes per CSV block: also the longest line accepted
@@ -428,6 +430,8 @@ def _sheet_table(workbook: object, name: str, sheet: str, number: int, header: l
         batches=lambda: iter(()),
     )
 
+    date_columns = frozenset(i for i, name in match.columns.items() if COLUMNS[name].kind == "date")
+
     def batches() -> Iterator[Batch]:
         try:
             total = workbook.declared_rows(sheet)  # type: ignore[attr-defined]
@@ -435,6 +439,9 @@ def _sheet_table(workbook: object, name: str, sheet: str, number: int, header: l
             lines: list[int] = []
             for line, row in workbook.rows(sheet, min_row=number + 1):  # type: ignore[attr-defined]
                 cells = [cell_text(v) for v in row[:width]]
+                for i in date_columns:  # a numeric cell in a date column is an Excel serial; nowhere else
+                    if i < len(row) and isinstance(row[i], int | float) and not isinstance(row[i], bool):
+                        cells[i] = excel_serial_text(row[i])
                 if not "".join(cells).strip():
                     table.stats["blank"] += 1
                     continue

@@ -11,8 +11,10 @@ REJECTS: dict[str, tuple[str, str]] = {
     ),
     "NIK_KOSONG": ("NIK is empty", "NIK kosong"),
     "NIK_DIGIT_HILANG": (
-        "NIK went through a number (scientific notation or trailing zeros): digits were lost and cannot be repaired",
-        "NIK tersimpan sebagai angka (notasi ilmiah/angka nol di akhir): digit hilang dan tidak dapat dipulihkan",
+        "NIK went through a number (scientific notation, trailing zeros, or above 9,007,199,254,740,992 where a"
+        " number cannot hold every digit): its digits cannot be known. Format the NIK column as Text and export again",
+        "NIK tersimpan sebagai angka (notasi ilmiah, nol di akhir, atau di atas 9.007.199.254.740.992 sehingga digit"
+        " terakhir bisa berubah): digitnya tidak dapat dipastikan. Format kolom NIK sebagai Teks lalu ekspor ulang",
     ),
     "NIK_TIDAK_TERBACA": (
         "NIK is not readable (longer than 32 characters)",
@@ -20,16 +22,19 @@ REJECTS: dict[str, tuple[str, str]] = {
     ),
     "KK_KOSONG": ("No KK is empty", "No KK kosong"),
     "KK_DIGIT_HILANG": (
-        "No KK went through a number: digits were lost and cannot be repaired",
-        "No KK tersimpan sebagai angka: digit hilang dan tidak dapat dipulihkan",
+        "No KK went through a number and its digits cannot be known: format the No KK column as Text and export again",
+        "No KK tersimpan sebagai angka sehingga digitnya tidak dapat dipastikan: format kolom No KK sebagai Teks lalu"
+        " ekspor ulang",
     ),
     "KK_TIDAK_TERBACA": ("No KK is not readable", "No KK tidak terbaca"),
     "NAMA_KOSONG": ("name is empty", "nama kosong"),
     "NAMA_TIDAK_TERBACA": ("name is longer than 200 characters", "nama lebih dari 200 karakter"),
     "TGL_LAHIR_KOSONG": ("birth date is empty", "tanggal lahir kosong"),
     "TGL_LAHIR_TIDAK_VALID": (
-        "birth date is unreadable, impossible, before 1900 or after the period",
-        "tanggal lahir tidak terbaca, mustahil, sebelum 1900 atau sesudah periode",
+        "birth date is unreadable, impossible, before 1900 or after the period: write it as dd/mm/yyyy or"
+        " '30 Maret 1992' (a bare number is a date only in a numeric XLSX cell) and export again",
+        "tanggal lahir tidak terbaca, mustahil, sebelum 1900 atau sesudah periode: tulis sebagai dd/mm/yyyy atau"
+        " '30 Maret 1992' (angka saja hanya dibaca sebagai tanggal pada sel angka XLSX) lalu ekspor ulang",
     ),
     "JK_KOSONG": ("sex is empty", "jenis kelamin kosong"),
     "JK_TIDAK_VALID": ("sex is not L/P (or a known spelling)", "jenis kelamin bukan L/P"),
@@ -77,12 +82,12 @@ WARNINGS: dict[str, tuple[str, str]] = {
         "kode Papua sebelum 2022 dipetakan ke kode saat ini",
     ),
     "NILAI_TIDAK_DIKENAL": (
-        "an optional value was unreadable and left empty, or is outside the known vocabulary",
-        "nilai opsional tidak terbaca (dikosongkan) atau di luar kosakata yang dikenal",
+        "a word outside the known vocabulary (hubungan keluarga, keberadaan, status padan), kept as written",
+        "kata di luar kosakata yang dikenal (hubungan keluarga, keberadaan, status padan), disimpan apa adanya",
     ),
-    "ID_TIDAK_VALID": (
-        "ID_DTKS or ID_KELUARGA unreadable: a derived id was used",
-        "ID_DTKS atau ID_KELUARGA tidak terbaca: dipakai ID turunan",
+    "TAHUN_DUA_DIGIT": (
+        "a date has a two-digit year, read as the latest such year not after the period's year (docs/INGEST.md)",
+        "tanggal bertahun dua digit, dibaca sebagai tahun terakhir berakhiran itu yang tidak melewati tahun periode",
     ),
     "NIK_GANDA": ("the NIK is held in more than one family in this file", "NIK dipakai di lebih dari satu keluarga"),
     "KELUARGA_TIDAK_KONSISTEN": (
@@ -96,8 +101,44 @@ WARNINGS: dict[str, tuple[str, str]] = {
 }
 
 
+UNREADABLE = "NILAI_TIDAK_TERBACA"
+# What an unreadable value of each column kind must look like, for NILAI_TIDAK_TERBACA:<COLUMN>.
+_EXPECTED: dict[str, tuple[str, str]] = {
+    "date": (
+        "a date (dd/mm/yyyy, yyyy-mm-dd or '30 Maret 1992'; a bare number is a date only in a numeric XLSX cell)",
+        "tanggal (dd/mm/yyyy, yyyy-mm-dd atau '30 Maret 1992'; angka saja hanya pada sel angka XLSX)",
+    ),
+    "bool": ("yes or no (1/0, YA/TIDAK, Y/T, ADA/TIDAK ADA)", "ya atau tidak (1/0, YA/TIDAK, Y/T, ADA/TIDAK ADA)"),
+    "int": ("a whole number from {low} to {high}", "bilangan bulat {low} sampai {high}"),
+    "id": (
+        "a positive whole number written as text (a number cell loses digits)",
+        "bilangan bulat positif yang ditulis sebagai teks (sel angka menghilangkan digit)",
+    ),
+    "rtrw": ("at most 20 characters", "paling banyak 20 karakter"),
+}
+
+
+def _unreadable(column: str, language: str) -> str:
+    """NILAI_TIDAK_TERBACA:<COLUMN>: what was wrong and how to fix the export."""
+    from portal.ingest.columns import COLUMNS, INT_RANGES
+
+    col = COLUMNS.get(column)
+    kind = col.kind if col else "text"
+    low, high = INT_RANGES.get(col.field if col else "", (0, 2**31 - 1))
+    expected = _EXPECTED.get(
+        kind, ("shorter text (at most 1,000 characters)", "teks lebih pendek (paling banyak 1.000 karakter)")
+    )
+    english, indonesian = (text.format(low=low, high=high) for text in expected)
+    if language == "en":
+        return f"{column} cannot be read exactly; it must be {english}: fix the cells and export again"
+    return f"{column} tidak dapat dibaca dengan pasti; seharusnya {indonesian}: perbaiki sel lalu ekspor ulang"
+
+
 def describe(code: str, language: str = "en") -> str:
     """The description of a reason code in English ('en') or Bahasa Indonesia ('id')."""
+    base, _, column = code.partition(":")
+    if base == UNREADABLE and column:
+        return _unreadable(column, language)
     pair = REJECTS.get(code) or WARNINGS.get(code)
     if pair is None:
         return code

@@ -58,6 +58,7 @@ def build_report(
     families: int,
     derived_ids: int,
     scope: dict[str, str],
+    summary_rows: int = 0,
     carried: dict[str, int],
 ) -> dict[str, object]:
     """The report as a JSON-ready dict (keys in the register's vocabulary)."""
@@ -70,6 +71,7 @@ def build_report(
         "diterima": accepted,
         "ditolak": rejected,
         "seimbang": accepted + rejected == read,
+        "baris_ringkasan_dilewati": summary_rows,
         "keluarga": families,
         "id_dtks_turunan": derived_ids,
         "dibawa_dari_periode_ada": carried,
@@ -112,6 +114,11 @@ def format_report(report: dict[str, object]) -> str:
         f"Rows read {report['baris_dibaca']:,} = accepted {report['diterima']:,} + rejected {report['ditolak']:,}"
         f" (balanced: {balance}); families {report['keluarga']:,}"
     )
+    if report.get("baris_ringkasan_dilewati"):
+        lines.append(
+            f"  {report['baris_ringkasan_dilewati']:,} summary or footer rows (JUMLAH, TOTAL, notes) skipped:"
+            " not people, not counted as read"
+        )
     if report["id_dtks_turunan"]:
         lines.append(f"  ID_DTKS derived for {report['id_dtks_turunan']:,} rows (the file has none)")
     for title, section in (("Rejected rows by reason", "tolak"), ("Warnings (rows kept)", "peringatan")):
@@ -152,6 +159,8 @@ def _file_details(entry: dict[str, object]) -> str:
             parts.append(f"{label} {entry[key]!r}")
     if entry.get("kolom_wajib_hilang"):
         parts.append(f"MISSING required columns {', '.join(entry['kolom_wajib_hilang'])}")  # type: ignore[arg-type]
+    if entry.get("baris_ringkasan_dilewati"):
+        parts.append(f"{entry['baris_ringkasan_dilewati']:,} summary/footer rows skipped")
     if entry.get("kolom_tidak_dikenal"):
         parts.append(f"{len(entry['kolom_tidak_dikenal'])} unknown column(s) ignored")  # type: ignore[arg-type]
     return "(" + ", ".join(p for p in parts if p) + ")"

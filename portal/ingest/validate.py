@@ -19,6 +19,7 @@ from portal.ingest import normalise as nz
 from portal.ingest import regions
 from portal.ingest.columns import COLUMNS, FAMILY_STATUS, FIELDS, INT_RANGES, ORDER
 from portal.ingest.reading import MAX_RAW, Batch
+from portal.ingest.reasons import UNREADABLE
 from portal.nik import kk_is_valid, nik_is_valid
 
 SPILL_EXTRA = [
@@ -71,6 +72,7 @@ class Tally:
     rejected_by_kab: Counter = field(default_factory=Counter)  # kode_kab → rejected rows
     examples: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     derived_ids: int = 0
+    summary: int = 0  # summary and footer rows skipped (not people, not read)
 
     def example(self, code: str, source: str, nik: object) -> None:
         """Keep the first few examples of a reason (masked NIK)."""
@@ -100,6 +102,7 @@ class BatchChecker:
     def check(self, source: str, columns: dict[int, str], batch: Batch) -> Checked:
         """Check one batch of a table whose header maps column index → canonical column."""
         rejected = [self._broken(source, line, raw, detail) for line, raw, detail in batch.broken]
+        batch = self._drop_summary_rows(columns, batch)
         n = len(batch.lines)
         first_row = self.tally.read + len(batch.broken) + 1
         self.tally.read += n + len(batch.broken)
@@ -114,7 +117,7 @@ class BatchChecker:
         kode_desa = self._place(values, n, reasons, warnings)
         self._check_nik(values, n, reasons, warnings)
         self._check_scope(kode_desa, reasons)
-        self._ids(values, raw, n, warnings)
+        self._ids(values, n)
 
         reject = np.zeros(n, dtype=bool)
         for _code, mask in reasons:
@@ -127,14 +130,33 @@ class BatchChecker:
         table = self._spill_table(values, kode_desa, warnings, sources, first_row, n)
         return Checked(table.take(pa.array(keep, type=pa.int64())), rejected)
 
+    def _drop_summary_rows(self, columns: dict[int, str], batch: Batch) -> Batch:
+        """The batch without its summary and footer rows, which are counted (`Tally.summary`), not read as people:
+        rows with no digit in NIK or No KK that carry a total label (JUMLAH, TOTAL, SUBTOTAL, REKAP...) in any
+        cell, or that have no value in any recognised column (notes under the table, a numbered empty row)."""
+        if not batch.lines:
+            return batch
+        summary = summary_rows(columns, batch.columns)
+        if not summary.any():
+            return batch
+        self.tally.summary += int(summary.sum())
+        keep = pa.array(np.flatnonzero(~summary), type=pa.int64())
+        lines = [line for line, skip in zip(batch.lines, summary, strict=True) if not skip]
+        return Batch([c.take(keep) for c in batch.columns], lines, [], batch.fraction)
+
     def _parse(self, raw: dict[str, pa.Array], n: int, reasons: list, warnings: list) -> dict[str, Column]:
-        """Every mapped column parsed; required-field failures become reasons, unreadable optional values null."""
+        """Every mapped column parsed. A value that cannot be carried exactly rejects its row: required fields with
+        their own reasons, any other column with NILAI_TIDAK_TERBACA:<COLUMN> (never a null in its place)."""
         values: dict[str, Column] = {}
         unknown = np.zeros(n, dtype=bool)
+        two_digit_year = np.zeros(n, dtype=bool)
+        pivot = self.periode_end.year
         for col in COLUMNS.values():
             if col.header not in raw:
                 continue
-            parsed, status = nz.parse_column(col.kind, raw[col.header])
+            parsed, status = nz.parse_column(col.kind, raw[col.header], pivot_year=pivot)
+            if col.kind == "date":
+                two_digit_year |= status == nz.WARN
             if col.field in _REQUIRED:
                 blank, lost, bad = _REQUIRED[col.field]
                 reasons.append((blank, status == nz.BLANK))
@@ -146,20 +168,23 @@ class BatchChecker:
             elif col.kind == "region":
                 # An unreadable code is never a code: the row is then placed nowhere (WILAYAH_TIDAK_DIKENAL).
                 parsed = pc.if_else(pa.array(status == nz.BAD), "X", parsed)
-            elif col.field not in ("id_dtks", "id_keluarga"):  # those fall back to derived ids
+            else:
                 if col.kind == "int":
                     low, high = INT_RANGES.get(col.field, (0, 2**31 - 1))
                     number = pc.fill_null(parsed, low).to_numpy(zero_copy_only=False)
                     status[(status == nz.OK) & ((number < low) | (number > high))] = nz.BAD
-                unknown |= (status == nz.BAD) | (status == nz.WARN)
-                if col.kind not in ("hubungan", "keberadaan", "padan"):  # unknown words are kept as written
-                    parsed = pc.if_else(pa.array(status == nz.BAD), pa.scalar(None, parsed.type), parsed)
+                if col.kind in ("hubungan", "keberadaan", "padan"):  # unknown words are kept as written
+                    unknown |= status == nz.WARN
+                unreadable = (status == nz.BAD) | (status == nz.LOST)
+                if unreadable.any():
+                    reasons.append((f"{UNREADABLE}:{col.header}", unreadable))
             values[col.field] = parsed
         for name, (blank, _lost, _bad) in _REQUIRED.items():
             if name not in values:
                 values[name] = pa.nulls(n, pa.date32() if name == "tanggal_lahir" else pa.string())
                 reasons.append((blank, np.ones(n, dtype=bool)))
         warnings.append(("NILAI_TIDAK_DIKENAL", unknown))
+        warnings.append(("TAHUN_DUA_DIGIT", two_digit_year))
         return values
 
     def _rejected_rows(
@@ -245,17 +270,10 @@ class BatchChecker:
             outside[i] = not allowed
         reasons.append(("DI_LUAR_WILAYAH", outside))
 
-    def _ids(self, values: dict[str, Column], raw: dict[str, pa.Array], n: int, warnings: list) -> None:
-        """ID_KELUARGA and ID_DTKS as given, else derived from No KK and (family, NIK) (docs/INGEST.md)."""
-        bad = np.zeros(n, dtype=bool)
-        given: dict[str, list] = {}
-        for name in ("id_keluarga", "id_dtks"):
-            given[name] = _pylist(values, name, n)
-            if name in values:
-                unreadable = pc.and_(
-                    pc.is_null(values[name]), pc.not_equal(pc.utf8_trim_whitespace(raw[name.upper()]), "")
-                )
-                bad |= unreadable.to_numpy(zero_copy_only=False)
+    def _ids(self, values: dict[str, Column], n: int) -> None:
+        """ID_KELUARGA and ID_DTKS as given, else (an empty cell, or no such column) derived from No KK and
+        (family, NIK) (docs/INGEST.md). An unreadable id has already rejected its row in `_parse`."""
+        given = {name: _pylist(values, name, n) for name in ("id_keluarga", "id_dtks")}
         kks = _pylist(values, "no_kk", n)
         niks = _pylist(values, "nik", n)
         fam = [
@@ -273,7 +291,6 @@ class BatchChecker:
                 person.append(None)
         values["id_keluarga"] = fam
         values["id_dtks"] = person
-        warnings.append(("ID_TIDAK_VALID", bad))
 
     def _spill_table(
         self,
@@ -320,6 +337,24 @@ class BatchChecker:
 
 
 Column = pa.Array | list
+_TOTAL_LABEL = r"^\s*(SUB\s*-?\s*TOTAL|GRAND\s*TOTAL|TOTAL|JUMLAH|REKAP(ITULASI)?)\b"
+_IDENTITY = ("NIK", "NO_KK")
+
+
+def summary_rows(columns: dict[int, str], cells: list[pa.Array]) -> np.ndarray:
+    """Which rows of a batch are summary or footer rows (see `BatchChecker._drop_summary_rows`)."""
+    n = len(cells[0]) if cells else 0
+    no_identity = np.ones(n, dtype=bool)
+    known_blank = np.ones(n, dtype=bool)
+    labelled = np.zeros(n, dtype=bool)
+    for index, column in enumerate(cells):
+        upper = pc.utf8_upper(column)
+        if columns.get(index) in _IDENTITY:
+            no_identity &= ~pc.match_substring_regex(upper, "[0-9]").to_numpy(zero_copy_only=False)
+        if index in columns:
+            known_blank &= pc.equal(pc.utf8_trim_whitespace(column), "").to_numpy(zero_copy_only=False)
+        labelled |= pc.match_substring_regex(upper, _TOTAL_LABEL).to_numpy(zero_copy_only=False)
+    return no_identity & (labelled | known_blank)
 
 
 def _pylist(values: dict[str, Column], name: str, n: int) -> list:
