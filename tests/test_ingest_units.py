@@ -40,6 +40,7 @@ NIK_2_53 = str(2**53)
         ("3,47101E+15", "3,47101E+15", nz.OK),  # not a number: kept as written, flagged as invalid later
         ("", None, nz.BLANK),
         ("9" * 40, None, nz.BAD),
+        ("1e99999999", None, nz.BAD),  # found by the corruption property: never written out in full
     ],
 )
 def test_nik_text(text: str, value: str | None, status: int) -> None:
@@ -252,3 +253,36 @@ def test_masking() -> None:
     assert mask_nik(NIK) == "347101**********"
     assert mask_nik("12345") == "******"
     assert mask_nik(None) == ""
+
+
+def test_siksng_and_dtsen_values() -> None:
+    assert nz.parse_padan("PADAN DENGAN DUKCAPIL") == ("padan", nz.OK)
+    assert nz.parse_padan("Tidak Padan dengan Dukcapil") == ("belum padan", nz.OK)
+    assert nz.parse_padan("KOSONG") == (None, nz.BLANK)
+    assert nz.parse_hubungan("ISTRI/SUAMI") == ("istri/suami", nz.OK)
+    assert nz.parse_keberadaan("Tinggal Bersama Keluarga") == ("ada", nz.OK)
+    assert [nz.parse_desil(t) for t in ("Desil 3", "0", "N/A", "BELUM DITENTUKAN", "3.0", "tiga")] == [
+        (3, nz.OK),
+        (None, nz.BLANK),
+        (None, nz.BLANK),
+        (None, nz.BLANK),
+        (3, nz.OK),
+        (None, nz.BAD),
+    ]
+    assert nz.parse_bool("1.0") == (True, nz.OK) and nz.parse_bool("10") == (None, nz.BAD)
+
+
+def test_coded_columns_and_column_hints() -> None:
+    from portal.ingest.headers import unknown_hint
+    from portal.ingest.validate import decode
+
+    header_map = load_header_map()
+    match = match_header(
+        ["NIK", "NO KK", "NAMA", "kd_ket_keberadaan_art", "Keterangan Padan", "NO", "TGL LAHRI"], header_map
+    )
+    assert match.columns[3] == "KEBERADAAN" and match.columns[4] == "STATUS_PADAN"
+    assert match.ignored == ["NO"] and match.unknown == ["TGL LAHRI"]
+    assert "TANGGAL_LAHIR" in unknown_hint("TGL LAHRI", header_map)
+    words, bad = decode(pa.array(["1", "2", " 6 ", "", "9", "2.0"]), match.codes[3])
+    assert words.to_pylist() == ["ada", "meninggal", "tidak ditemukan", "", "", "meninggal"]
+    assert bad.tolist() == [False, False, False, False, True, False]  # code 9 is not in the table: never guessed

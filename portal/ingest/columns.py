@@ -26,6 +26,7 @@ _SPECIAL_KINDS = {
     "id_keluarga": "id",
     "id_usulan_asal": "id",
     "jenis_kelamin": "sex",
+    "desil": "desil",
     "rt": "rtrw",
     "rw": "rtrw",
     "hubungan_keluarga": "hubungan",

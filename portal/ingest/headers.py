@@ -3,8 +3,10 @@ header row is recognised among a sheet's first rows."""
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +19,8 @@ _NOT_ALNUM = re.compile(r"[^A-Z0-9]")
 # A header row names at least this many known columns, one of them identifying people or families.
 MIN_RECOGNISED = 3
 _IDENTIFYING = frozenset({"NIK", "NO_KK", "NAMA", "ID_DTKS"})
+# A header mapping is a few KB of spellings; anything this large is some other file.
+MAX_MAP_BYTES = 1024 * 1024
 
 
 class HeaderMapError(ValueError):
@@ -32,10 +36,12 @@ def header_key(text: object) -> str:
 
 @dataclass(frozen=True)
 class HeaderMap:
-    """Matching key → canonical column."""
+    """Matching key → canonical column; for coded columns, their code → word tables; real columns to ignore."""
 
     keys: dict[str, str]
     sources: tuple[str, ...]
+    codes: dict[str, dict[str, str]] = field(default_factory=dict)
+    ignored: frozenset[str] = frozenset()
 
     def canonical(self, cell: object) -> str | None:
         """The canonical column a header cell names, or None."""
@@ -49,6 +55,8 @@ class HeaderMatch:
     columns: dict[int, str]
     unknown: list[str] = field(default_factory=list)
     repeated: list[str] = field(default_factory=list)
+    codes: dict[int, dict[str, str]] = field(default_factory=dict)  # column index → code → word
+    ignored: list[str] = field(default_factory=list)  # real columns the register does not keep
 
     @property
     def score(self) -> int:
@@ -57,12 +65,38 @@ class HeaderMatch:
         return len(names) if names & _IDENTIFYING else 0
 
 
+def _read_codes(path: Path, raw: dict) -> dict[str, tuple[str, dict[str, str]]]:
+    """[kode.<SPELLING>] tables: spelling → (canonical column, code → word)."""
+    out = {}
+    for spelling, spec in raw.get("kode", {}).items():
+        column, values = spec.get("kolom") if isinstance(spec, dict) else None, spec.get("nilai", {})
+        if column not in COLUMNS or not isinstance(values, dict):
+            raise HeaderMapError(f"header mapping {path}: [kode.{spelling}] needs kolom = a canonical column and nilai")
+        out[spelling] = (column, {str(code): str(word) for code, word in values.items()})
+    return out
+
+
 def _read_toml(path: Path) -> dict[str, list[str]]:
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a directory, or a FIFO or device that would block or never end
+            raise HeaderMapError(f"header mapping {path} is not a regular file")
+        if info.st_size > MAX_MAP_BYTES:
+            raise HeaderMapError(
+                f"header mapping {path} is larger than {MAX_MAP_BYTES // 1024} KB: it is probably not a TOML file"
+            )
         with path.open("rb") as fh:
-            raw = tomllib.load(fh)
+            data = fh.read(MAX_MAP_BYTES + 1)
+    except FileNotFoundError:
+        raise HeaderMapError(f"header mapping {path} does not exist") from None
     except OSError as exc:
         raise HeaderMapError(f"cannot read header mapping {path}: {exc.strerror or exc}") from None
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise HeaderMapError(
+            f"header mapping {path} is not UTF-8 text (byte {exc.start + 1}): it is probably not a TOML file"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise HeaderMapError(f"header mapping {path} is not valid TOML: {exc}") from None
     table = raw.get("kolom")
@@ -86,6 +120,13 @@ def load_header_map(extra: Path | None = None) -> HeaderMap:
     if extra is not None:
         paths.append(extra)
     keys = {header_key(name): name for name in COLUMNS}
+    with BUILTIN.open("rb") as fh:
+        builtin = tomllib.load(fh)
+    codes = {}
+    for spelling, (name, table) in _read_codes(BUILTIN, builtin).items():
+        keys[header_key(spelling)] = name
+        codes[header_key(spelling)] = table
+    ignored = frozenset(header_key(h) for h in builtin.get("abaikan", {}).get("kolom", []))
     for path in paths:
         for name, spellings in _read_toml(path).items():
             for spelling in spellings:
@@ -95,7 +136,7 @@ def load_header_map(extra: Path | None = None) -> HeaderMap:
                 if keys.get(key, name) != name:
                     raise HeaderMapError(f"header spelling {spelling!r} in {path} maps to both {keys[key]} and {name}")
                 keys[key] = name
-    return HeaderMap(keys=keys, sources=tuple(p.name for p in paths))
+    return HeaderMap(keys=keys, sources=tuple(p.name for p in paths), codes=codes, ignored=ignored - set(keys))
 
 
 def match_header(cells: list[object], header_map: HeaderMap) -> HeaderMatch:
@@ -107,16 +148,30 @@ def match_header(cells: list[object], header_map: HeaderMap) -> HeaderMatch:
         if not text:
             continue
         name = header_map.canonical(text)
-        if name is None:
+        if name is None and header_key(text) in header_map.ignored:
+            match.ignored.append(text[:80])
+        elif name is None:
             match.unknown.append(text[:80])
         elif name in seen:
             match.repeated.append(text[:80])
         else:
             seen.add(name)
             match.columns[index] = name
+            if header_key(text) in header_map.codes:
+                match.codes[index] = header_map.codes[header_key(text)]
     return match
 
 
 def is_header(match: HeaderMatch) -> bool:
     """Whether a row reads as a header row."""
     return match.score >= MIN_RECOGNISED
+
+
+def unknown_hint(header: str, header_map: HeaderMap) -> str:
+    """One line for an unknown column: the canonical column it looks like, or how to map it."""
+    key = header_key(header)
+    close = difflib.get_close_matches(key, list(header_map.keys), n=1, cutoff=0.8)
+    if close:
+        name = header_map.keys[close[0]]
+        return f"looks like {name}: if it is, add it under [kolom] {name} in a --kolom file (docs/INGEST.md)"
+    return "not a register column: ignored (if it is one, map it with --kolom; docs/INGEST.md lists the columns)"

@@ -91,7 +91,9 @@ def _integer_from_number(text: str) -> Parsed | None:
         number = Decimal(text)
     except InvalidOperation:
         return None
-    if not (number > 0 and number == number.to_integral_value()):
+    if number.is_finite() and number.adjusted() >= MAX_ID_CHARS:
+        return None, BAD  # more digits than any id ('1e99999999' must not be written out)
+    if not (number.is_finite() and number > 0 and number == number.to_integral_value()):
         return None
     integer = format(number.to_integral_value(), "f")
     if len(number.normalize().as_tuple().digits) < len(integer) or int(integer) > EXACT_DOUBLE_LIMIT:
@@ -209,9 +211,9 @@ def parse_sex(value: str) -> Parsed:
     return (_SEX[k], OK) if k in _SEX else (None, BAD)
 
 
-_TRUE = frozenset(("1", "Y", "YA", "YES", "TRUE", "BENAR", "ADA", "V", "AKTIF", "PENERIMA", "MENERIMA", "10"))
+_TRUE = frozenset(("1", "Y", "YA", "YES", "TRUE", "BENAR", "ADA", "V", "AKTIF", "PENERIMA", "MENERIMA"))
 _FALSE = frozenset(
-    ("0", "N", "NO", "T", "TDK", "TIDAK", "FALSE", "SALAH", "TIDAKADA", "BUKAN", "NONAKTIF", "TIDAKAKTIF", "00")
+    ("0", "N", "NO", "T", "TDK", "TIDAK", "FALSE", "SALAH", "TIDAKADA", "BUKAN", "NONAKTIF", "TIDAKAKTIF")
 )
 
 
@@ -220,6 +222,8 @@ def parse_bool(value: str) -> Parsed:
     text = value.strip()
     if not text or text == "-":
         return None, BLANK
+    if match := _FLOAT_INT.fullmatch(text):  # '1.0' from a number cell
+        text = match.group(1)
     k = key(text)
     if k in _TRUE:
         return True, OK
@@ -271,13 +275,14 @@ def parse_region_code(value: str) -> Parsed:
     return None, BAD
 
 
-def _vocabulary(words: dict[str, tuple[str, ...]]) -> Callable[[str], Parsed]:
+def _vocabulary(words: dict[str, tuple[str, ...]], blank: tuple[str, ...] = ()) -> Callable[[str], Parsed]:
     table = {key(spelling): canonical for canonical, spellings in words.items() for spelling in spellings}
     table.update({key(canonical): canonical for canonical in words})
+    empty = frozenset(key(word) for word in blank)
 
     def parse(value: str) -> Parsed:
         text = clean_text(value)
-        if not text or text == "-":
+        if not text or text == "-" or key(text) in empty:
             return None, BLANK
         found = table.get(key(text))
         if found is not None:
@@ -292,28 +297,55 @@ parse_hubungan = _vocabulary(
         "kepala keluarga": ("KEPALA RUMAH TANGGA", "KRT", "KK", "KEPALA", "1"),
         "istri": ("ISTERI",),
         "suami": (),
+        # Regsosek and P3KE write one category for both; which of the two cannot be known from the file.
+        "istri/suami": ("ISTRI SUAMI", "SUAMI ISTRI", "SUAMI/ISTRI"),
         "anak": ("ANAK KANDUNG", "ANAK TIRI", "ANAK ANGKAT"),
         "menantu": (),
         "cucu": (),
         "orang tua/mertua": ("ORANG TUA", "ORANGTUA", "MERTUA", "ORANG TUA MERTUA"),
         "famili lain": ("FAMILI", "FAMILI LAINNYA", "LAINNYA"),
-        "pembantu": ("PEMBANTU RUMAH TANGGA",),
+        "pembantu": ("PEMBANTU RUMAH TANGGA", "PEMBANTU/SOPIR", "PEMBANTU SOPIR"),
     }
 )
 parse_keberadaan = _vocabulary(
     {
-        "ada": ("DITEMUKAN", "MASIH ADA"),
+        "ada": ("DITEMUKAN", "MASIH ADA", "TINGGAL BERSAMA KELUARGA", "ANGGOTA KELUARGA BARU"),
         "meninggal": ("MENINGGAL DUNIA", "WAFAT", "MATI"),
-        "pindah": ("PINDAH DOMISILI", "PINDAH ALAMAT"),
+        "pindah": (
+            "PINDAH DOMISILI",
+            "PINDAH ALAMAT",
+            "TIDAK TINGGAL BERSAMA KELUARGA/PINDAH KE WILAYAH LAIN",
+            "TIDAK TINGGAL BERSAMA KELUARGA/PINDAH KE WILAYAH (DAERAH) LAIN DI INDONESIA",
+            "TIDAK TINGGAL BERSAMA KELUARGA/PINDAH KE LUAR NEGERI",
+        ),
         "tidak ditemukan": ("TIDAK DIKENAL",),
     }
 )
 parse_padan = _vocabulary(
     {
-        "padan": ("SUDAH PADAN", "PADAN DUKCAPIL", "1", "Y", "YA", "SESUAI"),
-        "belum padan": ("TIDAK PADAN", "BELUM", "0", "T", "TIDAK", "TIDAK SESUAI"),
-    }
+        "padan": ("SUDAH PADAN", "PADAN DUKCAPIL", "PADAN DENGAN DUKCAPIL", "1", "Y", "YA", "SESUAI"),
+        "belum padan": (
+            "TIDAK PADAN",
+            "TDK PADAN",
+            "TIDAK PADAN DENGAN DUKCAPIL",
+            "BELUM PADAN DENGAN DUKCAPIL",
+            "BELUM",
+            "0",
+            "T",
+            "TIDAK",
+            "TIDAK SESUAI",
+        ),
+    },
+    blank=("KOSONG",),
 )
+# A desil not yet decided is no desil: DTSEN writes 0, N/A or BELUM DITENTUKAN (and TIDAK PADAN for an unmatched
+# family); those are empty, any other text must be a whole number 1-10.
+_NO_DESIL = frozenset(("0", "NA", "BELUMDITENTUKAN", "TIDAKPADAN", "KOSONG"))
+
+
+def parse_desil(value: str) -> Parsed:
+    """DESIL: 1-10 ('3', 'Desil 3', '3.0'); 0, N/A and BELUM DITENTUKAN are empty (range checked by the caller)."""
+    return (None, BLANK) if key(value) in _NO_DESIL else parse_int(value)
 
 
 def parse_name(value: str) -> Parsed:
@@ -340,6 +372,7 @@ PARSERS: dict[str, Callable[[str], Parsed]] = {
     "sex": parse_sex,
     "bool": parse_bool,
     "int": parse_int,
+    "desil": parse_desil,
     "rtrw": parse_rtrw,
     "region": parse_region_code,
     "region_name": parse_text,
@@ -350,8 +383,8 @@ PARSERS: dict[str, Callable[[str], Parsed]] = {
     "text": parse_text,
 }
 # Kinds parsed once per distinct text (remembered across batches), and their Arrow types.
-_MEMO_KINDS = frozenset(("date", "sex", "bool", "int", "rtrw", "region", "hubungan", "keberadaan", "padan"))
-_ARROW_TYPES = {"date": pa.date32(), "bool": pa.bool_(), "int": pa.int64(), "id": pa.int64()}
+_MEMO_KINDS = frozenset(("date", "sex", "bool", "int", "desil", "rtrw", "region", "hubungan", "keberadaan", "padan"))
+_ARROW_TYPES = {"date": pa.date32(), "bool": pa.bool_(), "int": pa.int64(), "desil": pa.int64(), "id": pa.int64()}
 # Kinds cleaned with Arrow compute, whole column at once: (longest value, '-' means empty).
 _VECTOR_KINDS = {"name": (MAX_NAME_CHARS, True), "text": (MAX_TEXT_CHARS, False), "region_name": (MAX_NAME_CHARS, True)}
 _MESSY = r"[\x{00}-\x{1f}\x{7f}-\x{a0}]|\s\s|^\s|\s$"

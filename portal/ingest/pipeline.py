@@ -8,6 +8,7 @@ import dataclasses
 import hashlib
 import re
 import shutil
+import stat
 import time
 import uuid
 from collections import Counter
@@ -27,7 +28,7 @@ from portal.db import new_connection
 from portal.fmt import angka
 from portal.ingest import publish, report
 from portal.ingest.columns import ORDER, REGION_HEADERS, REGION_NAME_HEADERS, REQUIRED, keluarga_fields
-from portal.ingest.headers import HeaderMapError, load_header_map
+from portal.ingest.headers import HeaderMapError, load_header_map, unknown_hint
 from portal.ingest.reading import ReadError, open_tables
 from portal.ingest.sql import load_ingest_sql
 from portal.ingest.validate import REJECT_HEADER, SPILL_SCHEMA, BatchChecker, mask_nik
@@ -94,6 +95,25 @@ def check_periode(periode: object) -> str:
     if not 2000 <= int(periode[:4]) <= 2100:
         raise IngestError(f"--periode year must be between 2000 and 2100, got {periode}", PERIODE_ID)
     return periode
+
+
+def _check_readable(path: Path) -> None:
+    """An IngestError unless `path` is a regular file that can be read: checked before anything is written."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise IngestError(f"{path} does not exist") from None
+    except OSError as exc:
+        raise IngestError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(mode):
+        raise IngestError(f"{path} is a directory, not an export file")
+    if not stat.S_ISREG(mode):  # a FIFO would block, a device never ends
+        raise IngestError(f"{path} is not a regular file (a pipe, socket or device): save the export to a file first")
+    try:
+        with path.open("rb") as fh:
+            fh.read(1)
+    except OSError as exc:
+        raise IngestError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def _sha256(path: Path) -> str:
@@ -197,8 +217,7 @@ def ingest(
     if not paths:
         raise IngestError("no file given")
     for path in paths:
-        if not path.is_file():
-            raise IngestError(f"{path} does not exist or is not a file")
+        _check_readable(path)
     if scope is not None and scope.role not in ("pusat", "provinsi", "kabupaten"):
         raise IngestError(f"role {scope.role} may not upload register data", "Peran Anda tidak boleh mengunggah data.")
     try:
@@ -323,17 +342,20 @@ class _Run:
                 "baris_header": table.header_line,
                 "kolom_dikenali": sorted(present),
                 "kolom_tidak_dikenal": table.match.unknown,
+                "kolom_tidak_dikenal_saran": {h: unknown_hint(h, header_map) for h in table.match.unknown},  # type: ignore[arg-type]
+                "kolom_diabaikan": table.match.ignored,
                 "kolom_ganda": table.match.repeated,
                 "kolom_wajib_hilang": _missing_required(present),
             }
             for batch in table.batches():
-                checked = self.checker.check(table.source, table.match.columns, batch)
+                checked = self.checker.check(table.source, table.match.columns, batch, table.match.codes)
                 spill.add(checked.accepted)
                 rejects.writerows(checked.rejected)  # type: ignore[attr-defined]
                 assert self.clock is not None
                 self.clock.read(self.checker.tally.read, size, batch.fraction)
             info["baris_dibaca"] = self.checker.tally.read - before
             info["baris_kosong_dilewati"] = table.stats.get("blank", 0)
+            self.checker.tally.summary += table.stats.get("summary", 0)  # short footer records, seen by the reader
             info["baris_ringkasan_dilewati"] = self.checker.tally.summary - summary_before
             if table.stats.get("replaced_bytes"):
                 info["byte_dibaca_sebagai_latin1"] = table.stats["replaced_bytes"]

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import gzip
 import io
+import re
 import threading
 import zlib
 from collections.abc import Callable, Iterator
@@ -35,6 +36,13 @@ SAMPLE_BYTES = 1 << 20
 DELIMITERS = (",", ";", "\t", "|")
 MAX_RAW = 2_000
 _FALLBACK_ERRORS = "portal-ingest-latin1"
+# A summary or footer row starts with one of these words (a total, or a note under the table).
+SUMMARY_LABEL = (
+    r"^\s*(SUB\s*-?\s*TOTAL|GRAND\s*TOTAL|TOTAL|JUMLAH|REKAP(ITULASI)?|DICETAK|TANGGAL\s+CETAK|DIUNDUH|DIEKSPOR"
+    r"|SUMBER\s*(DATA)?\s*:|CATATAN|KETERANGAN\s*:|HALAMAN|PAGE)\b"
+)
+_SUMMARY_LABEL = re.compile(SUMMARY_LABEL, re.IGNORECASE)
+_LONG_NUMBER = re.compile(r"[0-9]{12}")
 _counter = threading.local()
 
 
@@ -263,6 +271,11 @@ def _csv_batches(path: Path, compressed: bool, encoding: str, delimiter: str, ta
             yield batch
         table.stats["replaced_bytes"] = getattr(_counter, "bytes", 0)
     except pa.ArrowInvalid as exc:
+        if "straddl" in str(exc):  # Arrow found no line end within one block: a row longer than READ_BLOCK
+            raise ReadError(
+                f"{table.source}: line {next_number} is longer than {READ_BLOCK >> 20} MB, the most a row may hold: "
+                "the file is probably not a CSV export (or a quote mark is never closed)"
+            ) from None
         raise ReadError(f"{table.source} cannot be read as CSV after row {next_number - 1}: {exc}"[:300]) from None
     except _DAMAGED as exc:
         raise ReadError(f"{table.source} is damaged after row {next_number - 1}: {exc}", DAMAGED_ID) from None
@@ -306,6 +319,8 @@ def _number_rows(
             rescued.append((number, cells[:width]))
         elif not text.strip(delimiter + " \t\r"):
             table.stats["blank"] += 1
+        elif _is_footer(cells):
+            table.stats["summary"] = table.stats.get("summary", 0) + 1
         else:
             broken.append((number, text[:MAX_RAW], f"{fields} fields where the header has {width}"))
         next_number = max(next_number, number + 1)
@@ -330,6 +345,13 @@ def _number_rows(
             columns = [pc.filter(c, keep) for c in columns]
             numbers = [n for n, k in zip(numbers, keep.to_pylist(), strict=True) if k]
     return Batch(columns, numbers, sorted(broken), None), next_number
+
+
+def _is_footer(cells: list[str]) -> bool:
+    """A short record that is a total or a note under the table ('JUMLAH;87', 'Dicetak oleh: ...'), not a person:
+    its first non-empty cell starts with a summary word and no cell holds a NIK-like run of digits."""
+    filled = [c for c in cells if c.strip()]
+    return bool(filled) and bool(_SUMMARY_LABEL.match(filled[0])) and not any(_LONG_NUMBER.search(c) for c in filled)
 
 
 # --- XLSX ------------------------------------------------------------------------------------------------

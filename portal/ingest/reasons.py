@@ -110,6 +110,10 @@ _EXPECTED: dict[str, tuple[str, str]] = {
     ),
     "bool": ("yes or no (1/0, YA/TIDAK, Y/T, ADA/TIDAK ADA)", "ya atau tidak (1/0, YA/TIDAK, Y/T, ADA/TIDAK ADA)"),
     "int": ("a whole number from {low} to {high}", "bilangan bulat {low} sampai {high}"),
+    "desil": (
+        "a whole number from 1 to 10 (0, N/A or BELUM DITENTUKAN for none)",
+        "bilangan bulat 1 sampai 10 (0, N/A atau BELUM DITENTUKAN bila belum ada)",
+    ),
     "id": (
         "a positive whole number written as text (a number cell loses digits)",
         "bilangan bulat positif yang ditulis sebagai teks (sel angka menghilangkan digit)",

@@ -127,6 +127,12 @@ def format_report(report: dict[str, object]) -> str:
             lines.append(f"{title}:")
             for code, count in counts.items():  # type: ignore[union-attr]
                 lines.append(f"  {code:32s} {count:>10,}  {describe(code)}")
+    for entry in report["berkas"]:  # type: ignore[union-attr]
+        for header, hint in (entry.get("kolom_tidak_dikenal_saran") or {}).items():  # type: ignore[union-attr]
+            lines.append(f"  unknown column {header!r} in {entry['nama']}: {hint}")
+        if entry.get("kolom_diabaikan"):
+            ignored = ", ".join(entry["kolom_diabaikan"])  # type: ignore[arg-type]
+            lines.append(f"  columns the register does not keep, ignored in {entry['nama']}: {ignored}")
     examples = report["contoh"]
     if examples:
         lines.append("Examples (source:line, masked NIK):")

@@ -18,7 +18,7 @@ from portal import access
 from portal.ingest import normalise as nz
 from portal.ingest import regions
 from portal.ingest.columns import COLUMNS, FAMILY_STATUS, FIELDS, INT_RANGES, ORDER
-from portal.ingest.reading import MAX_RAW, Batch
+from portal.ingest.reading import MAX_RAW, SUMMARY_LABEL, Batch
 from portal.ingest.reasons import UNREADABLE
 from portal.nik import kk_is_valid, nik_is_valid
 
@@ -98,9 +98,13 @@ class BatchChecker:
         self.resolver = regions.RegionResolver(register_root)
         self.tally = Tally()
         self._allowed: dict[str, bool] = {}
+        self._bad_codes: dict[str, np.ndarray] = {}
 
-    def check(self, source: str, columns: dict[int, str], batch: Batch) -> Checked:
-        """Check one batch of a table whose header maps column index → canonical column."""
+    def check(
+        self, source: str, columns: dict[int, str], batch: Batch, codes: dict[int, dict[str, str]] | None = None
+    ) -> Checked:
+        """Check one batch of a table whose header maps column index → canonical column (`codes`: the code → word
+        tables of coded columns, see kolom.toml [kode])."""
         rejected = [self._broken(source, line, raw, detail) for line, raw, detail in batch.broken]
         batch = self._drop_summary_rows(columns, batch)
         n = len(batch.lines)
@@ -110,6 +114,9 @@ class BatchChecker:
         if n == 0:
             return Checked(SPILL_SCHEMA.empty_table(), rejected)
         raw = {name: batch.columns[index] for index, name in columns.items()}
+        self._bad_codes = {}
+        for index, table in (codes or {}).items():
+            raw[columns[index]], self._bad_codes[columns[index]] = decode(batch.columns[index], table)
         sources = [f"{source}:{line}" for line in batch.lines]
         reasons: list[tuple[str, np.ndarray]] = []
         warnings: list[tuple[str, np.ndarray]] = []
@@ -132,8 +139,9 @@ class BatchChecker:
 
     def _drop_summary_rows(self, columns: dict[int, str], batch: Batch) -> Batch:
         """The batch without its summary and footer rows, which are counted (`Tally.summary`), not read as people:
-        rows with no digit in NIK or No KK that carry a total label (JUMLAH, TOTAL, SUBTOTAL, REKAP...) in any
-        cell, or that have no value in any recognised column (notes under the table, a numbered empty row)."""
+        rows with no digit in NIK or No KK that carry a summary word (JUMLAH, TOTAL, REKAP, DICETAK...,
+        `reading.SUMMARY_LABEL`) at the start of any cell, or that have no value in any recognised column (notes
+        under the table, a numbered empty row)."""
         if not batch.lines:
             return batch
         summary = summary_rows(columns, batch.columns)
@@ -142,7 +150,7 @@ class BatchChecker:
         self.tally.summary += int(summary.sum())
         keep = pa.array(np.flatnonzero(~summary), type=pa.int64())
         lines = [line for line, skip in zip(batch.lines, summary, strict=True) if not skip]
-        return Batch([c.take(keep) for c in batch.columns], lines, [], batch.fraction)
+        return Batch([c.take(keep) for c in batch.columns], lines, batch.broken, batch.fraction)
 
     def _parse(self, raw: dict[str, pa.Array], n: int, reasons: list, warnings: list) -> dict[str, Column]:
         """Every mapped column parsed. A value that cannot be carried exactly rejects its row: required fields with
@@ -155,6 +163,8 @@ class BatchChecker:
             if col.header not in raw:
                 continue
             parsed, status = nz.parse_column(col.kind, raw[col.header], pivot_year=pivot)
+            if col.header in self._bad_codes:
+                status[self._bad_codes[col.header]] = nz.BAD
             if col.kind == "date":
                 two_digit_year |= status == nz.WARN
             if col.field in _REQUIRED:
@@ -169,7 +179,7 @@ class BatchChecker:
                 # An unreadable code is never a code: the row is then placed nowhere (WILAYAH_TIDAK_DIKENAL).
                 parsed = pc.if_else(pa.array(status == nz.BAD), "X", parsed)
             else:
-                if col.kind == "int":
+                if col.kind in ("int", "desil"):
                     low, high = INT_RANGES.get(col.field, (0, 2**31 - 1))
                     number = pc.fill_null(parsed, low).to_numpy(zero_copy_only=False)
                     status[(status == nz.OK) & ((number < low) | (number > high))] = nz.BAD
@@ -337,8 +347,19 @@ class BatchChecker:
 
 
 Column = pa.Array | list
-_TOTAL_LABEL = r"^\s*(SUB\s*-?\s*TOTAL|GRAND\s*TOTAL|TOTAL|JUMLAH|REKAP(ITULASI)?)\b"
 _IDENTITY = ("NIK", "NO_KK")
+
+
+def decode(values: pa.Array, table: dict[str, str]) -> tuple[pa.Array, np.ndarray]:
+    """A coded column as words, and which cells hold a code the table does not have (never guessed)."""
+    codes = pc.utf8_trim_whitespace(values)
+    codes = pc.replace_substring_regex(codes, r"^([0-9]+)\.0+$", r"\1")  # a code from a number cell: '2.0'
+    known = pa.array(list(table), pa.string())
+    found = pc.index_in(codes, value_set=known)
+    words = pc.take(pa.array(list(table.values()), pa.string()), found)
+    blank = pc.equal(codes, "").to_numpy(zero_copy_only=False)
+    bad = pc.is_null(found).to_numpy(zero_copy_only=False) & ~blank
+    return pc.fill_null(words, ""), bad
 
 
 def summary_rows(columns: dict[int, str], cells: list[pa.Array]) -> np.ndarray:
@@ -353,7 +374,7 @@ def summary_rows(columns: dict[int, str], cells: list[pa.Array]) -> np.ndarray:
             no_identity &= ~pc.match_substring_regex(upper, "[0-9]").to_numpy(zero_copy_only=False)
         if index in columns:
             known_blank &= pc.equal(pc.utf8_trim_whitespace(column), "").to_numpy(zero_copy_only=False)
-        labelled |= pc.match_substring_regex(upper, _TOTAL_LABEL).to_numpy(zero_copy_only=False)
+        labelled |= pc.match_substring_regex(upper, SUMMARY_LABEL).to_numpy(zero_copy_only=False)
     return no_identity & (labelled | known_blank)
 
 
