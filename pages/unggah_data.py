@@ -7,7 +7,7 @@ import streamlit as st
 from portal import data, staff
 from portal.config import get_settings
 from portal.ingest import IngestError, upload
-from portal.ingest.report import reason_table
+from portal.ingest.report import column_notes, reason_table
 
 scope = staff.require_scope()
 if not upload.may_upload(scope):
@@ -77,6 +77,13 @@ kolom[0].metric("Baris dibaca", f"{laporan['baris_dibaca']:,}".replace(",", ".")
 kolom[1].metric("Diterima", f"{laporan['diterima']:,}".replace(",", "."))
 kolom[2].metric("Ditolak", f"{laporan['ditolak']:,}".replace(",", "."))
 kolom[3].metric("Keluarga", f"{laporan['keluarga']:,}".replace(",", "."))
+if laporan.get("baris_ringkasan_dilewati"):
+    st.caption(
+        f"{laporan['baris_ringkasan_dilewati']} baris ringkasan/catatan (JUMLAH, TOTAL, catatan kaki) dilewati: "
+        "bukan orang, tidak dihitung sebagai baris dibaca."
+    )
+for catatan in column_notes(laporan, "id"):
+    st.caption(catatan)
 st.subheader("Alasan penolakan dan peringatan")
 alasan = pd.DataFrame(reason_table(laporan, "id"), columns=["jenis", "kode", "baris", "keterangan"])
 st.dataframe(alasan, hide_index=True, width="stretch")

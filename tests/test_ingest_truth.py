@@ -13,6 +13,7 @@ import pytest
 
 from portal.ingest import ingest
 from portal.ingest.reasons import describe
+from portal.ingest.report import column_notes
 from portal.snapshot import read_manifest
 from tests import messy_corpus as corpus
 from tests.fixture_register import fixture_settings
@@ -87,6 +88,10 @@ def test_balance_and_skipped_summary_rows(corpus_run: dict[str, object]) -> None
     assert report["seimbang"] is True
     assert report["baris_ringkasan_dilewati"] == corpus_run["summary"]
     assert report["diterima"] > 0 and report["ditolak"] > 0
+    if corpus_run["result"].report["berkas"][0]["format"] == "csv":  # type: ignore[attr-defined]
+        entry = report["berkas"][0]
+        assert entry["kolom_diabaikan"] == ["NO", "KETERANGAN"] and entry["kolom_tidak_dikenal"] == []
+        assert any("NO, KETERANGAN" in line for line in column_notes(report, "id"))
 
 
 def test_corpus_covers_the_damage_found() -> None:

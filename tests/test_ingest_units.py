@@ -273,7 +273,7 @@ def test_siksng_and_dtsen_values() -> None:
 
 
 def test_coded_columns_and_column_hints() -> None:
-    from portal.ingest.headers import unknown_hint
+    from portal.ingest.headers import closest_column
     from portal.ingest.validate import decode
 
     header_map = load_header_map()
@@ -282,7 +282,8 @@ def test_coded_columns_and_column_hints() -> None:
     )
     assert match.columns[3] == "KEBERADAAN" and match.columns[4] == "STATUS_PADAN"
     assert match.ignored == ["NO"] and match.unknown == ["TGL LAHRI"]
-    assert "TANGGAL_LAHIR" in unknown_hint("TGL LAHRI", header_map)
+    assert closest_column("TGL LAHRI", header_map) == "TANGGAL_LAHIR"
+    assert closest_column("JUMLAH JIWA", header_map) is None
     words, bad = decode(pa.array(["1", "2", " 6 ", "", "9", "2.0"]), match.codes[3])
     assert words.to_pylist() == ["ada", "meninggal", "tidak ditemukan", "", "", "meninggal"]
     assert bad.tolist() == [False, False, False, False, True, False]  # code 9 is not in the table: never guessed

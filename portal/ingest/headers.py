@@ -167,11 +167,7 @@ def is_header(match: HeaderMatch) -> bool:
     return match.score >= MIN_RECOGNISED
 
 
-def unknown_hint(header: str, header_map: HeaderMap) -> str:
-    """One line for an unknown column: the canonical column it looks like, or how to map it."""
-    key = header_key(header)
-    close = difflib.get_close_matches(key, list(header_map.keys), n=1, cutoff=0.8)
-    if close:
-        name = header_map.keys[close[0]]
-        return f"looks like {name}: if it is, add it under [kolom] {name} in a --kolom file (docs/INGEST.md)"
-    return "not a register column: ignored (if it is one, map it with --kolom; docs/INGEST.md lists the columns)"
+def closest_column(header: str, header_map: HeaderMap) -> str | None:
+    """The canonical column an unknown header most looks like (a misspelling), or None."""
+    close = difflib.get_close_matches(header_key(header), list(header_map.keys), n=1, cutoff=0.8)
+    return header_map.keys[close[0]] if close else None

@@ -28,7 +28,7 @@ from portal.db import new_connection
 from portal.fmt import angka
 from portal.ingest import publish, report
 from portal.ingest.columns import ORDER, REGION_HEADERS, REGION_NAME_HEADERS, REQUIRED, keluarga_fields
-from portal.ingest.headers import HeaderMapError, load_header_map, unknown_hint
+from portal.ingest.headers import HeaderMapError, closest_column, load_header_map
 from portal.ingest.reading import ReadError, open_tables
 from portal.ingest.sql import load_ingest_sql
 from portal.ingest.validate import REJECT_HEADER, SPILL_SCHEMA, BatchChecker, mask_nik
@@ -342,7 +342,7 @@ class _Run:
                 "baris_header": table.header_line,
                 "kolom_dikenali": sorted(present),
                 "kolom_tidak_dikenal": table.match.unknown,
-                "kolom_tidak_dikenal_saran": {h: unknown_hint(h, header_map) for h in table.match.unknown},  # type: ignore[arg-type]
+                "kolom_tidak_dikenal_mirip": {h: closest_column(h, header_map) for h in table.match.unknown},  # type: ignore[arg-type]
                 "kolom_diabaikan": table.match.ignored,
                 "kolom_ganda": table.match.repeated,
                 "kolom_wajib_hilang": _missing_required(present),

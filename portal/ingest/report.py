@@ -127,12 +127,7 @@ def format_report(report: dict[str, object]) -> str:
             lines.append(f"{title}:")
             for code, count in counts.items():  # type: ignore[union-attr]
                 lines.append(f"  {code:32s} {count:>10,}  {describe(code)}")
-    for entry in report["berkas"]:  # type: ignore[union-attr]
-        for header, hint in (entry.get("kolom_tidak_dikenal_saran") or {}).items():  # type: ignore[union-attr]
-            lines.append(f"  unknown column {header!r} in {entry['nama']}: {hint}")
-        if entry.get("kolom_diabaikan"):
-            ignored = ", ".join(entry["kolom_diabaikan"])  # type: ignore[arg-type]
-            lines.append(f"  columns the register does not keep, ignored in {entry['nama']}: {ignored}")
+    lines.extend(f"  {line}" for line in column_notes(report, "en"))
     examples = report["contoh"]
     if examples:
         lines.append("Examples (source:line, masked NIK):")
@@ -182,3 +177,32 @@ def reason_table(report: dict[str, object], language: str = "id") -> list[dict[s
 
 
 KNOWN_CODES = frozenset(REJECTS) | frozenset(WARNINGS)
+
+
+def column_notes(report: dict[str, object], language: str = "id") -> list[str]:
+    """One line per unknown column (with the column it looks like, or how to map it) and per file's ignored
+    columns, in English ('en') or Bahasa Indonesia ('id')."""
+    lines = []
+    for entry in report["berkas"]:  # type: ignore[union-attr]
+        name = entry["nama"]
+        for header, like in (entry.get("kolom_tidak_dikenal_mirip") or {}).items():
+            if language == "en" and like:
+                hint = f"looks like {like}: if it is, add it under [kolom] {like} in a --kolom file (docs/INGEST.md)"
+            elif language == "en":
+                hint = "not a register column, ignored (if it is one, map it with --kolom; see docs/INGEST.md)"
+            elif like:
+                hint = f"mirip {like}: bila memang itu, tambahkan ejaannya di [kolom] {like} pada berkas --kolom"
+            else:
+                hint = "bukan kolom register, diabaikan (bila memang kolom register, petakan dengan --kolom)"
+            lines.append(
+                f"{'unknown column' if language == 'en' else 'kolom tidak dikenal'} {header!r} ({name}): {hint}"
+            )
+        if entry.get("kolom_diabaikan"):
+            ignored = ", ".join(entry["kolom_diabaikan"])
+            label = (
+                "columns the register does not keep, ignored"
+                if language == "en"
+                else "kolom yang tidak disimpan register, diabaikan"
+            )
+            lines.append(f"{label} ({name}): {ignored}")
+    return lines
