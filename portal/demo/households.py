@@ -182,6 +182,8 @@ def _ordered(rng: np.random.Generator, score: np.ndarray, cuts: list[float], noi
 
 
 def _pad(values: np.ndarray, width: int) -> np.ndarray:
+    if values.size == 0:  # np.char.zfill cannot size an empty array
+        return np.empty(0, dtype=object)
     return np.char.zfill(values.astype(str), width).astype(object)
 
 
