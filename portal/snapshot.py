@@ -67,17 +67,23 @@ def read_manifest(register_dir: Path) -> Manifest | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
-        raise SnapshotError(f"{path} is unreadable: {exc}") from exc
-    if not (register_dir / raw["generation"]).is_dir():
-        raise SnapshotError(f"{path} names generation {raw['generation']}, which is missing")
-    return Manifest(
-        generation=raw["generation"],
-        periods=tuple(raw["periods"]),
-        content_sha256=raw["content_sha256"],
-        source=raw["source"],
-        published_at=raw["published_at"],
-        details=raw.get("details", {}),
-    )
+        raise SnapshotError(f"{path} is unreadable: {getattr(exc, 'strerror', None) or exc}") from exc
+    try:
+        manifest = Manifest(
+            generation=str(raw["generation"]),
+            periods=tuple(raw["periods"]),
+            content_sha256=raw["content_sha256"],
+            source=raw["source"],
+            published_at=raw["published_at"],
+            details=raw.get("details", {}),
+        )
+    except KeyError as exc:
+        raise SnapshotError(f"{path} is not a register manifest: it has no {exc}") from None
+    except (TypeError, AttributeError):
+        raise SnapshotError(f"{path} is not a register manifest: not a JSON object of the expected shape") from None
+    if not (register_dir / manifest.generation).is_dir():
+        raise SnapshotError(f"{path} names generation {manifest.generation}, which is missing")
+    return manifest
 
 
 def partition_path(root: Path, table: str, periode: str | None = None, kode_prov: str | None = None) -> Path:
