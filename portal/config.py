@@ -73,6 +73,14 @@ def _optional_dir(name: str, secrets: dict[str, object], sibling: Path) -> Path 
     return sibling if sibling.is_dir() else None
 
 
+def _whole_setting(name: str, secrets: dict[str, object], default: str) -> int:
+    value = _lookup(name, secrets, default) or default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {value[:40]!r}") from None
+
+
 def load_settings() -> Settings:
     """Read settings fresh from the environment (use `get_settings` for the cached copy)."""
     secrets = _secrets()
@@ -82,7 +90,7 @@ def load_settings() -> Settings:
         geo_source_dir=_optional_dir("PORTAL_GEO_DIR", secrets, _SIBLING_SHARED / "geo"),
         ref_dir=_optional_dir("PORTAL_REF_DIR", secrets, _SIBLING_SHARED / "ref"),
         db_url=_lookup("PORTAL_DB_URL", secrets, f"sqlite:///{data_dir / 'portal.db'}") or "",
-        duckdb_threads=int(_lookup("PORTAL_DUCKDB_THREADS", secrets, "2") or 2),
+        duckdb_threads=_whole_setting("PORTAL_DUCKDB_THREADS", secrets, "2"),
         duckdb_memory_limit=_lookup("PORTAL_DUCKDB_MEMORY", secrets, "4GB") or "4GB",
         name_display=_lookup("PORTAL_NAME_DISPLAY", secrets, "masked") or "masked",
         base_tiles=_lookup("PORTAL_BASE_TILES", secrets, "none") or "none",
