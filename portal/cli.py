@@ -3,77 +3,153 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from portal.config import REPO_DIR, Settings, get_settings
-from portal.users_cli import add_users_parser, run_users
+from portal.users_cli import UsersError, add_users_parser, run_users
 
 
 class CliError(Exception):
     """A user-facing failure: printed as one line, exit status 2."""
 
 
-def _codes(text: str, length: int, what: str) -> tuple[str, ...]:
-    if text.strip().lower() in ("", "none", "-"):
+# The largest register `demo` builds: above Indonesia's population the plan would only repeat the full-size register
+# (about 95 million people) after hours of work, and a number past this is a typing error.
+MAX_INDIVIDUALS = 300_000_000
+MAX_SEED = 2**64 - 1
+MAX_PERIODS = 40  # as portal.demo.period_list
+# Characters str.splitlines() breaks on: an argument echoed in an error must not start a second line.
+_LINE_BREAKS = {ord(c): c.encode("unicode_escape").decode("ascii") for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
+def one_line(text: object) -> str:
+    """`text` on one line: line breaks shown as escapes, so an error is always exactly one line on stderr."""
+    return str(text).strip().translate(_LINE_BREAKS)
+
+
+def print_error(message: object) -> None:
+    """The one line every refusal prints on stderr."""
+    print(f"error: {one_line(message)}", file=sys.stderr)
+
+
+class _UsageError(Exception):
+    """Bad arguments, found by argparse."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error (no usage block) that the caller turns into exit status 2."""
+
+    def error(self, message: str) -> NoReturn:  # type: ignore[override]
+        raise _UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _codes(text: str, length: int, what: str, none_ok: bool) -> tuple[str, ...]:
+    if none_ok and text.strip().lower() in ("none", "-"):
         return ()
     items = tuple(sorted({part.strip() for part in text.split(",") if part.strip()}))
-    bad = [item for item in items if not (item.isdigit() and len(item) == length)]
+    if not items:
+        hint = " (or none)" if none_ok else ""
+        raise argparse.ArgumentTypeError(f"{what} needs at least one {length}-digit code{hint}, got {_shown(text)}")
+    bad = [item for item in items if not (item.isascii() and item.isdigit() and len(item) == length)]
     if bad:
         raise argparse.ArgumentTypeError(
-            f"{what} must be {length}-digit codes separated by commas, got {', '.join(bad)}"
+            f"{what} must be {length}-digit codes separated by commas, got {', '.join(map(repr, bad))}"
         )
     return items
 
 
-def _positive(text: str) -> int:
+def _whole(text: str, low: int, high: int) -> int:
     try:
         value = int(text.replace("_", ""))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {_shown(text)}") from None
+    if value < low and low == 1:
+        raise argparse.ArgumentTypeError(f"must be positive, got {_shown(text)}")
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"must be between {low:,} and {high:,}, got {_shown(text)}")
     return value
 
 
+def _shown(text: str) -> str:
+    """An argument quoted in an error, cut short."""
+    return repr(text) if len(text) <= 40 else repr(text[:40]) + "..."
+
+
+def _individuals(text: str) -> int:
+    return _whole(text, 1, MAX_INDIVIDUALS)
+
+
+def _periods(text: str) -> int:
+    return _whole(text, 1, MAX_PERIODS)
+
+
+def _seed(text: str) -> int:
+    return _whole(text, 0, MAX_SEED)
+
+
+def _path(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a path, got an empty string")
+    if not _is_utf8(text):
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not valid UTF-8: rename it (Arrow and DuckDB need UTF-8)")
+    return Path(text).expanduser()
+
+
+def _is_utf8(text: str) -> bool:
+    """Whether a path from the command line or the environment decodes as UTF-8 (else it holds surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_DATA_DIR_HELP = "data directory (default PORTAL_DATA_DIR or data/)"
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m portal", description=__doc__)
+    parser = _Parser(prog="python -m portal", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="build the synthetic register and publish it")
     demo.add_argument(
-        "--individuals", type=_positive, default=None, help="people in the first period (default 1,200,000)"
+        "--individuals", type=_individuals, default=None, help="people in the first period (default 1,200,000)"
     )
-    demo.add_argument("--provinces", type=lambda t: _codes(t, 2, "--provinces"), default=None, help="e.g. 31,34")
-    demo.add_argument("--periods", type=_positive, default=4, help="quarterly periods ending 2026-09 (default 4)")
-    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument(
+        "--provinces", type=lambda t: _codes(t, 2, "--provinces", none_ok=False), default=None, help="e.g. 31,34"
+    )
+    demo.add_argument("--periods", type=_periods, default=4, help="quarterly periods ending 2026-09 (default 4)")
+    demo.add_argument("--seed", type=_seed, default=1, help=f"0 to {MAX_SEED} (default 1)")
     demo.add_argument(
         "--dense",
-        type=lambda t: _codes(t, 4, "--dense"),
+        type=lambda t: _codes(t, 4, "--dense", none_ok=True),
         default=None,
         help="kab/kota built at full density (default 3101,3171,3471; 'none' for none)",
     )
-    demo.add_argument("--out", type=Path, default=None, help="data directory (default PORTAL_DATA_DIR or data/)")
+    demo.add_argument("--out", type=_path, default=None, help="data directory (default PORTAL_DATA_DIR or data/)")
 
     geo = sub.add_parser("geo", help="boundaries")
     geo_sub = geo.add_subparsers(dest="geo_command", required=True)
     imp = geo_sub.add_parser("import", help="import boundaries into data/geo as GeoParquet")
-    imp.add_argument("source", nargs="?", type=Path, default=None, help="directory (default PORTAL_GEO_DIR)")
+    imp.add_argument("source", nargs="?", type=_path, default=None, help="directory (default PORTAL_GEO_DIR)")
 
     sub.add_parser("setup", help="build the demo register and import boundaries if they are missing")
     sub.add_parser("run", help="set up, then start the portal; other options go to `streamlit run`")
     rebuild = sub.add_parser("rebuild-derived", help="rebuild the rollups and other derived tables of the register")
-    rebuild.add_argument("--data-dir", type=Path, default=None, help="data directory (default PORTAL_DATA_DIR)")
+    rebuild.add_argument("--data-dir", type=_path, default=None, help="data directory (default PORTAL_DATA_DIR)")
     add_users_parser(sub)
 
     ingest = sub.add_parser("ingest", help="validate SIKS-NG / DTSEN export files and publish them as a period")
-    ingest.add_argument("files", nargs="+", type=Path, metavar="FILE", help="CSV (any delimiter), CSV.gz or XLSX")
+    ingest.add_argument("files", nargs="+", type=_path, metavar="FILE", help="CSV (any delimiter), CSV.gz or XLSX")
     ingest.add_argument("--periode", required=True, help="the period the files hold, YYYY-MM")
-    ingest.add_argument("--data-dir", type=Path, default=None, help="data directory (default PORTAL_DATA_DIR or data/)")
-    ingest.add_argument("--kolom", type=Path, default=None, help="extra header spellings (TOML; docs/INGEST.md)")
+    ingest.add_argument("--data-dir", type=_path, default=None, help=_DATA_DIR_HELP)
+    ingest.add_argument("--kolom", type=_path, default=None, help="extra header spellings (TOML; docs/INGEST.md)")
     ingest.add_argument("--dry-run", action="store_true", help="check and report only; publish nothing")
     ingest.add_argument(
         "--allow-shrink", action="store_true", help="publish even if more than half the previous families go"
@@ -82,19 +158,30 @@ def _parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export-period", help="write a published period in the ingest file format")
     export.add_argument("--periode", required=True, help="the period, YYYY-MM")
-    export.add_argument("--out", type=Path, required=True, help="output file: .csv, .csv.gz or .xlsx")
-    export.add_argument("--data-dir", type=Path, default=None, help="data directory (default PORTAL_DATA_DIR or data/)")
+    export.add_argument("--out", type=_path, required=True, help="output file: .csv, .csv.gz or .xlsx")
+    export.add_argument("--data-dir", type=_path, default=None, help=_DATA_DIR_HELP)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status. Every refusal is one line on stderr and status 2."""
+    _tolerant_output()
     parser = _parser()
-    args, extra = parser.parse_known_args(argv)
-    if extra and args.command != "run":
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    settings = get_settings()
     try:
+        args, extra = _parse(parser, sys.argv[1:] if argv is None else list(argv))
+    except _UsageError as exc:
+        print_error(exc)
+        return 2
+    try:
+        settings = get_settings()
+    except ValueError as exc:  # a setting in the environment or secrets.toml that cannot be read
+        print_error(exc)
+        return 2
+    try:
+        if args.command in _DUCKDB_COMMANDS:
+            _check_duckdb_settings(settings)
+        if args.command in ("geo", "setup", "run"):
+            settings = _with_data_dir(settings, None)
         if args.command == "demo":
             return _demo(args, settings)
         if args.command == "geo":
@@ -116,17 +203,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing was published", file=sys.stderr)
         return 130
-    except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (CliError, UsersError) as exc:
+        print_error(exc)
         return 2
     return 2
+
+
+_DUCKDB_COMMANDS = ("demo", "setup", "run", "rebuild-derived", "ingest", "export-period")
+
+
+def _check_duckdb_settings(settings: Settings) -> None:
+    """PORTAL_DUCKDB_THREADS and PORTAL_DUCKDB_MEMORY as DuckDB reads them, before any work starts."""
+    import duckdb
+
+    try:
+        duckdb.connect(
+            ":memory:", config={"threads": settings.duckdb_threads, "memory_limit": settings.duckdb_memory_limit}
+        ).close()
+    except duckdb.Error as exc:
+        raise CliError(f"PORTAL_DUCKDB_THREADS or PORTAL_DUCKDB_MEMORY cannot be used: {exc}") from None
+
+
+def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    # A NUL cannot come from a real command line, but a caller of main() could pass one; os calls reject it.
+    if any("\0" in arg for arg in argv):
+        raise _UsageError("an argument contains a NUL character")
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "run":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args, extra
+
+
+def _tolerant_output() -> None:
+    """Paths from the command line may hold bytes that are not UTF-8 (surrogate escapes): print them escaped
+    rather than fail on them."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a closed or unusual stream stays as it is
+                reconfigure(errors="backslashreplace")
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from portal.demo import DemoOptions
 
-    if args.out is not None:
-        settings = dataclasses.replace(settings, data_dir=args.out.expanduser().resolve())
+    settings = _with_data_dir(settings, args.out, "--out")
     fields = {"periods": args.periods, "seed": args.seed, "provinces": args.provinces}
     if args.individuals is not None:
         fields["individuals"] = args.individuals
@@ -199,8 +320,7 @@ def setup(settings: Settings) -> None:
 def _rebuild_derived(args: argparse.Namespace, settings: Settings) -> int:
     from portal.snapshot import SnapshotError, read_manifest
 
-    if args.data_dir is not None:
-        settings = dataclasses.replace(settings, data_dir=args.data_dir.expanduser().resolve())
+    settings = _with_data_dir(settings, args.data_dir)
     try:
         manifest = read_manifest(settings.register_dir)
     except SnapshotError as exc:
@@ -233,10 +353,28 @@ def _run(streamlit_args: list[str]) -> int:
     return 0  # not reached
 
 
-def _with_data_dir(settings: Settings, data_dir: Path | None) -> Settings:
-    if data_dir is None:
-        return settings
-    return dataclasses.replace(settings, data_dir=data_dir.expanduser().resolve())
+def _with_data_dir(settings: Settings, data_dir: Path | None, option: str = "--data-dir") -> Settings:
+    """Settings for the data directory given on the command line (or PORTAL_DATA_DIR): one that exists must be
+    a directory."""
+    if data_dir is not None:
+        settings = dataclasses.replace(settings, data_dir=data_dir.expanduser().resolve())
+    else:
+        option = "PORTAL_DATA_DIR"
+    if not _is_utf8(str(settings.data_dir)):
+        raise CliError(f"{option} {settings.data_dir} is not valid UTF-8: rename it (Arrow and DuckDB need UTF-8)")
+    if settings.data_dir.exists() and not settings.data_dir.is_dir():
+        raise CliError(f"{option} {settings.data_dir} is not a directory")
+    if (blocker := _file_in_the_way(settings.data_dir)) is not None:
+        raise CliError(f"{option} {settings.data_dir}: {blocker} is a file, not a directory")
+    return settings
+
+
+def _file_in_the_way(path: Path) -> Path | None:
+    """The nearest existing folder of `path` when it is not a directory (so `path` can never be created)."""
+    for parent in path.absolute().parents:
+        if parent.exists():
+            return None if parent.is_dir() else parent
+    return None
 
 
 class _IngestProgress:
@@ -300,6 +438,7 @@ def _export_period(args: argparse.Namespace, settings: Settings) -> int:
     from portal.ingest.pipeline import IngestError
 
     settings = _with_data_dir(settings, args.data_dir)
+    _check_output_file(args.out)
     try:
         result = export_period(settings, check_periode(args.periode), args.out.expanduser())
     except (ExportError, IngestError) as exc:
@@ -308,3 +447,14 @@ def _export_period(args: argparse.Namespace, settings: Settings) -> int:
         raise CliError(f"cannot write {args.out}: {exc.strerror or exc}") from None
     print(f"Wrote {result.rows:,} individuals of {args.periode} to {result.path} ({result.sheets} sheet(s))")
     return 0
+
+
+def _check_output_file(out: Path) -> None:
+    """A CliError unless `out` can be a new or replaced regular file: not a directory, a device or a pipe, and no
+    existing part of its folder path a file."""
+    if out.is_dir():
+        raise CliError(f"--out {out} is a directory: name a file ending in .csv, .csv.gz or .xlsx")
+    if out.exists() and not out.is_file():
+        raise CliError(f"--out {out} is not a regular file (a pipe, socket or device)")
+    if (blocker := _file_in_the_way(out)) is not None:
+        raise CliError(f"--out {out}: {blocker} is a file, not a directory")

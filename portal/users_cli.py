@@ -78,12 +78,12 @@ def _password_option(parser: argparse.ArgumentParser) -> None:
 
 
 def run_users(args: argparse.Namespace, settings: Settings) -> int:
-    """Run one `users` subcommand; one English line and exit status 2 on any expected failure."""
+    """Run one `users` subcommand; any expected failure is raised as a UsersError (the caller prints it as one
+    English line and exits with status 2)."""
     try:
         return _dispatch(args, settings)
-    except (AccountError, UsersError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except AccountError as exc:
+        raise UsersError(str(exc)) from None
     except KeyboardInterrupt:
         print("interrupted; nothing was changed", file=sys.stderr)
         return 130
