@@ -314,7 +314,10 @@ def _number_rows(
     broken: list[tuple[int, str, str]] = []
     rescued: list[tuple[int, list[str]]] = []
     for number, text, fields in skipped:
-        cells = next(csv.reader([text], delimiter=delimiter), [])
+        try:
+            cells = next(csv.reader([text], delimiter=delimiter), [])
+        except csv.Error:  # a field over the csv module's limit (128 KB): no export row holds one
+            cells = [text]
         if fields > width and not "".join(cells[width:]).strip():
             rescued.append((number, cells[:width]))
         elif not text.strip(delimiter + " \t\r"):
