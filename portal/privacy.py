@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from portal.demo.names import canonical_name
+from portal.names import canonical_name
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
-from portal.demo.names import canonical_names
+from portal.names import canonical_names
 from portal.privacy import find_row, mask_name, row_token
 from portal.suppression import SuppressedTable, suppress_table
 
