@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from portal import access, analytics, charts, data, maps, staff, ui
+from portal import access, analytics, charts, data, maps, regions, staff, ui
 from portal.config import get_settings
 from portal.db import QueryError
 from portal.fmt import angka, nama_periode
@@ -17,7 +17,7 @@ periode = ui.period_picker(manifest)
 st.title("Kemiskinan Ekstrem")
 
 kode = ui.scope_region_picker(scope, "miskin")
-view = analytics.view_of(kode)
+view = regions.view_of(kode)
 hanya_d1 = st.toggle("Hanya desil 1 (matikan untuk desil 1–2)", value=True, key="miskin_desil_1")
 sasaran = "desil 1" if hanya_d1 else "desil 1–2"
 rank_level = "kecamatan" if view.tingkat in ("nasional", "provinsi", "kabupaten") else "desa"
@@ -103,10 +103,10 @@ KOLOM = {
     "inklusi_persen": "Inklusi (%)",
     "p0": "P0 BPS (%)",
 }
-st.subheader(f"Per {analytics.LEVEL_NAMES[view.anak].lower()}")
+st.subheader(f"Per {regions.LEVEL_NAMES[view.anak].lower()}")
 st.dataframe(tabel[list(KOLOM)].rename(columns=KOLOM).round(2), hide_index=True, width="stretch")
 
-st.subheader(f"Peringkat {analytics.LEVEL_NAMES[rank_level].lower()} menurut kesenjangan")
+st.subheader(f"Peringkat {regions.LEVEL_NAMES[rank_level].lower()} menurut kesenjangan")
 st.caption(f"Kesenjangan: jumlah keluarga {sasaran} tanpa program apa pun; bila sama, persentasenya lebih dulu.")
 if peringkat["tanpa_program"].sum() > 0:
     st.plotly_chart(

@@ -4,7 +4,7 @@ check in one region for officials who may see persons (refused to the analyst; e
 
 import streamlit as st
 
-from portal import access, analytics, charts, data, staff, ui
+from portal import access, analytics, charts, data, regions, staff, ui
 from portal.db import QueryError
 from portal.rollups import period_end
 
@@ -15,7 +15,7 @@ periode = ui.period_picker(manifest)
 st.title("Kualitas Data")
 
 kode = ui.scope_region_picker(scope, "kualitas")
-view = analytics.view_of(kode)
+view = regions.view_of(kode)
 bulan = int(
     st.number_input("Belum diverivali lebih dari (bulan)", min_value=1, max_value=120, value=12, key="kualitas_bulan")
 )
@@ -43,7 +43,7 @@ if kartu.empty:
     st.info("Belum ada data register untuk wilayah ini pada periode tersebut.")
     st.stop()
 
-st.subheader(f"Kartu skor per {analytics.LEVEL_NAMES[view.anak].lower()}")
+st.subheader(f"Kartu skor per {regions.LEVEL_NAMES[view.anak].lower()}")
 st.caption(
     "Jumlah temuan dan persentasenya: cek NIK per individu terdaftar (meninggal-aktif per individu aktif), "
     "cek keluarga per keluarga aktif. NIK ganda: NIK valid yang dipakai lebih dari satu keluarga, termasuk "

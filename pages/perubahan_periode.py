@@ -4,7 +4,7 @@ proposals to the next snapshot with the proposals that went missing ("usulan hil
 
 import streamlit as st
 
-from portal import access, analytics, charts, data, staff, ui
+from portal import access, analytics, charts, data, regions, staff, ui
 from portal.db import QueryError
 from portal.fmt import angka, nama_periode
 
@@ -25,7 +25,7 @@ if dari >= ke:
     st.stop()
 
 kode = ui.scope_region_picker(scope, "ubah")
-view = analytics.view_of(kode)
+view = regions.view_of(kode)
 
 try:
     ubah = None
@@ -44,7 +44,7 @@ except QueryError:
 nama_anak = wilayah[["kode", "nama"]]
 judul = f"{nama_periode(dari)} → {nama_periode(ke)}"
 
-st.subheader(f"Keluarga per {analytics.LEVEL_NAMES[view.anak].lower()} · {judul}")
+st.subheader(f"Keluarga per {regions.LEVEL_NAMES[view.anak].lower()} · {judul}")
 keluarga = analytics.change_table(ubah, "keluarga", nama_anak)
 st.dataframe(keluarga.rename(columns=analytics.CHANGE_LABELS), hide_index=True, width="stretch")
 st.caption(

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from portal import access, charts, data, maps, staff, ui
+from portal import access, charts, data, maps, regions, staff, ui
 from portal.config import get_settings
 
 scope = staff.require_scope()
@@ -17,17 +17,16 @@ _, rumah = access.home(scope)
 kini = st.session_state.get("peta_kode", rumah)
 if not access.allows(scope, kini):
     kini = rumah
-anak = maps.child_level(kini) if kini else "provinsi"
+anak = regions.child_level(kini)
 hanya = None
 if anak is None:  # a desa has no level below: draw it among its kecamatan's desa, but only its own figures
-    hanya, kini, anak = kini, kini[:6], "desa"
+    hanya, kini, anak = kini, regions.parent_code(kini), "desa"
 
-PARENT_LENGTH = {2: 0, 4: 2, 6: 4, 10: 6}
 nama = {}
-for kode in maps.drill_path(kini)[1:]:
-    induk = kode[: PARENT_LENGTH[len(kode)]]
-    nama.update(dict(data.query("wilayah_children", tingkat=maps.level_of(kode), induk=induk).values))
-jejak = maps.breadcrumb(maps.drill_path(kini), nama)
+for kode in regions.drill_path(kini)[1:]:
+    induk = regions.parent_code(kode)
+    nama.update(dict(data.query("wilayah_children", tingkat=regions.level_of(kode), induk=induk).values))
+jejak = regions.breadcrumb(regions.drill_path(kini), nama)
 kolom = st.columns(len(jejak))
 for (kode, label), tempat in zip(jejak, kolom, strict=True):
     if tempat.button(
@@ -65,6 +64,7 @@ if batas is None:
     ui.boundaries_missing_note()
 else:
     tiles = get_settings().base_tiles
+    bawah = regions.child_level(baris["kode"].iloc[0])
     peta = maps.build_choropleth(
         batas,
         baris,
@@ -74,9 +74,7 @@ else:
         decimals=meta.decimals,
         higher_is_better=meta.higher_is_better,
         tiles=None if tiles == "none" else tiles,
-        hint=f"Klik untuk melihat {maps.LEVEL_NAMES.get(maps.child_level(baris['kode'].iloc[0]) or '', '')}"
-        if maps.child_level(baris["kode"].iloc[0])
-        else None,
+        hint=f"Klik untuk melihat {regions.LEVEL_NAMES[bawah].lower()}" if bawah else None,
     )
     hasil = st_folium(
         peta,
@@ -86,7 +84,7 @@ else:
         returned_objects=["last_active_drawing"],
     )
     klik = maps.clicked_code(hasil)
-    if klik and klik != kini and klik.startswith(kini) and maps.child_level(klik) and access.allows(scope, klik):
+    if klik and klik != kini and klik.startswith(kini) and regions.child_level(klik) and access.allows(scope, klik):
         st.session_state["peta_kode"] = klik
         st.rerun()
 

@@ -19,43 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-LEVELS: tuple[str, ...] = ("nasional", "provinsi", "kabupaten", "kecamatan", "desa")
-CODE_LENGTHS: dict[str, int] = {"nasional": 0, "provinsi": 2, "kabupaten": 4, "kecamatan": 6, "desa": 10}
-LEVEL_NAMES: dict[str, str] = {
-    "nasional": "Indonesia",
-    "provinsi": "Provinsi",
-    "kabupaten": "Kabupaten/kota",
-    "kecamatan": "Kecamatan",
-    "desa": "Desa/kelurahan",
-}
+from portal.regions import level_of
+
 PROGRAMMES: dict[str, str] = {"pkh": "PKH", "bpnt": "BPNT", "pbi_jk": "PBI-JK", "blt_dd": "BLT-DD"}
-_LEVEL_BY_LENGTH = {length: level for level, length in CODE_LENGTHS.items()}
-
-
-@dataclass(frozen=True)
-class View:
-    """A region being looked at: its code and level, and the level and code length of the rows shown under it
-    (a desa has no level below, so it shows its own row)."""
-
-    kode: str
-    tingkat: str
-    anak: str
-    panjang: int
-
-
-def view_of(kode: str) -> View:
-    """The View of a region code ('' = the nation); ValueError for anything that is not a region code."""
-    if not isinstance(kode, str) or (kode and not kode.isdigit()) or len(kode) not in _LEVEL_BY_LENGTH:
-        raise ValueError(f"{kode!r} is not a Kemendagri region code")
-    tingkat = _LEVEL_BY_LENGTH[len(kode)]
-    anak = tingkat if tingkat == "desa" else LEVELS[LEVELS.index(tingkat) + 1]
-    return View(kode, tingkat, anak, CODE_LENGTHS[anak])
-
-
-def picker_levels(home: str) -> list[str]:
-    """Levels an official can narrow down to from their own region, down to kecamatan (which shows its desa)."""
-    start = LEVELS.index(view_of(home).tingkat) + 1
-    return [level for level in LEVELS[start:] if level != "desa"]
 
 
 def share(part: pd.Series | float, whole: pd.Series | float) -> pd.Series | float:
@@ -132,7 +98,7 @@ def p0_by_region(kab: pd.DataFrame, tingkat: str) -> pd.Series:
 def region_p0(kab: pd.DataFrame, kode: str) -> float:
     """P0 of the region itself: as p0_by_region for the nation, a provinsi or a kab/kota; for a kecamatan or desa
     the P0 of its kab/kota (BPS publishes nothing below). NaN when unknown."""
-    tingkat = view_of(kode).tingkat
+    tingkat = level_of(kode)
     if tingkat in ("kecamatan", "desa"):
         tingkat, kode = "kabupaten", kode[:4]
     value = p0_by_region(kab, tingkat).get(kode)

@@ -16,12 +16,12 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-# Keys of the URL, in the order they are written.
-REGION_KEYS: tuple[tuple[str, int, str], ...] = (
-    ("prov", 2, "Provinsi"),
-    ("kab", 4, "Kabupaten/kota"),
-    ("kec", 6, "Kecamatan"),
-    ("desa", 10, "Desa/kelurahan"),
+from portal.regions import AREA_LEVELS, CODE_LENGTHS, LEVEL_NAMES
+
+# Region keys of the URL, in the order they are written: the level of each, then (key, code length, label).
+REGION_LEVELS: dict[str, str] = dict(zip(("prov", "kab", "kec", "desa"), AREA_LEVELS, strict=True))
+REGION_KEYS: tuple[tuple[str, int, str], ...] = tuple(
+    (key, CODE_LENGTHS[level], LEVEL_NAMES[level]) for key, level in REGION_LEVELS.items()
 )
 PROGRAMS = {"pkh": "PKH", "bpnt": "BPNT", "pbi_jk": "PBI-JK", "blt_dd": "BLT-DD", "tanpa": "Tanpa program"}
 DESILS = {**{str(d): f"Desil {d}" for d in range(1, 11)}, "kosong": "Desil kosong"}
@@ -43,8 +43,8 @@ CHOICES: dict[str, tuple[dict[str, str], str, str]] = {
 # Values people type by hand for the same thing ('60+' arrives as '60 ' when the plus is not URL-encoded).
 ALIASES = {"60": "60+", "pbi-jk": "pbi_jk", "blt-dd": "blt_dd", "l": "L", "p": "P"}
 DIMENSIONS = {
-    "kecamatan": "Kecamatan",
-    "desa": "Desa/kelurahan",
+    "kecamatan": LEVEL_NAMES["kecamatan"],
+    "desa": LEVEL_NAMES["desa"],
     "desil": "Desil",
     "jenis_kelamin": "Jenis kelamin",
     "kelompok_umur": "Kelompok umur",

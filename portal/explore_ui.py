@@ -8,11 +8,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from portal import access, data, explore, ui
+from portal import access, data, explore, regions, ui
 from portal.snapshot import Manifest
 
-TINGKAT = {"prov": "provinsi", "kab": "kabupaten", "kec": "kecamatan", "desa": "desa"}
-PARENT = {2: 0, 4: 2, 6: 4, 10: 6}
 MAX_PARENTS = 60  # more parents than this would make a list of thousands of choices
 
 
@@ -75,7 +73,7 @@ def names_under(level: str, parents: list[str]) -> dict[str, str]:
 def filter_panel(scope: access.Scope, seeding: bool) -> Panel:
     """The official's region, then the filters (regions within scope, programme, desil, …) and the grouping."""
     fixed = explore.fixed_levels(scope.region)
-    names = names_under(TINGKAT[fixed[-1]], [scope.region[: PARENT[len(scope.region)]]]) if fixed else {}
+    names = names_under(explore.REGION_LEVELS[fixed[-1]], [regions.parent_code(scope.region)]) if fixed else {}
     st.caption(
         f"Wilayah Anda: {names.get(scope.region, 'Seluruh Indonesia')} {f'({scope.region})' if scope.region else ''}"
     )
@@ -87,7 +85,7 @@ def filter_panel(scope: access.Scope, seeding: bool) -> Panel:
                 continue
             if len(parents) > MAX_PARENTS:
                 tempat.caption(f"{label}: pilih paling banyak {MAX_PARENTS} wilayah di tingkat atasnya untuk memilih.")
-            options = names_under(TINGKAT[key], parents) if 0 < len(parents) <= MAX_PARENTS else {}
+            options = names_under(explore.REGION_LEVELS[key], parents) if 0 < len(parents) <= MAX_PARENTS else {}
             names.update(options)
             wanted = st.session_state.get(f"eks_{key}", [])
             unknown += [c for c in wanted if c not in options]

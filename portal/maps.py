@@ -21,7 +21,7 @@ So a page asks for that one object, which also keeps panning and zooming from re
     code = clicked_code(result)
     if code and code != current and code.startswith(current):
         st.session_state["peta_kode"] = code   # then st.rerun(); the next run draws the level below
-    for code, name in breadcrumb(drill_path(current), names): ...   # buttons back up
+    for code, name in regions.breadcrumb(regions.drill_path(current), names): ...   # buttons back up
 
 st_folium keys the component on the map's script, so every level is a fresh component and a click on one
 map never leaks into the next.
@@ -50,6 +50,8 @@ import shapely
 from branca.element import MacroElement
 from folium.template import Template
 from folium.utilities import JsCode
+
+from portal.regions import LEVEL_NAMES, LEVELS, code_level
 
 # ---------------------------------------------------------------------------------------------------------------
 # Leaflet's files, from a pinned registry package
@@ -157,16 +159,6 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 # Indicators over rollup rows
 
-LEVELS: tuple[str, ...] = ("provinsi", "kabupaten", "kecamatan", "desa")
-CODE_LENGTHS: dict[str, int] = {"provinsi": 2, "kabupaten": 4, "kecamatan": 6, "desa": 10}
-_LEVEL_BY_LENGTH = {length: level for level, length in CODE_LENGTHS.items()}
-LEVEL_NAMES: dict[str, str] = {
-    "nasional": "nasional",
-    "provinsi": "provinsi",
-    "kabupaten": "kabupaten/kota",
-    "kecamatan": "kecamatan",
-    "desa": "desa/kelurahan",
-}
 PEOPLE_PER_FAMILY = 3.6  # population in families = penduduk / 3.6
 
 
@@ -177,7 +169,7 @@ class Indicator:
     label: str
     unit: str
     higher_is_better: bool
-    levels: tuple[str, ...] = ("nasional", *LEVELS)
+    levels: tuple[str, ...] = LEVELS
     decimals: int = 1
 
 
@@ -229,10 +221,9 @@ def indicator_parts(rows: pd.DataFrame, indicator: str, objections: pd.Series | 
     meta = INDICATORS[indicator]
     codes = rows["kode"].astype(str)
     levels = set(rows["tingkat"]) if "tingkat" in rows else set()
-    order = ("nasional", *LEVELS)
-    missing_levels = sorted(levels - set(meta.levels), key=lambda lv: (order.index(lv) if lv in order else 9, lv))
+    missing_levels = sorted(levels - set(meta.levels), key=lambda lv: (LEVELS.index(lv) if lv in LEVELS else 9, lv))
     if missing_levels:
-        where = ", ".join(LEVEL_NAMES.get(lv, lv) for lv in missing_levels)
+        where = ", ".join(LEVEL_NAMES[lv].lower() if lv in LEVEL_NAMES else lv for lv in missing_levels)
         raise IndicatorUnavailable(
             f"Indikator “{meta.label}” tidak tersedia di tingkat {where}: "
             + (
@@ -575,52 +566,4 @@ def clicked_code(st_folium_result: Mapping[str, Any] | None) -> str | None:
     if not isinstance(code, str):
         return None
     code = code.strip()
-    return code if code.isdigit() and len(code) in _LEVEL_BY_LENGTH else None
-
-
-def level_of(code: str) -> str:
-    """'' → 'nasional', '32' → 'provinsi', '3201' → 'kabupaten', … by the length of the code."""
-    if code == "":
-        return "nasional"
-    level = _LEVEL_BY_LENGTH.get(len(code))
-    if level is None or not code.isdigit():
-        raise ValueError(f"{code!r} is not a Kemendagri code (2, 4, 6 or 10 digits)")
-    return level
-
-
-def child_level(code: str) -> str | None:
-    """The level drawn under a region ('' → provinsi, '32' → kabupaten, …; a desa has none)."""
-    order = ("nasional", *LEVELS)
-    index = order.index(level_of(code))
-    return order[index + 1] if index + 1 < len(order) else None
-
-
-def drill_path(code: str) -> list[str]:
-    """The codes from the nation down to `code`: '3201' → ['', '32', '3201']."""
-    level_of(code)
-    return [""] + [code[:n] for n in CODE_LENGTHS.values() if n <= len(code)]
-
-
-def breadcrumb(path_codes: list[str], names: Mapping[str, str]) -> list[tuple[str, str]]:
-    """(code, name) from the nation down the drill path, for buttons that go back up.
-
-    The nation ('') comes first whether or not the path starts with it; names default to the code
-    ('Indonesia' for the nation). The path stops at the first code that is not a child of the one before,
-    so stale session state never yields a breadcrumb that jumps between regions.
-    """
-    crumbs: list[tuple[str, str]] = [("", names.get("", "Indonesia") or "Indonesia")]
-    previous = ""
-    for raw in path_codes:
-        code = str(raw).strip()
-        if code == "":
-            continue
-        try:
-            level = level_of(code)
-        except ValueError:
-            break
-        expected = ("nasional", *LEVELS)[("nasional", *LEVELS).index(level) - 1]
-        if level_of(previous) != expected or not code.startswith(previous):
-            break
-        crumbs.append((code, names.get(code) or code))
-        previous = code
-    return crumbs
+    return code if code_level(code) not in (None, "nasional") else None

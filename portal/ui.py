@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from portal import access, analytics, data
+from portal import access, data, regions
 from portal.db import NoRegisterError, QueryError
 from portal.fmt import nama_periode
 from portal.snapshot import Manifest, SnapshotError
@@ -63,12 +63,6 @@ def boundaries_missing_note() -> None:
     )
 
 
-LEVELS = (
-    ("provinsi", "Provinsi"),
-    ("kabupaten", "Kabupaten/kota"),
-    ("kecamatan", "Kecamatan"),
-    ("desa", "Desa/kelurahan"),
-)
 CHOICE_KEY = "pilihan_wilayah"
 
 
@@ -77,7 +71,8 @@ def region_picker(key: str) -> tuple[str, str] | None:
     code and name, or None until a desa is chosen. The choice follows the person from page to page."""
     remembered: dict[str, str] = st.session_state.setdefault(CHOICE_KEY, {})
     parent, chosen_name = "", ""
-    for level, label in LEVELS:
+    for level in regions.AREA_LEVELS:
+        label = regions.LEVEL_NAMES[level]
         options = data.query("wilayah_children", tingkat=level, induk=parent)
         names = dict(zip(options["kode"], options["nama"], strict=True))
         codes = list(names)
@@ -92,12 +87,12 @@ def region_picker(key: str) -> tuple[str, str] | None:
             placeholder=f"Pilih {label.lower()}…",
         )
         if picked is None:
-            for lower, _ in LEVELS[LEVELS.index((level, label)) :]:
+            for lower in regions.AREA_LEVELS[regions.AREA_LEVELS.index(level) :]:
                 remembered.pop(lower, None)
             return None
         if remembered.get(level) != picked:
             remembered[level] = picked
-            for lower, _ in LEVELS[LEVELS.index((level, label)) + 1 :]:
+            for lower in regions.AREA_LEVELS[regions.AREA_LEVELS.index(level) + 1 :]:
                 remembered.pop(lower, None)
         parent, chosen_name = picked, names[picked]
     return parent, chosen_name
@@ -107,11 +102,11 @@ def scope_region_picker(scope: access.Scope, key: str) -> str:
     """A region inside the official's scope, narrowed with one select box per level below it (down to
     kecamatan, whose desa the pages list); the scope's own region until something is chosen."""
     kode = scope.region
-    for tempat, tingkat in zip(st.columns(3), analytics.picker_levels(scope.region), strict=False):
+    for tempat, tingkat in zip(st.columns(3), regions.picker_levels(scope.region), strict=False):
         pilihan = data.query("wilayah_children", tingkat=tingkat, induk=kode)
         nama = dict(zip(pilihan["kode"], pilihan["nama"], strict=True))
         pilih = tempat.selectbox(
-            analytics.LEVEL_NAMES[tingkat],
+            regions.LEVEL_NAMES[tingkat],
             [None, *nama],
             format_func=lambda k, n=nama: "Semua" if k is None else n.get(k, k),
             key=f"{key}_{tingkat}_{kode}",

@@ -35,34 +35,6 @@ REF_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "ref"
 # --- pure functions ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("kode", "tingkat", "anak", "panjang"),
-    [
-        ("", "nasional", "provinsi", 2),
-        ("34", "provinsi", "kabupaten", 4),
-        ("3471", "kabupaten", "kecamatan", 6),
-        ("347101", "kecamatan", "desa", 10),
-        (A, "desa", "desa", 10),  # a desa shows its own row
-    ],
-)
-def test_view_of_a_region(kode: str, tingkat: str, anak: str, panjang: int) -> None:
-    assert analytics.view_of(kode) == analytics.View(kode, tingkat, anak, panjang)
-
-
-@pytest.mark.parametrize("bad", ["3", "34710", "abcd", "34 1", None, 3471, "3471'--"])
-def test_view_of_rejects_what_is_not_a_code(bad: object) -> None:
-    with pytest.raises(ValueError):
-        analytics.view_of(bad)  # type: ignore[arg-type]
-
-
-def test_picker_levels_start_below_the_officials_region() -> None:
-    assert analytics.picker_levels("") == ["provinsi", "kabupaten", "kecamatan"]
-    assert analytics.picker_levels("34") == ["kabupaten", "kecamatan"]
-    assert analytics.picker_levels("3471") == ["kecamatan"]
-    assert analytics.picker_levels("347101") == []
-    assert analytics.picker_levels(A) == []
-
-
 def test_share_is_nan_for_an_empty_whole() -> None:
     assert analytics.share(1, 4) == 25.0
     assert np.isnan(analytics.share(1, 0))

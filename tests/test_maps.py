@@ -404,28 +404,6 @@ def test_clicked_code() -> None:
     assert maps.clicked_code({"last_object_clicked": {"lat": -6.5, "lng": 106.8}}) is None
 
 
-def test_breadcrumb_and_path() -> None:
-    names = {"": "Indonesia", "32": "Jawa Barat", "3201": "Kab. Bogor"}
-    assert maps.drill_path("320101") == ["", "32", "3201", "320101"]
-    assert maps.drill_path("") == [""]
-    assert maps.breadcrumb(maps.drill_path("320101"), names) == [
-        ("", "Indonesia"),
-        ("32", "Jawa Barat"),
-        ("3201", "Kab. Bogor"),
-        ("320101", "320101"),
-    ]
-    assert maps.breadcrumb(["32", "3201"], names) == [("", "Indonesia"), ("32", "Jawa Barat"), ("3201", "Kab. Bogor")]
-    assert maps.breadcrumb([], {}) == [("", "Indonesia")]
-    # A path that jumps (stale state) stops where it stops making sense.
-    assert maps.breadcrumb(["32", "3301", "330101"], names) == [("", "Indonesia"), ("32", "Jawa Barat")]
-    assert maps.breadcrumb(["3201"], names) == [("", "Indonesia")]
-    assert maps.level_of("3201") == "kabupaten" and maps.level_of("") == "nasional"
-    assert maps.child_level("") == "provinsi" and maps.child_level("320101") == "desa"
-    assert maps.child_level("3201010001") is None
-    with pytest.raises(ValueError):
-        maps.level_of("321")
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Leaflet's files
 
