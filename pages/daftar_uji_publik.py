@@ -9,9 +9,9 @@ import streamlit as st
 from portal import data, public, ui
 from portal.config import get_settings
 from portal.fmt import nama_periode, tanggal
+from portal.periods import period_end
 from portal.printout import notice_sheet
 from portal.privacy import escape_markdown, mask_name
-from portal.rollups import period_end
 
 manifest = ui.require_register()
 periode = ui.period_picker(manifest)

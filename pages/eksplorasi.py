@@ -11,7 +11,7 @@ import streamlit as st
 from portal import access, charts, data, explore, explore_ui, export, staff, ui
 from portal.db import QueryError
 from portal.fmt import angka, nama_periode
-from portal.rollups import period_end
+from portal.periods import period_end
 
 scope = staff.require_scope()
 manifest = ui.require_register()

@@ -6,7 +6,7 @@ import streamlit as st
 
 from portal import access, analytics, charts, data, regions, staff, ui
 from portal.db import QueryError
-from portal.rollups import period_end
+from portal.periods import period_end
 
 BATAS_BARIS = 1000
 scope = staff.require_scope()

@@ -13,8 +13,8 @@ from portal import access, geo, public
 from portal.accounts import Accounts
 from portal.config import get_settings
 from portal.db import QueryError, current_register
+from portal.periods import period_end
 from portal.privacy import Throttle, load_secret, parse_limit
-from portal.rollups import period_end
 from portal.snapshot import Manifest
 from portal.store import Store, open_store
 

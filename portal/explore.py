@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from portal.periods import is_period
 from portal.regions import AREA_LEVELS, CODE_LENGTHS, LEVEL_NAMES
 
 # Region keys of the URL, in the order they are written: the level of each, then (key, code length, label).
@@ -69,7 +70,6 @@ MAX_PAGE = 1_000_000
 MAX_CODES = 500  # per region level: keeps a URL, a query and an audit line small
 MAX_PARAM_CHARS = 8_000
 _SHOWN = re.compile(r"[^0-9A-Za-z+.-]")
-_PERIODE = re.compile(r"[0-9]{4}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def _parse_choice(key: str, tokens: list[str], notes: list[str]) -> tuple[str, .
 def _parse_single(key: str, token: str, periods: Sequence[str], notes: list[str]) -> object:
     """The value of a single-valued key, or None (with a note) when it is not allowed."""
     if key == "periode":
-        ok = _PERIODE.fullmatch(token) is not None and token in periods
+        ok = is_period(token) and token in periods
         value: object = token
     elif key == "tingkat":
         ok, value = token.lower() in LEVELS, token.lower()

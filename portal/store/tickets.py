@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from portal.periods import PERIOD
 from portal.store.backends import Connected
 from portal.store.common import (
     MAX_ACTOR,
@@ -54,7 +55,6 @@ _CODE_CHARS = 16  # 16 x 5 = 80 random bits
 _CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _CODE_SEPARATORS = re.compile(r"[\s\-‐‑‒–—]+")
 _KODE_DESA = re.compile(r"[0-9]{10}")
-_PERIODE = re.compile(r"20[0-9]{2}-(0[1-9]|1[0-2])")
 _ROW_TOKEN = re.compile(r"[A-Za-z0-9_.:~=-]{1,200}")
 _IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
@@ -189,7 +189,7 @@ def validate_submission(sub: Submission) -> dict[str, Any]:
         "jenis": jenis,
         "kategori": kategori,
         "kode_desa": check_pattern(sub.kode_desa, "kode_desa", _KODE_DESA, "a 10-digit desa code"),
-        "periode": check_pattern(sub.periode, "periode", _PERIODE, "a period 'YYYY-MM'"),
+        "periode": check_pattern(sub.periode, "periode", PERIOD, "a period 'YYYY-MM'"),
         "row_token": row_token,
         "deskripsi": check_text(sub.deskripsi, "deskripsi", MAX_DESKRIPSI),
         "kontak": optional_text(sub.kontak, "kontak", MAX_KONTAK),
