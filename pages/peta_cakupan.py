@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from portal import access, charts, data, maps, regions, staff, ui
+from portal import access, charts, data, indicators, maps, regions, staff, ui
 from portal.config import get_settings
 
 scope = staff.require_scope()
@@ -47,16 +47,16 @@ if baris.empty:
 if anak in ("provinsi", "kabupaten"):
     penduduk = data.scoped_query(scope, kini, "region_population", tingkat=anak, induk=kini)
     baris = baris.merge(penduduk, on="kode", how="left")
-pilihan = maps.available_indicators(anak)
+pilihan = indicators.available_indicators(anak)
 indikator = st.selectbox(
-    "Indikator", pilihan, format_func=lambda k: maps.INDICATORS[k].label, key=f"peta_indikator_{anak}"
+    "Indikator", pilihan, format_func=lambda k: indicators.INDICATORS[k].label, key=f"peta_indikator_{anak}"
 )
-meta = maps.INDICATORS[indikator]
+meta = indicators.INDICATORS[indikator]
 sanggahan = None
 if indikator == "sanggahan_per_1000":
     panjang = len(str(baris["kode"].iloc[0]))
     sanggahan = pd.Series(data.store().count_by_region(kini, panjang), dtype="float64")
-bagian = maps.indicator_parts(baris, indikator, sanggahan)
+bagian = indicators.indicator_parts(baris, indikator, sanggahan)
 nilai = bagian["nilai"]
 
 batas = data.boundaries(anak, kini or None)

@@ -19,26 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from portal.indicators import share
 from portal.regions import level_of
 
 PROGRAMMES: dict[str, str] = {"pkh": "PKH", "bpnt": "BPNT", "pbi_jk": "PBI-JK", "blt_dd": "BLT-DD"}
-
-
-def share(part: pd.Series | float, whole: pd.Series | float) -> pd.Series | float:
-    """part / whole × 100; NaN where the whole is 0 or missing. A Series in gives a Series out (same index)."""
-    num, den = _floats(part), _floats(whole)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(den > 0, num / np.where(den > 0, den, 1.0) * 100.0, np.nan)
-    for given in (part, whole):
-        if isinstance(given, pd.Series):
-            return pd.Series(out, index=given.index, dtype=float)
-    return float(out)
-
-
-def _floats(values: pd.Series | float) -> np.ndarray:
-    if isinstance(values, pd.Series):
-        return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    return np.asarray(np.nan if values is None else values, dtype=float)
 
 
 def _num(rows: pd.DataFrame, column: str) -> pd.Series:

@@ -35,14 +35,6 @@ REF_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "ref"
 # --- pure functions ---------------------------------------------------------------------------------------
 
 
-def test_share_is_nan_for_an_empty_whole() -> None:
-    assert analytics.share(1, 4) == 25.0
-    assert np.isnan(analytics.share(1, 0))
-    out = analytics.share(pd.Series([1, 0, 3], index=list("abc")), pd.Series([2, 0, 0], index=list("abc")))
-    assert list(out.index) == ["a", "b", "c"]
-    assert out["a"] == 50.0 and np.isnan(out["b"]) and np.isnan(out["c"])
-
-
 def _rollup_rows(**columns: list) -> pd.DataFrame:
     base = {
         "kode": ["01", "02", "03"],

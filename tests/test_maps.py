@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from portal import maps
+from portal import indicators, maps
 from portal.geo import import_boundaries, load_boundaries
 from portal.wilayah import load_code_tables
 
@@ -109,7 +109,7 @@ def _square_rows() -> pd.DataFrame:
 def test_map_joins_rollup_codes(reference_geo: Path, level: str, parent: str | None, expected: int | None) -> None:
     boundaries = load_boundaries(reference_geo, level, parent)
     rows = _rollup_rows(level, parent)
-    values = maps.indicator_values(rows, "padan_dukcapil")
+    values = indicators.indicator_values(rows, "padan_dukcapil")
     fmap = maps.build_choropleth(boundaries, rows, values, "Padan", unit="%")
     features = _geojson(fmap)["features"]
     codes = [f["properties"]["kode"] for f in features]
@@ -300,81 +300,6 @@ def test_number_format() -> None:
     assert maps.number(0.05, 2) == "0,05"
     assert maps.number(1234567, 0) == "1.234.567"
     assert maps.number(float("nan")) == "–" and maps.number(None) == "–"
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Indicator maths
-
-
-@pytest.fixture()
-def hand_rows() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "tingkat": ["kabupaten", "kabupaten", "kabupaten"],
-            "kode": ["3201", "3202", "3203"],
-            "nama": ["A", "B", "C"],
-            "keluarga_aktif": [200, 50, 0],
-            "keluarga_tertimbang": [900, 450, 0],
-            "individu_aktif": [800, 0, 0],
-            "individu_padan": [600, 0, 0],
-            "desil_1": [10, 5, 0],
-            "desil_2": [20, 5, 0],
-            "desil_3": [30, 5, 0],
-            "desil_4": [40, 10, 0],
-            "pkh": [50, 1, 0],
-            "bpnt": [100, 2, 0],
-            "pbi_jk": [150, 3, 0],
-            "bulan_verivali_total": [1200, 125, 0],
-            "desa_musdes_3_bulan": [3, 0, 0],
-            "jumlah_desa": [4, 2, 0],
-            "penduduk": [3600, 7200, 0],
-        }
-    )
-
-
-def test_indicator_values(hand_rows: pd.DataFrame) -> None:
-    def values(key: str, **kwargs: object) -> list[float]:
-        series = maps.indicator_values(hand_rows, key, **kwargs)
-        assert list(series.index) == ["3201", "3202", "3203"] and series.name == key
-        return [None if np.isnan(v) else round(v, 6) for v in series]
-
-    # 900 registered families against 3,600 / 3.6 = 1,000 families of population.
-    assert values("keluarga_per_100") == [90.0, 22.5, None]
-    assert values("padan_dukcapil") == [75.0, None, None]
-    assert values("desil_1_4") == [50.0, 50.0, None]
-    assert values("cakupan_pkh") == [25.0, 2.0, None]
-    assert values("cakupan_bpnt") == [50.0, 4.0, None]
-    assert values("cakupan_pbi_jk") == [75.0, 6.0, None]
-    assert values("bulan_verivali") == [6.0, 2.5, None]
-    assert values("desa_musdes_3_bulan") == [75.0, 0.0, None]
-    assert values("sanggahan_per_1000") == [0.0, 0.0, None]
-    objections = pd.Series({"3201": 3, "3202": 1, "9999": 50})
-    assert values("sanggahan_per_1000", objections=objections) == [15.0, 20.0, None]
-
-
-def test_indicator_parts(hand_rows: pd.DataFrame) -> None:
-    parts = maps.indicator_parts(hand_rows, "padan_dukcapil")
-    assert parts.loc["3201"].tolist() == [600.0, 800.0, 75.0]
-    assert list(parts.columns) == ["pembilang", "penyebut", "nilai"]
-
-
-def test_population_indicator_only_where_population_exists(hand_rows: pd.DataFrame) -> None:
-    kecamatan = hand_rows.assign(tingkat="kecamatan", kode=["320101", "320102", "320103"])
-    with pytest.raises(maps.IndicatorUnavailable, match="tidak tersedia di tingkat kecamatan"):
-        maps.indicator_values(kecamatan, "keluarga_per_100")
-    desa = hand_rows.assign(tingkat="desa")
-    with pytest.raises(maps.IndicatorUnavailable, match="desa/kelurahan"):
-        maps.indicator_values(desa, "keluarga_per_100")
-    assert maps.indicator_values(kecamatan, "padan_dukcapil").notna().any()
-    with pytest.raises(ValueError, match="penduduk"):
-        maps.indicator_values(hand_rows.drop(columns="penduduk"), "keluarga_per_100")
-    with pytest.raises(ValueError, match="Unknown indicator"):
-        maps.indicator_values(hand_rows, "nope")
-    assert "keluarga_per_100" not in maps.available_indicators("kecamatan")
-    assert maps.available_indicators("kabupaten") == list(maps.INDICATORS)
-    assert maps.indicator_values(hand_rows.assign(tingkat="nasional"), "keluarga_per_100").notna().any()
-    assert maps.INDICATORS["bulan_verivali"].higher_is_better is False
-    assert maps.INDICATORS["padan_dukcapil"].higher_is_better is True
 
 
 # ---------------------------------------------------------------------------------------------------------------

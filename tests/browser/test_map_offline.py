@@ -31,14 +31,14 @@ APP = textwrap.dedent(
     import streamlit as st
     from streamlit_folium import st_folium
 
-    from portal import maps
+    from portal import indicators, maps
 
     here = Path(__file__).parent
     boundaries = gpd.read_parquet(here / "boundaries.parquet")
     rows = pd.read_parquet(here / "rows.parquet")
     key = "padan_dukcapil"
-    values = maps.indicator_values(rows, key)
-    indicator = maps.INDICATORS[key]
+    values = indicators.indicator_values(rows, key)
+    indicator = indicators.INDICATORS[key]
     fmap = maps.build_choropleth(
         boundaries, rows, values, indicator.label, unit=indicator.unit, hint="Klik untuk melihat kabupaten/kota"
     )
