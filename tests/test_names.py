@@ -4,7 +4,6 @@ key they must keep (portal.names)."""
 from __future__ import annotations
 
 import re
-import time
 
 import numpy as np
 import pyarrow as pa
@@ -308,24 +307,3 @@ def test_canonical_names_vectorised_matches_scalar() -> None:
         "MUHAMMAD YUSUF",
         "SURYA",
     ]
-
-
-def test_timing_one_million() -> None:
-    n = 1_000_000
-    rng = np.random.default_rng(17)
-    c = N.sample_cultures(rng, "00", n)
-    female = rng.random(n) < 0.5
-    bo = rng.integers(0, 6, n)
-    t0 = time.perf_counter()
-    given = N.sample_given_names(rng, c, female, bo)
-    t1 = time.perf_counter()
-    marga = N.sample_family_names(rng, c)
-    full = N.full_names(given, marga)
-    t2 = time.perf_counter()
-    keys = C.canonical_names(full)
-    t3 = time.perf_counter()
-    print(
-        f"\n1,000,000 names: given {t1 - t0:.2f} s, family + full {t2 - t1:.2f} s "
-        f"(total {t2 - t0:.2f} s); canonical_names {t3 - t2:.2f} s"
-    )
-    assert len(full) == len(keys) == n
