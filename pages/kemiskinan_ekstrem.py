@@ -6,10 +6,11 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from portal import access, analytics, charts, data, maps, regions, staff, ui
+from portal import access, analytics, charts, data, regions, staff, ui
 from portal.config import get_settings
 from portal.db import QueryError
-from portal.fmt import angka, nama_periode
+from portal.fmt import angka, nama_periode, persen
+from portal.maps import choropleth
 
 scope = staff.require_scope()
 manifest = ui.require_register()
@@ -50,19 +51,19 @@ if not kini.empty:
     b.metric(
         "Tanpa program (eksklusi)",
         angka(r["tanpa_program"]),
-        f"{maps.number(r['eksklusi_persen'])}% dari sasaran",
+        f"{persen(r['eksklusi_persen'])} dari sasaran",
         delta_color="off",
         delta_arrow="off",  # a share, not a change: no up or down arrow
     )
     c.metric(
         "Desil 6–10 menerima (inklusi)",
         angka(r["inklusi"]),
-        f"{maps.number(r['inklusi_persen'])}% dari desil 6–10",
+        f"{persen(r['inklusi_persen'])} dari desil 6–10",
         delta_color="off",
         delta_arrow="off",
     )
     p0 = analytics.region_p0(kab, kode)
-    d.metric("P0 BPS (2024)", "–" if pd.isna(p0) else f"{maps.number(p0, 2)}%")
+    d.metric("P0 BPS (2024)", persen(p0, 2))
 st.caption(
     f"Sasaran: keluarga aktif {sasaran}. Eksklusi: sasaran yang tidak menerima PKH, BPNT, PBI-JK maupun BLT-DD. "
     "Inklusi: keluarga desil 6–10 yang menerima program. P0: persentase penduduk miskin BPS per kab/kota "
@@ -77,7 +78,7 @@ if batas is None:
     ui.boundaries_missing_note()
 else:
     tiles = get_settings().base_tiles
-    peta = maps.build_choropleth(
+    peta = choropleth.build_choropleth(
         batas,
         tabel,
         nilai,

@@ -5,8 +5,9 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from portal import access, charts, data, indicators, maps, regions, staff, ui
+from portal import access, charts, data, indicators, regions, staff, ui
 from portal.config import get_settings
+from portal.maps import choropleth
 
 scope = staff.require_scope()
 manifest = ui.require_register()
@@ -65,7 +66,7 @@ if batas is None:
 else:
     tiles = get_settings().base_tiles
     bawah = regions.child_level(baris["kode"].iloc[0])
-    peta = maps.build_choropleth(
+    peta = choropleth.build_choropleth(
         batas,
         baris,
         nilai,
@@ -83,7 +84,7 @@ else:
         use_container_width=True,
         returned_objects=["last_active_drawing"],
     )
-    klik = maps.clicked_code(hasil)
+    klik = choropleth.clicked_code(hasil)
     if klik and klik != kini and klik.startswith(kini) and regions.child_level(klik) and access.allows(scope, klik):
         st.session_state["peta_kode"] = klik
         st.rerun()

@@ -16,11 +16,12 @@ import pandas as pd
 import pytest
 import shapely
 
-from portal import analytics, charts, maps
+from portal import analytics, charts
 from portal.config import Settings
 from portal.db import Register, register_views
 from portal.demo import DemoOptions, build_demo
 from portal.demo.defects import RATES
+from portal.maps import choropleth
 from portal.snapshot import read_manifest
 from tests import fixture_register as fx
 from tests.fixture_register import A, B, C, build_fixture, fixture_settings
@@ -84,7 +85,7 @@ def test_poverty_map_draws_each_region_with_its_value() -> None:
     table = analytics.poverty_table(_rollup_rows())
     indicator = next(i for i in analytics.POVERTY_INDICATORS if i.column == "eksklusi_persen")
     values = pd.Series(table[indicator.column].to_numpy(dtype=float), index=table["kode"])
-    fmap = maps.build_choropleth(boxes, table, values, indicator.label, unit=indicator.unit)
+    fmap = choropleth.build_choropleth(boxes, table, values, indicator.label, unit=indicator.unit)
     html = fmap.get_root().render()
     assert "Sasaran tanpa program apa pun (eksklusi): 20,0%" in html  # X: 2 of 10
     assert "Sasaran tanpa program apa pun (eksklusi): 100,0%" in html  # Y: 4 of 4
