@@ -38,7 +38,7 @@ from portal.config import Settings, load_settings  # noqa: E402
 from portal.db import NoRegisterError, QueryError, Register, load_sql, new_connection, register_views  # noqa: E402
 from portal.demo import DemoOptions  # noqa: E402
 from portal.periods import period_end  # noqa: E402
-from portal.privacy import search_key  # noqa: E402
+from portal.privacy.search_input import search_key  # noqa: E402
 from portal.snapshot import SnapshotError, read_manifest  # noqa: E402
 
 OUT_DIR = REPO_DIR / "bench" / "out"

@@ -11,7 +11,8 @@ from portal.config import get_settings
 from portal.fmt import nama_periode, tanggal
 from portal.periods import period_end
 from portal.printout import notice_sheet
-from portal.privacy import escape_markdown, mask_name
+from portal.privacy.masks import mask_name
+from portal.privacy.user_text import escape_markdown
 
 manifest = ui.require_register()
 periode = ui.period_picker(manifest)

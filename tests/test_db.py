@@ -9,7 +9,7 @@ import pytest
 
 from portal import db, public
 from portal.db import QueryError, Register
-from portal.privacy import search_key
+from portal.privacy.search_input import search_key
 from tests.fixture_register import A, C
 
 # A value for every parameter name any query uses; a new parameter must be added here to be tested.
