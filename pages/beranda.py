@@ -5,9 +5,7 @@ import streamlit as st
 from portal import charts, data, indicators, ui
 from portal.fmt import angka, nama_periode, persen
 
-manifest = ui.require_register()
-periode = ui.period_picker(manifest)
-ui.source_note(manifest)
+periode = ui.register_period()
 
 st.title("Portal DTKS")
 st.caption(f"Ringkasan nasional register kesejahteraan sosial · periode {nama_periode(periode)}")

@@ -14,9 +14,7 @@ from portal.printout import notice_sheet
 from portal.privacy.masks import mask_name
 from portal.privacy.user_text import escape_markdown
 
-manifest = ui.require_register()
-periode = ui.period_picker(manifest)
-ui.source_note(manifest)
+periode = ui.register_period()
 policy = get_settings().name_display
 st.title("Daftar Uji Publik")
 st.caption("Hasil musyawarah desa/kelurahan yang wajib diumumkan (Kepmensos 73/HUK/2024). Warga dapat menyanggah.")

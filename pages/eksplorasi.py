@@ -9,10 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from portal import access, charts, data, explore, explore_ui, export, staff, ui
-from portal.db import QueryError
 from portal.fmt import angka, nama_periode
 from portal.periods import period_end
 
+TIDAK_TERBACA = "Data tidak dapat dibaca saat ini. Silakan coba lagi nanti atau hubungi administrator portal."
 scope = staff.require_scope()
 manifest = ui.require_register()
 st.title("Eksplorasi Data")
@@ -46,14 +46,9 @@ params = explore.query_params(spec, scope.region, period_end(periode))
 
 def fetch(name: str, **extra: object) -> pd.DataFrame:
     """A query of this view inside the official's scope; a refusal or a failure ends the page with a message."""
-    try:
+    with staff.guard(scope, "eksplorasi", scope.region, TIDAK_TERBACA):
         return data.scoped_query(scope, scope.region, name, **params, **extra)
-    except access.AccessDenied:
-        staff.deny(scope, "eksplorasi", scope.region)
-    except QueryError:
-        st.error("Data tidak dapat dibaca saat ini. Silakan coba lagi nanti atau hubungi administrator portal.")
-    st.stop()
-    raise AssertionError("st.stop() returned")
+    raise AssertionError("staff.guard let a failure through")
 
 
 counts = fetch(explore.counts_query(spec), dim_baris=spec.baris, dim_kolom=spec.kolom)

@@ -41,6 +41,16 @@ def period_picker(manifest: Manifest) -> str:
     )
 
 
+def register_period(*, note: bool = True) -> str:
+    """What a page showing one period of the register starts with: the register guard, the period picker in the
+    sidebar and (unless `note` is False) where the data comes from; the chosen period."""
+    manifest = require_register()
+    periode = period_picker(manifest)
+    if note:
+        source_note(manifest)
+    return periode
+
+
 def source_note(manifest: Manifest) -> None:
     """Where the register comes from, in the sidebar."""
     if manifest.source == "demo":
