@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from portal.periods import PERIOD
+from portal.regions import level_of_length
 from portal.store.backends import Connected
 from portal.store.common import (
     MAX_ACTOR,
@@ -419,7 +420,7 @@ class Tickets(Connected):
     def count_by_region(self, region_prefix: str, code_length: int) -> dict[str, int]:
         """Tickets per region of one level under a prefix: {first `code_length` digits of kode_desa: count}."""
         prefix = check_pattern(region_prefix, "region_prefix", REGION, "a region code prefix of 0-10 digits")
-        if code_length not in (2, 4, 6, 10) or code_length < len(prefix):
+        if level_of_length(code_length) in (None, "nasional") or code_length < len(prefix):
             raise StoreValidationError("code_length must be 2, 4, 6 or 10 and not shorter than the prefix")
         params = {"lo": prefix.ljust(10, "0"), "hi": prefix.ljust(10, "9"), "n": code_length}
         sql = (
