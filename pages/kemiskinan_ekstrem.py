@@ -4,17 +4,15 @@ ranked by the gap and the trend over periods. Reads rollups only; one map level 
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from portal import access, analytics, charts, data, regions, staff, ui
-from portal.config import get_settings
-from portal.db import QueryError
+from portal import analytics, charts, data, regions, staff, ui
 from portal.fmt import angka, nama_periode, persen
-from portal.maps import choropleth
 
+BELUM_TERBACA = (
+    "Data kemiskinan ekstrem belum dapat dibaca (rollup register perlu dibangun ulang). Hubungi administrator."
+)
 scope = staff.require_scope()
-manifest = ui.require_register()
-periode = ui.period_picker(manifest)
+periode = ui.register_period(note=False)
 st.title("Kemiskinan Ekstrem")
 
 kode = ui.scope_region_picker(scope, "miskin")
@@ -23,7 +21,7 @@ hanya_d1 = st.toggle("Hanya desil 1 (matikan untuk desil 1–2)", value=True, ke
 sasaran = "desil 1" if hanya_d1 else "desil 1–2"
 rank_level = "kecamatan" if view.tingkat in ("nasional", "provinsi", "kabupaten") else "desa"
 
-try:
+with staff.guard(scope, "kemiskinan_ekstrem", kode, BELUM_TERBACA):
     baris = data.scoped_query(scope, kode, "rollup_within_region", periode=periode, tingkat=view.anak, kode=kode)
     tren = data.scoped_query(scope, kode, "rollup_region_trend", tingkat=view.tingkat, kode=kode)
     kab = data.scoped_query(scope, kode, "kab_poverty_rate", kode=kode)
@@ -31,13 +29,6 @@ try:
     tabel = analytics.poverty_table(baris, hanya_d1)
     riwayat = analytics.poverty_trend(tren, hanya_d1)
     peringkat = analytics.rank_by_gap(analytics.poverty_table(urutan, hanya_d1), top=20)
-except access.AccessDenied:
-    staff.deny(scope, "kemiskinan_ekstrem", kode)
-except (QueryError, ValueError):
-    st.error(
-        "Data kemiskinan ekstrem belum dapat dibaca (rollup register perlu dibangun ulang). Hubungi administrator."
-    )
-    st.stop()
 if tabel.empty:
     st.info("Belum ada data register untuk wilayah ini pada periode tersebut.")
     st.stop()
@@ -73,24 +64,7 @@ st.caption(
 pilihan = [i for i in analytics.POVERTY_INDICATORS if i.column != "p0" or view.anak in ("provinsi", "kabupaten")]
 indikator = st.selectbox("Indikator peta", pilihan, format_func=lambda i: i.label, key=f"miskin_peta_{view.anak}")
 nilai = pd.Series(tabel[indikator.column].to_numpy(dtype=float), index=tabel["kode"])
-batas = data.boundaries(view.anak, kode or None)
-if batas is None:
-    ui.boundaries_missing_note()
-else:
-    tiles = get_settings().base_tiles
-    peta = choropleth.build_choropleth(
-        batas,
-        tabel,
-        nilai,
-        indikator.label,
-        unit=indikator.unit,
-        decimals=indikator.decimals,
-        higher_is_better=indikator.higher_is_better,
-        tiles=None if tiles == "none" else tiles,
-    )
-    st_folium(
-        peta, key=f"miskin_{kode or 'id'}_{indikator.column}", height=440, use_container_width=True, returned_objects=[]
-    )
+ui.region_map(view.anak, kode, tabel, nilai, indikator, f"miskin_{kode or 'id'}_{indikator.column}")
 
 KOLOM = {
     "kode": "Kode",

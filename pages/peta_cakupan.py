@@ -3,15 +3,12 @@ click a region to drill down, use the breadcrumb to go back up. Reads rollups on
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from portal import access, charts, data, indicators, regions, staff, ui
-from portal.config import get_settings
 from portal.maps import choropleth
 
 scope = staff.require_scope()
-manifest = ui.require_register()
-periode = ui.period_picker(manifest)
+periode = ui.register_period(note=False)
 st.title("Peta Cakupan")
 
 _, rumah = access.home(scope)
@@ -36,10 +33,8 @@ for (kode, label), tempat in zip(jejak, kolom, strict=True):
         st.session_state["peta_kode"] = kode
         st.rerun()
 
-try:
+with staff.guard(scope, "peta_cakupan", kini):
     baris = data.scoped_query(scope, hanya or kini, "rollup_children", periode=periode, tingkat=anak, induk=kini)
-except access.AccessDenied:
-    staff.deny(scope, "peta_cakupan", kini)
 if hanya:
     baris = baris[baris["kode"] == hanya]
 if baris.empty:
@@ -60,30 +55,12 @@ if indikator == "sanggahan_per_1000":
 bagian = indicators.indicator_parts(baris, indikator, sanggahan)
 nilai = bagian["nilai"]
 
-batas = data.boundaries(anak, kini or None)
-if batas is None:
-    ui.boundaries_missing_note()
-else:
-    tiles = get_settings().base_tiles
-    bawah = regions.child_level(baris["kode"].iloc[0])
-    peta = choropleth.build_choropleth(
-        batas,
-        baris,
-        nilai,
-        meta.label,
-        unit=meta.unit,
-        decimals=meta.decimals,
-        higher_is_better=meta.higher_is_better,
-        tiles=None if tiles == "none" else tiles,
-        hint=f"Klik untuk melihat {regions.LEVEL_NAMES[bawah].lower()}" if bawah else None,
-    )
-    hasil = st_folium(
-        peta,
-        key=f"peta_{kini or 'id'}_{indikator}",
-        height=460,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
-    )
+bawah = regions.child_level(baris["kode"].iloc[0])
+petunjuk = f"Klik untuk melihat {regions.LEVEL_NAMES[bawah].lower()}" if bawah else None
+hasil = ui.region_map(
+    anak, kini, baris, nilai, meta, f"peta_{kini or 'id'}_{indikator}", height=460, hint=petunjuk, clickable=True
+)
+if hasil is not None:
     klik = choropleth.clicked_code(hasil)
     if klik and klik != kini and klik.startswith(kini) and regions.child_level(klik) and access.allows(scope, klik):
         st.session_state["peta_kode"] = klik

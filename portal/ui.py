@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 from portal import access, data, regions
+from portal.config import get_settings
 from portal.db import NoRegisterError, QueryError
 from portal.fmt import nama_periode
+from portal.maps import choropleth
 from portal.snapshot import Manifest, SnapshotError
 
 PERIOD_KEY = "periode"
@@ -71,6 +77,41 @@ def boundaries_missing_note() -> None:
         "`python -m portal setup`.",
         icon=":material/map:",
     )
+
+
+def region_map(
+    level: str,
+    parent: str,
+    rows: pd.DataFrame,
+    values: pd.Series,
+    meta: Any,
+    key: str,
+    *,
+    height: int = 440,
+    hint: str | None = None,
+    clickable: bool = False,
+) -> dict | None:
+    """A choropleth of the `level` regions under `parent` ('' = the nation) from the imported boundaries, `values`
+    by kode, read as `meta` says (label, unit, decimals, higher_is_better); or the note on importing boundaries.
+    Returns what the map reports back (the clicked region when `clickable`), None without boundaries."""
+    batas = data.boundaries(level, parent or None)
+    if batas is None:
+        boundaries_missing_note()
+        return None
+    tiles = get_settings().base_tiles
+    peta = choropleth.build_choropleth(
+        batas,
+        rows,
+        values,
+        meta.label,
+        unit=meta.unit,
+        decimals=meta.decimals,
+        higher_is_better=meta.higher_is_better,
+        tiles=None if tiles == "none" else tiles,
+        hint=hint,
+    )
+    returned = ["last_active_drawing"] if clickable else []
+    return st_folium(peta, key=key, height=height, use_container_width=True, returned_objects=returned)
 
 
 CHOICE_KEY = "pilihan_wilayah"
