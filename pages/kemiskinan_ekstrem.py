@@ -66,18 +66,7 @@ indikator = st.selectbox("Indikator peta", pilihan, format_func=lambda i: i.labe
 nilai = pd.Series(tabel[indikator.column].to_numpy(dtype=float), index=tabel["kode"])
 ui.region_map(view.anak, kode, tabel, nilai, indikator, f"miskin_{kode or 'id'}_{indikator.column}")
 
-KOLOM = {
-    "kode": "Kode",
-    "nama": "Wilayah",
-    "keluarga_aktif": "Keluarga aktif",
-    "sasaran": f"Keluarga {sasaran}",
-    "tanpa_program": "Tanpa program",
-    "eksklusi_persen": "Eksklusi (%)",
-    "keluarga_d6_10": "Keluarga desil 6–10",
-    "inklusi": "Desil 6–10 menerima",
-    "inklusi_persen": "Inklusi (%)",
-    "p0": "P0 BPS (%)",
-}
+KOLOM = analytics.poverty_columns(sasaran)
 st.subheader(f"Per {regions.LEVEL_NAMES[view.anak].lower()}")
 st.dataframe(tabel[list(KOLOM)].rename(columns=KOLOM).round(2), hide_index=True, width="stretch")
 
@@ -94,10 +83,7 @@ st.dataframe(
 )
 
 st.subheader("Inklusi per program (keluarga desil 6–10 penerima)")
-per_program = {"kode": "Kode", "nama": "Wilayah", "keluarga_d6_10": "Keluarga desil 6–10"}
-for program, label in analytics.PROGRAMMES.items():
-    per_program[f"inklusi_{program}"] = label
-    per_program[f"inklusi_{program}_persen"] = f"{label} (%)"
+per_program = analytics.inclusion_columns()
 st.dataframe(tabel[list(per_program)].rename(columns=per_program).round(1), hide_index=True, width="stretch")
 
 st.subheader("Tren antar periode")

@@ -35,6 +35,31 @@ def _num(rows: pd.DataFrame, column: str) -> pd.Series:
 # Kemiskinan Ekstrem
 
 
+def poverty_columns(sasaran: str) -> dict[str, str]:
+    """Column → heading of a poverty_table shown to officials; `sasaran` names the target ('desil 1', 'desil 1–2')."""
+    return {
+        "kode": "Kode",
+        "nama": "Wilayah",
+        "keluarga_aktif": "Keluarga aktif",
+        "sasaran": f"Keluarga {sasaran}",
+        "tanpa_program": "Tanpa program",
+        "eksklusi_persen": "Eksklusi (%)",
+        "keluarga_d6_10": "Keluarga desil 6–10",
+        "inklusi": "Desil 6–10 menerima",
+        "inklusi_persen": "Inklusi (%)",
+        "p0": "P0 BPS (%)",
+    }
+
+
+def inclusion_columns() -> dict[str, str]:
+    """Column → heading of a poverty_table's inclusion per programme (count and share of desil 6–10 families)."""
+    columns = {"kode": "Kode", "nama": "Wilayah", "keluarga_d6_10": "Keluarga desil 6–10"}
+    for program, label in PROGRAMMES.items():
+        columns[f"inklusi_{program}"] = label
+        columns[f"inklusi_{program}_persen"] = f"{label} (%)"
+    return columns
+
+
 def poverty_table(rows: pd.DataFrame, desil_1_only: bool = True) -> pd.DataFrame:
     """Per rollup row: sasaran (desil 1, or 1–2), tanpa_program (exclusion count) and eksklusi_persen, and the
     inclusion error overall (inklusi, inklusi_persen) and per programme (inklusi_<program>, …_persen)."""
