@@ -4,7 +4,7 @@
 
 Imports the reference set into a temporary directory (timed once), then for each map a page draws — one level
 under one parent, and all 7,285 kecamatan for comparison — times loading the simplified boundaries, building
-the choropleth (portal.maps.build_choropleth) and rendering its HTML: median, min and max of --repeat runs.
+the choropleth (portal.maps.choropleth.build_choropleth) and rendering its HTML: median, min and max of --repeat runs.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import shapely  # noqa: E402
 
-from portal import maps  # noqa: E402
 from portal.geo import import_boundaries, load_boundaries  # noqa: E402
+from portal.maps import choropleth  # noqa: E402
 
 MAPS = [
     ("all provinsi", "provinsi", None),
@@ -46,7 +46,7 @@ def draw(geo_dir: Path, level: str, parent: str | None) -> tuple[float, float, f
         {"kode": boundaries["kode"], "nama": boundaries["nama"], "keluarga_aktif": 1_000 + 37 * np.arange(n)}
     )
     values = pd.Series(np.linspace(5.0, 60.0, n), index=boundaries["kode"])
-    fmap = maps.build_choropleth(boundaries, rows, values, "Cakupan PKH", unit="%")
+    fmap = choropleth.build_choropleth(boundaries, rows, values, "Cakupan PKH", unit="%")
     built = time.perf_counter()
     html = fmap.get_root().render()
     rendered = time.perf_counter()

@@ -29,7 +29,8 @@ if str(REPO_DIR) not in sys.path:
 from portal import explore  # noqa: E402
 from portal.config import load_settings  # noqa: E402
 from portal.db import Register  # noqa: E402
-from portal.rollups import build_derived, period_end  # noqa: E402
+from portal.periods import period_end  # noqa: E402
+from portal.rollups import build_derived  # noqa: E402
 from portal.snapshot import MANIFEST, REGISTER_TABLES, TRUTH_TABLES, link_file, read_manifest  # noqa: E402
 
 DERIVED = {"rollup", "nik_index", "nik_ganda", "perubahan_nasional"}

@@ -33,10 +33,12 @@ if str(REPO_DIR) not in sys.path:
 import duckdb  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from portal import explore, public  # noqa: E402
 from portal.config import Settings, load_settings  # noqa: E402
 from portal.db import NoRegisterError, QueryError, Register, load_sql, new_connection, register_views  # noqa: E402
 from portal.demo import DemoOptions  # noqa: E402
-from portal.rollups import period_end  # noqa: E402
+from portal.periods import period_end  # noqa: E402
+from portal.privacy.search_input import search_key  # noqa: E402
 from portal.snapshot import SnapshotError, read_manifest  # noqa: E402
 
 OUT_DIR = REPO_DIR / "bench" / "out"
@@ -45,9 +47,11 @@ BUILD_RECORD = "bench-build.json"
 
 # docs/PERFORMANCE.md, 10 M people, sorted by desa, hive by provinsi (medians of 5 runs after a warm-up).
 BASELINE = {
-    "desa_contains": "0.02 s",
-    "desa_prefix": "0.02 s",
+    "desa_people": "0.02 s (a SQL substring search in the desa)",
+    "desa_contains": "—",
+    "desa_prefix": "—",
     "kec_counts": "0.016 s",
+    "kab_rollup": "—",
     "kab_raw": "2.0 s",
     "nation_search": "0.6 s",
     "nik_side": "0.015 s",
@@ -55,53 +59,17 @@ BASELINE = {
     "nik_ganda": "1.7 s, 1.2 GB",
     "diff_kab": "0.10 s",
     "diff_nation": "2.8 s",
-    "layout_sorted_contains": "0.02 s",
-    "layout_sorted_prefix": "0.02 s",
-    "layout_unsorted_contains": "(100 M: 5.5–10 s)",
-    "layout_unsorted_prefix": "(100 M: 5.5–10 s)",
+    "layout_sorted": "0.02 s",
+    "layout_unsorted": "(100 M: 5.5–10 s)",
 }
 BASELINE_BUILD = "10 M: under 2 min all told; 100 M: ~3 min of writing, 7.3 GB peak"
 
-NATION_DIFF_SQL = """
-with before as (
-    select id_keluarga, desil, status_aktif from keluarga_all where periode = $dari
-),
-after as (
-    select id_keluarga, desil, status_aktif, alasan_nonaktif from keluarga_all where periode = $ke
-),
-paired as (
-    select
-        case
-            when b.id_keluarga is null and a.status_aktif then 'ditambahkan'
-            when b.status_aktif and (a.id_keluarga is null or not a.status_aktif) then 'dikeluarkan'
-            when b.status_aktif and a.status_aktif and a.desil < b.desil then 'desil turun'
-            when b.status_aktif and a.status_aktif and a.desil > b.desil then 'desil naik'
-        end as perubahan,
-        case when a.id_keluarga is null then 'tidak ada lagi' else a.alasan_nonaktif end as alasan
-    from before as b
-    full outer join after as a using (id_keluarga)
-)
-select perubahan, coalesce(alasan, '') as alasan, count(*) as keluarga
-from paired
-where perubahan is not null
-group by all
-order by perubahan, alasan
-"""
+BENCH_QUERIES = Path(__file__).resolve().parent / "queries"
 
-NIK_SCAN_SQL = """
-select periode, nik, id_dtks, kode_prov, kode_kab, kode_desa
-from individu
-where nik = $nik
-order by kode_kab, id_dtks
-"""
 
-NATION_SEARCH_SQL = """
-select id_dtks, nama, kode_desa
-from individu_all
-where periode = $periode and contains(nama, upper($q))
-order by nama, id_dtks
-limit 20
-"""
+def bench_sql(name: str) -> str:
+    """bench/queries/<name>.sql: the comparisons no page runs (raw rows against rollups and the NIK side table)."""
+    return (BENCH_QUERIES / f"{name}.sql").read_text(encoding="utf-8")
 
 
 class BenchError(Exception):
@@ -452,16 +420,13 @@ def render(
             f"| {r.label} | {r.params} | {r.rows:,} | {_secs(r.median)} | {_secs(min(r.times))}–{_secs(max(r.times))}"
             f" | {_gb(r.rss_peak_kb)} | {BASELINE.get(r.key, '—')} |"
         )
-    ratios = []
-    for kind in ("contains", "prefix"):
-        a, b = by_key.get(f"layout_sorted_{kind}"), by_key.get(f"layout_unsorted_{kind}")
-        if a and b:
-            ratios.append(
-                f"{kind}: sorted+hive {_secs(a.median)}, unsorted single file {_secs(b.median)}, "
-                f"ratio {b.median / a.median:,.0f}×"
-            )
-    if ratios:
-        lines += ["", "Layout comparison (same desa name search): " + "; ".join(ratios) + "."]
+    a, b = by_key.get("layout_sorted"), by_key.get("layout_unsorted")
+    if a and b:
+        lines += [
+            "",
+            f"Layout comparison (Cek Status's desa query): sorted+hive {_secs(a.median)}, unsorted single file "
+            f"{_secs(b.median)}, ratio {b.median / a.median:,.0f}×.",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -554,84 +519,102 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Result] = []
     desa_params = {"periode": p.periode, "akhir": p.akhir, "kode_desa": p.kode_desa}
     print("Timing (median of runs after one warm-up):", flush=True)
+    # Cek Status: the desa's people with their name keys (portal.data.desa_people, cached per desa), then each
+    # search filters them in Python (public.find_people); the name never reaches SQL.
     results.append(
         measure(
-            "desa_contains",
-            "desa name search, contains (`desa_name_search`)",
-            f"desa {p.kode_desa}, q='{p.trigram}'",
-            _page(register, "desa_name_search", q=p.trigram, **desa_params),
+            "desa_people",
+            "Cek Status, a desa's people and name keys (`desa_people`)",
+            f"desa {p.kode_desa}",
+            lambda: public.with_search_keys(register.run("desa_people", **desa_params)),
             r,
         )
     )
-    results.append(
-        measure(
-            "desa_prefix",
-            "desa name search, prefix-ish (`desa_name_search`)",
-            f"desa {p.kode_desa}, q='{p.prefix}'",
-            _page(register, "desa_name_search", q=p.prefix, **desa_params),
-            r,
+    people = public.with_search_keys(register.run("desa_people", **desa_params))
+    for key, kind, text in (("desa_contains", "contains", p.trigram), ("desa_prefix", "prefix-ish", p.prefix)):
+        words = search_key(text)
+        if words is None:
+            raise BenchError(f"{text!r} is not a name search the page would run")
+        results.append(
+            measure(
+                key,
+                f"Cek Status, a search in that desa, {kind} (`public.find_people`)",
+                f"desa {p.kode_desa}, q='{text}'",
+                lambda words=words: public.find_people(people, words),
+                r,
+            )
         )
-    )
+    explore_spec = explore.FilterSpec(periode=p.periode, program=("pkh",), baris="kecamatan")
+    explore_params = {**explore.query_params(explore_spec, p.kode_kab, p.akhir), "dim_baris": "kecamatan"}
     results.append(
         measure(
             "kec_counts",
-            "counts per kecamatan, PKH (`kecamatan_programme_counts`)",
+            "Eksplorasi, families per kecamatan, PKH (`explore_keluarga_counts`)",
             f"kab {p.kode_kab}, program='pkh'",
-            _page(register, "kecamatan_programme_counts", periode=p.periode, kode_kab=p.kode_kab, program="pkh"),
+            _page(register, "explore_keluarga_counts", **explore_params, dim_kolom=""),
             r,
         )
     )
     results.append(
         measure(
             "kab_rollup",
-            "national per-kab indicators from rollups (`kab_indicators`)",
+            "Kemiskinan Ekstrem, every kab/kota from the rollup (`rollup_within_region`)",
             f"periode {p.periode}",
-            _page(register, "kab_indicators", periode=p.periode),
+            _page(register, "rollup_within_region", periode=p.periode, tingkat="kabupaten", kode=""),
             r,
         )
     )
     results.append(
         measure(
             "kab_raw",
-            "national per-kab indicators from raw rows (`kab_indicators_raw`)",
+            "per-kab figures from raw rows (bench `kab_indicators_raw`)",
             f"periode {p.periode}",
-            _page(register, "kab_indicators_raw", periode=p.periode),
+            _adhoc(adhoc, bench_sql("kab_indicators_raw"), {"periode": p.periode}),
             r,
         )
     )
     results.append(
         measure(
             "nik_side",
-            "NIK lookup via the side table (`nik_lookup`)",
+            "NIK lookup via the side table (bench `nik_lookup`)",
             f"nik {p.nik}",
-            _page(register, "nik_lookup", nik=p.nik),
+            _adhoc(adhoc, bench_sql("nik_lookup"), {"nik": p.nik}),
             r,
         )
     )
     results.append(
         measure(
             "nik_scan",
-            "NIK lookup, raw scan of `individu` (ad-hoc)",
+            "NIK lookup, raw scan of `individu` (bench `nik_scan`)",
             f"nik {p.nik}",
-            _adhoc(adhoc, NIK_SCAN_SQL, {"nik": p.nik}),
+            _adhoc(adhoc, bench_sql("nik_scan"), {"nik": p.nik}),
             r,
         )
     )
     results.append(
         measure(
             "diff_kab",
-            "period diff, one kab (`kab_period_diff`)",
+            "Perubahan Antar Periode, one kab by kecamatan (`period_changes`)",
             f"kab {p.kode_kab}, {p.previous} → {p.periode}",
-            _page(register, "kab_period_diff", kode_kab=p.kode_kab, dari=p.previous, ke=p.periode),
+            _page(register, "period_changes", dari=p.previous, ke=p.periode, kode=p.kode_kab, panjang=6),
             r,
         )
     )
     results.append(
         measure(
             "diff_nation",
-            "period diff, nation (ad-hoc)",
+            "Perubahan Antar Periode, nation live (`period_changes`)",
             f"{p.previous} → {p.periode}",
-            _adhoc(adhoc, NATION_DIFF_SQL, {"dari": p.previous, "ke": p.periode}),
+            _page(register, "period_changes", dari=p.previous, ke=p.periode, kode="", panjang=2),
+            r,
+        )
+    )
+    results.append(
+        measure(
+            "diff_nation_stored",
+            "Perubahan Antar Periode, nation precomputed (`period_changes_nasional`)",
+            f"{p.previous} → {p.periode}",
+            _page(register, "period_changes_nasional", dari=p.previous, ke=p.periode),
             r,
         )
     )
@@ -647,38 +630,25 @@ def main(argv: list[str] | None = None) -> int:
     results.append(
         measure(
             "nation_search",
-            "name search over the whole nation (ad-hoc)",
+            "name search over the whole nation (bench `nation_search`)",
             f"q='{p.trigram}', first 20",
-            _adhoc(adhoc, NATION_SEARCH_SQL, {"periode": p.periode, "q": p.trigram}),
+            _adhoc(adhoc, bench_sql("nation_search"), {"periode": p.periode, "q": p.trigram}),
             r,
         )
     )
 
-    # Layout: the same desa name search on the sorted hive files and on one unsorted file of the newest period.
+    # Layout: Cek Status's desa query on the sorted hive files and on one unsorted file of the newest period.
     unsorted = unsorted_copy(adhoc, data_dir, manifest.generation, p.periode)
     flat = new_connection(settings)
     register_views(flat, gen_dir, manifest.latest)
     flat.execute(f"create or replace view individu_all as select * from read_parquet('{unsorted.as_posix()}')")
-    search_sql = load_sql("desa_name_search")
-    for kind, q in (("contains", p.trigram), ("prefix", p.prefix)):
-        params = {**desa_params, "q": q}
+    desa_sql = load_sql("desa_people")
+    for key, label, con in (
+        ("layout_sorted", "(a) sorted, hive-partitioned", adhoc),
+        ("layout_unsorted", "(b) one unsorted file", flat),
+    ):
         results.append(
-            measure(
-                f"layout_sorted_{kind}",
-                f"layout (a) sorted, hive-partitioned: desa search, {kind}",
-                f"desa {p.kode_desa}, q='{q}'",
-                _adhoc(adhoc, search_sql, params),
-                r,
-            )
-        )
-        results.append(
-            measure(
-                f"layout_unsorted_{kind}",
-                f"layout (b) one unsorted file: desa search, {kind}",
-                f"desa {p.kode_desa}, q='{q}'",
-                _adhoc(flat, search_sql, params),
-                r,
-            )
+            measure(key, f"layout {label}: `desa_people`", f"desa {p.kode_desa}", _adhoc(con, desa_sql, desa_params), r)
         )
     flat.close()
     adhoc.close()

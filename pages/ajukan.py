@@ -6,7 +6,9 @@ import uuid
 import streamlit as st
 
 from portal import data, public, ui
-from portal.privacy import PhotoRejected, clean_text, looks_like_nik, sanitize_photo
+from portal.privacy.photos import PhotoRejected, sanitize_photo
+from portal.privacy.search_input import looks_like_nik
+from portal.privacy.user_text import clean_text
 from portal.store import KATEGORI, USUL_ONLY, StoreValidationError, Submission
 
 manifest = ui.require_register()

@@ -6,7 +6,7 @@ import streamlit as st
 
 from portal import access, data, public, staff
 from portal.fmt import tanggal
-from portal.privacy import find_row
+from portal.privacy.row_tokens import find_row
 from portal.store import KATEGORI, STATUSES
 
 scope = staff.require_scope()

@@ -2,12 +2,10 @@
 
 import streamlit as st
 
-from portal import charts, data, ui
+from portal import charts, data, indicators, ui
 from portal.fmt import angka, nama_periode, persen
 
-manifest = ui.require_register()
-periode = ui.period_picker(manifest)
-ui.source_note(manifest)
+periode = ui.register_period()
 
 st.title("Portal DTKS")
 st.caption(f"Ringkasan nasional register kesejahteraan sosial · periode {nama_periode(periode)}")
@@ -17,7 +15,8 @@ if nasional.empty:
     st.warning("Belum ada angka untuk periode ini.")
     st.stop()
 row = nasional.iloc[0]
-desil_1_4 = sum(int(row[f"desil_{d}"]) for d in range(1, 5))
+desil_1_4 = indicators.desil_1_4(nasional).iloc[0]
+musdes = indicators.indicator_values(nasional, "desa_musdes_3_bulan").iloc[0]
 
 angka_utama = [
     ("Keluarga aktif", angka(row["keluarga_aktif"]), None),
@@ -29,7 +28,7 @@ angka_utama = [
     ("Keluarga penerima PBI-JK", angka(row["pbi_jk"]), None),
     (
         "Desa dengan musdes 3 bulan terakhir",
-        persen(row["desa_musdes_3_bulan"], row["jumlah_desa"]),
+        persen(musdes),
         "Kepmensos 73/HUK/2024: musyawarah desa/kelurahan paling sedikit setiap 3 bulan.",
     ),
 ]
@@ -40,7 +39,7 @@ for pasangan in range(0, len(angka_utama), 2):
 
 st.subheader("Per provinsi")
 provinsi = data.query("rollup_children", periode=periode, tingkat="provinsi", induk="")
-provinsi = provinsi.assign(desil_1_4=provinsi[["desil_1", "desil_2", "desil_3", "desil_4"]].sum(axis=1))
+provinsi = provinsi.assign(desil_1_4=indicators.desil_1_4(provinsi).astype("int64"))
 tabel = provinsi[["kode", "nama", "keluarga_aktif", "individu_aktif", "desil_1_4", "pkh", "bpnt", "pbi_jk"]]
 st.dataframe(
     tabel,
@@ -65,8 +64,8 @@ INDIKATOR = {
 pilihan = st.selectbox("Indikator peta", list(INDIKATOR), key="beranda_indikator")
 kolom, persen_ = INDIKATOR[pilihan]
 provinsi = provinsi.assign(
-    pangsa_desil_1_4=provinsi["desil_1_4"] / provinsi["keluarga_aktif"],
-    cakupan_pkh=provinsi["pkh"] / provinsi["keluarga_aktif"],
+    pangsa_desil_1_4=indicators.indicator_values(provinsi, "desil_1_4").to_numpy(),
+    cakupan_pkh=indicators.indicator_values(provinsi, "cakupan_pkh").to_numpy(),
 )
 batas = data.boundaries("provinsi")
 if batas is None:

@@ -5,11 +5,10 @@ import streamlit as st
 from portal import data, public, ui
 from portal.config import get_settings
 from portal.fmt import nama_periode
-from portal.privacy import escape_markdown, looks_like_nik, search_key
+from portal.privacy.search_input import looks_like_nik, search_key
+from portal.privacy.user_text import escape_markdown
 
-manifest = ui.require_register()
-periode = ui.period_picker(manifest)
-ui.source_note(manifest)
+periode = ui.register_period()
 settings = get_settings()
 
 st.title("Cek Status")

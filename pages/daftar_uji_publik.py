@@ -9,13 +9,12 @@ import streamlit as st
 from portal import data, public, ui
 from portal.config import get_settings
 from portal.fmt import nama_periode, tanggal
+from portal.periods import period_end
 from portal.printout import notice_sheet
-from portal.privacy import escape_markdown, mask_name
-from portal.rollups import period_end
+from portal.privacy.masks import mask_name
+from portal.privacy.user_text import escape_markdown
 
-manifest = ui.require_register()
-periode = ui.period_picker(manifest)
-ui.source_note(manifest)
+periode = ui.register_period()
 policy = get_settings().name_display
 st.title("Daftar Uji Publik")
 st.caption("Hasil musyawarah desa/kelurahan yang wajib diumumkan (Kepmensos 73/HUK/2024). Warga dapat menyanggah.")

@@ -2,17 +2,16 @@
 pivoted by two, with a chart and CSV/XLSX exports; officials who may see persons also page through the rows.
 The view lives in the URL (see portal/explore.py), so it can be shared as a link."""
 
-from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
 from portal import access, charts, data, explore, explore_ui, export, staff, ui
-from portal.db import QueryError
 from portal.fmt import angka, nama_periode
-from portal.rollups import period_end
+from portal.periods import period_end
 
+TIDAK_TERBACA = "Data tidak dapat dibaca saat ini. Silakan coba lagi nanti atau hubungi administrator portal."
 scope = staff.require_scope()
 manifest = ui.require_register()
 st.title("Eksplorasi Data")
@@ -24,36 +23,15 @@ if ditolak_baris:
 periode = ui.period_picker(manifest)
 panel = explore_ui.filter_panel(scope, seeding)
 names = panel.names
-spec, notes = explore.tidy(
-    explore.FilterSpec(
-        periode=periode,
-        **{key: tuple(sorted(st.session_state.get(f"eks_{key}", []))) for key, _, _ in explore.REGION_KEYS},
-        **{attr: tuple(st.session_state.get(f"eks_{key}", [])) for key, (_, attr, _) in explore.CHOICES.items()},
-        tingkat=panel.tingkat,
-        baris=panel.baris,
-        kolom=panel.kolom,
-        lihat="baris" if st.session_state.get("eks_lihat") else "agregat",
-        hal=int(st.session_state.get("eks_hal", 1)),
-    )
-)
-for note in notes:
-    st.caption(note)
-previous = st.session_state.get("eks_spec")
-if previous is not None and previous.without_page() != spec.without_page():
-    spec = spec.without_page()
+spec = explore_ui.spec_from_state(periode, panel)
 params = explore.query_params(spec, scope.region, period_end(periode))
 
 
 def fetch(name: str, **extra: object) -> pd.DataFrame:
     """A query of this view inside the official's scope; a refusal or a failure ends the page with a message."""
-    try:
+    with staff.guard(scope, "eksplorasi", scope.region, TIDAK_TERBACA):
         return data.scoped_query(scope, scope.region, name, **params, **extra)
-    except access.AccessDenied:
-        staff.deny(scope, "eksplorasi", scope.region)
-    except QueryError:
-        st.error("Data tidak dapat dibaca saat ini. Silakan coba lagi nanti atau hubungi administrator portal.")
-    st.stop()
-    raise AssertionError("st.stop() returned")
+    raise AssertionError("staff.guard let a failure through")
 
 
 counts = fetch(explore.counts_query(spec), dim_baris=spec.baris, dim_kolom=spec.kolom)
@@ -71,40 +49,7 @@ if spec.baris:
     if "program" in (spec.baris, spec.kolom):
         st.caption("Satu keluarga dapat menerima lebih dari satu program, jadi jumlah per program bisa melebihi total.")
 st.dataframe(table, hide_index=True, width="stretch")
-store, filters = data.store(), explore.describe(spec, scope.region, names)
-periode_teks = f"{nama_periode(periode)} ({periode})"
-
-
-def download(kind: str, fmt: str, build_table: Callable[[], pd.DataFrame], note: str | None = None) -> None:
-    """A CSV or XLSX download built when clicked (so its time is the download's), audited then."""
-
-    def build() -> bytes:
-        frame = build_table()
-        header = export.header_block(
-            f"Eksplorasi DTKS — {kind}", periode_teks, filters, scope.user, export.now_wib(), note
-        )
-        action = "ekspor_baris" if kind == "baris" else "ekspor_agregat"
-        store.audit(
-            scope.user, action, scope.region, {**explore.audit_detail(spec), "format": fmt, "jumlah": len(frame)}
-        )
-        return export.to_csv(frame, header) if fmt == "csv" else export.to_xlsx(frame, header)
-
-    st.download_button(
-        f"Unduh {kind} ({fmt.upper()})",
-        data=build,
-        file_name=export.file_name(kind, periode, export.now_wib(), fmt),
-        mime=export.CSV_MIME if fmt == "csv" else export.XLSX_MIME,
-        key=f"eks_unduh_{kind}_{fmt}",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-
-
-kiri, kanan = st.columns(2)
-with kiri:
-    download("agregat", "csv", lambda: table)
-with kanan:
-    download("agregat", "xlsx", lambda: table)
+explore_ui.downloads("agregat", lambda: table, spec, scope, names)
 
 if ditolak_baris:  # a shared link asked for rows: the analyst keeps the aggregates above, and nothing more
     staff.deny(scope, "eksplorasi_baris", scope.region)
@@ -122,7 +67,7 @@ mulai = (int(halaman) - 1) * explore.PAGE_SIZE
 rows = fetch(rows_name, batas=explore.PAGE_SIZE, mulai=mulai)
 seen = (spec.without_page(), int(halaman))
 if st.session_state.get("eks_dilihat") != seen:
-    store.audit(scope.user, "lihat_baris", scope.region, {**explore.audit_detail(spec), "jumlah": len(rows)})
+    data.store().audit(scope.user, "lihat_baris", scope.region, {**explore.audit_detail(spec), "jumlah": len(rows)})
     st.session_state["eks_dilihat"] = seen
 st.caption(
     f"Baris {angka(mulai + 1)}–{angka(mulai + len(rows))} dari {angka(total)} "
@@ -133,14 +78,11 @@ note = export.cap_note(total)
 if note:
     st.caption(note)
 
-
-def all_rows() -> pd.DataFrame:
-    """Every matching row up to the cap, read when a rows download is clicked."""
-    return data.person_rows(scope, scope.region, rows_name, **params, batas=export.ROW_CAP, mulai=0)
-
-
-kiri, kanan = st.columns(2)
-with kiri:
-    download("baris", "csv", all_rows, note)
-with kanan:
-    download("baris", "xlsx", all_rows, note)
+explore_ui.downloads(
+    "baris",
+    lambda: data.person_rows(scope, scope.region, rows_name, **params, batas=export.ROW_CAP, mulai=0),
+    spec,
+    scope,
+    names,
+    note,
+)

@@ -4,25 +4,24 @@ ranked by the gap and the trend over periods. Reads rollups only; one map level 
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from portal import access, analytics, charts, data, maps, staff, ui
-from portal.config import get_settings
-from portal.db import QueryError
-from portal.fmt import angka, nama_periode
+from portal import analytics, charts, data, regions, staff, ui
+from portal.fmt import angka, nama_periode, persen
 
+BELUM_TERBACA = (
+    "Data kemiskinan ekstrem belum dapat dibaca (rollup register perlu dibangun ulang). Hubungi administrator."
+)
 scope = staff.require_scope()
-manifest = ui.require_register()
-periode = ui.period_picker(manifest)
+periode = ui.register_period(note=False)
 st.title("Kemiskinan Ekstrem")
 
 kode = ui.scope_region_picker(scope, "miskin")
-view = analytics.view_of(kode)
+view = regions.view_of(kode)
 hanya_d1 = st.toggle("Hanya desil 1 (matikan untuk desil 1–2)", value=True, key="miskin_desil_1")
 sasaran = "desil 1" if hanya_d1 else "desil 1–2"
 rank_level = "kecamatan" if view.tingkat in ("nasional", "provinsi", "kabupaten") else "desa"
 
-try:
+with staff.guard(scope, "kemiskinan_ekstrem", kode, BELUM_TERBACA):
     baris = data.scoped_query(scope, kode, "rollup_within_region", periode=periode, tingkat=view.anak, kode=kode)
     tren = data.scoped_query(scope, kode, "rollup_region_trend", tingkat=view.tingkat, kode=kode)
     kab = data.scoped_query(scope, kode, "kab_poverty_rate", kode=kode)
@@ -30,13 +29,6 @@ try:
     tabel = analytics.poverty_table(baris, hanya_d1)
     riwayat = analytics.poverty_trend(tren, hanya_d1)
     peringkat = analytics.rank_by_gap(analytics.poverty_table(urutan, hanya_d1), top=20)
-except access.AccessDenied:
-    staff.deny(scope, "kemiskinan_ekstrem", kode)
-except (QueryError, ValueError):
-    st.error(
-        "Data kemiskinan ekstrem belum dapat dibaca (rollup register perlu dibangun ulang). Hubungi administrator."
-    )
-    st.stop()
 if tabel.empty:
     st.info("Belum ada data register untuk wilayah ini pada periode tersebut.")
     st.stop()
@@ -50,19 +42,19 @@ if not kini.empty:
     b.metric(
         "Tanpa program (eksklusi)",
         angka(r["tanpa_program"]),
-        f"{maps.number(r['eksklusi_persen'])}% dari sasaran",
+        f"{persen(r['eksklusi_persen'])} dari sasaran",
         delta_color="off",
         delta_arrow="off",  # a share, not a change: no up or down arrow
     )
     c.metric(
         "Desil 6–10 menerima (inklusi)",
         angka(r["inklusi"]),
-        f"{maps.number(r['inklusi_persen'])}% dari desil 6–10",
+        f"{persen(r['inklusi_persen'])} dari desil 6–10",
         delta_color="off",
         delta_arrow="off",
     )
     p0 = analytics.region_p0(kab, kode)
-    d.metric("P0 BPS (2024)", "–" if pd.isna(p0) else f"{maps.number(p0, 2)}%")
+    d.metric("P0 BPS (2024)", persen(p0, 2))
 st.caption(
     f"Sasaran: keluarga aktif {sasaran}. Eksklusi: sasaran yang tidak menerima PKH, BPNT, PBI-JK maupun BLT-DD. "
     "Inklusi: keluarga desil 6–10 yang menerima program. P0: persentase penduduk miskin BPS per kab/kota "
@@ -72,41 +64,13 @@ st.caption(
 pilihan = [i for i in analytics.POVERTY_INDICATORS if i.column != "p0" or view.anak in ("provinsi", "kabupaten")]
 indikator = st.selectbox("Indikator peta", pilihan, format_func=lambda i: i.label, key=f"miskin_peta_{view.anak}")
 nilai = pd.Series(tabel[indikator.column].to_numpy(dtype=float), index=tabel["kode"])
-batas = data.boundaries(view.anak, kode or None)
-if batas is None:
-    ui.boundaries_missing_note()
-else:
-    tiles = get_settings().base_tiles
-    peta = maps.build_choropleth(
-        batas,
-        tabel,
-        nilai,
-        indikator.label,
-        unit=indikator.unit,
-        decimals=indikator.decimals,
-        higher_is_better=indikator.higher_is_better,
-        tiles=None if tiles == "none" else tiles,
-    )
-    st_folium(
-        peta, key=f"miskin_{kode or 'id'}_{indikator.column}", height=440, use_container_width=True, returned_objects=[]
-    )
+ui.region_map(view.anak, kode, tabel, nilai, indikator, f"miskin_{kode or 'id'}_{indikator.column}")
 
-KOLOM = {
-    "kode": "Kode",
-    "nama": "Wilayah",
-    "keluarga_aktif": "Keluarga aktif",
-    "sasaran": f"Keluarga {sasaran}",
-    "tanpa_program": "Tanpa program",
-    "eksklusi_persen": "Eksklusi (%)",
-    "keluarga_d6_10": "Keluarga desil 6–10",
-    "inklusi": "Desil 6–10 menerima",
-    "inklusi_persen": "Inklusi (%)",
-    "p0": "P0 BPS (%)",
-}
-st.subheader(f"Per {analytics.LEVEL_NAMES[view.anak].lower()}")
+KOLOM = analytics.poverty_columns(sasaran)
+st.subheader(f"Per {regions.LEVEL_NAMES[view.anak].lower()}")
 st.dataframe(tabel[list(KOLOM)].rename(columns=KOLOM).round(2), hide_index=True, width="stretch")
 
-st.subheader(f"Peringkat {analytics.LEVEL_NAMES[rank_level].lower()} menurut kesenjangan")
+st.subheader(f"Peringkat {regions.LEVEL_NAMES[rank_level].lower()} menurut kesenjangan")
 st.caption(f"Kesenjangan: jumlah keluarga {sasaran} tanpa program apa pun; bila sama, persentasenya lebih dulu.")
 if peringkat["tanpa_program"].sum() > 0:
     st.plotly_chart(
@@ -119,10 +83,7 @@ st.dataframe(
 )
 
 st.subheader("Inklusi per program (keluarga desil 6–10 penerima)")
-per_program = {"kode": "Kode", "nama": "Wilayah", "keluarga_d6_10": "Keluarga desil 6–10"}
-for program, label in analytics.PROGRAMMES.items():
-    per_program[f"inklusi_{program}"] = label
-    per_program[f"inklusi_{program}_persen"] = f"{label} (%)"
+per_program = analytics.inclusion_columns()
 st.dataframe(tabel[list(per_program)].rename(columns=per_program).round(1), hide_index=True, width="stretch")
 
 st.subheader("Tren antar periode")

@@ -4,24 +4,24 @@ check in one region for officials who may see persons (refused to the analyst; e
 
 import streamlit as st
 
-from portal import access, analytics, charts, data, staff, ui
-from portal.db import QueryError
-from portal.rollups import period_end
+from portal import access, analytics, charts, data, regions, staff, ui
+from portal.periods import period_end
 
 BATAS_BARIS = 1000
+BELUM_TERBACA = "Data kualitas belum dapat dibaca (rollup register perlu dibangun ulang). Hubungi administrator."
+TEMUAN_TERBACA = "Baris temuan tidak dapat dibaca saat ini. Silakan coba lagi atau hubungi administrator."
 scope = staff.require_scope()
-manifest = ui.require_register()
-periode = ui.period_picker(manifest)
+periode = ui.register_period(note=False)
 st.title("Kualitas Data")
 
 kode = ui.scope_region_picker(scope, "kualitas")
-view = analytics.view_of(kode)
+view = regions.view_of(kode)
 bulan = int(
     st.number_input("Belum diverivali lebih dari (bulan)", min_value=1, max_value=120, value=12, key="kualitas_bulan")
 )
 akhir = period_end(periode)
 
-try:
+with staff.guard(scope, "kualitas_data", kode, BELUM_TERBACA):
     baris = data.scoped_query(scope, kode, "rollup_within_region", periode=periode, tingkat=view.anak, kode=kode)
     lewat = data.scoped_query(
         scope,
@@ -34,16 +34,11 @@ try:
         panjang=view.panjang,
     )
     kartu = analytics.quality_scorecard(baris, lewat)
-except access.AccessDenied:
-    staff.deny(scope, "kualitas_data", kode)
-except (QueryError, ValueError):
-    st.error("Data kualitas belum dapat dibaca (rollup register perlu dibangun ulang). Hubungi administrator.")
-    st.stop()
 if kartu.empty:
     st.info("Belum ada data register untuk wilayah ini pada periode tersebut.")
     st.stop()
 
-st.subheader(f"Kartu skor per {analytics.LEVEL_NAMES[view.anak].lower()}")
+st.subheader(f"Kartu skor per {regions.LEVEL_NAMES[view.anak].lower()}")
 st.caption(
     "Jumlah temuan dan persentasenya: cek NIK per individu terdaftar (meninggal-aktif per individu aktif), "
     "cek keluarga per keluarga aktif. NIK ganda: NIK valid yang dipakai lebih dari satu keluarga, termasuk "
@@ -89,20 +84,12 @@ cek = kanan.selectbox(
 if wilayah is None or cek is None:
     st.caption("Baris berisi data pribadi: hanya untuk petugas yang berwenang, dan setiap tampilan dicatat.")
     st.stop()
-try:
-    access.require_persons(scope, wilayah)
-except access.AccessDenied:
-    staff.deny(scope, "kualitas_data_baris", wilayah)
 params = dict(periode=periode, kode=wilayah, cek=cek, batas=BATAS_BARIS)
 if analytics.CHECKS[cek].rows_query == "quality_family_rows":
     params.update(akhir=akhir, bulan=bulan)
-try:
+with staff.guard(scope, "kualitas_data_baris", wilayah, TEMUAN_TERBACA):
+    access.require_persons(scope, wilayah)
     temuan = data.scoped_query(scope, wilayah, analytics.CHECKS[cek].rows_query, **params)
-except access.AccessDenied:
-    staff.deny(scope, "kualitas_data_baris", wilayah)
-except QueryError:
-    st.error("Baris temuan tidak dapat dibaca saat ini. Silakan coba lagi atau hubungi administrator.")
-    st.stop()
 jumlah = int(temuan["jumlah_total"].iloc[0]) if len(temuan) else 0
 data.store().audit(
     scope.user,

@@ -4,11 +4,11 @@ proposals to the next snapshot with the proposals that went missing ("usulan hil
 
 import streamlit as st
 
-from portal import access, analytics, charts, data, staff, ui
-from portal.db import QueryError
+from portal import access, analytics, charts, data, regions, staff, ui
 from portal.fmt import angka, nama_periode
 
 BATAS_BARIS = 1000
+GAGAL_HITUNG = "Perubahan antar periode tidak dapat dihitung saat ini. Silakan coba lagi atau hubungi administrator."
 scope = staff.require_scope()
 manifest = ui.require_register()
 st.title("Perubahan Antar Periode")
@@ -25,9 +25,9 @@ if dari >= ke:
     st.stop()
 
 kode = ui.scope_region_picker(scope, "ubah")
-view = analytics.view_of(kode)
+view = regions.view_of(kode)
 
-try:
+with staff.guard(scope, "perubahan_periode", kode, GAGAL_HITUNG):
     ubah = None
     if kode == "" and analytics.consecutive(manifest.periods, dari, ke):
         ubah = data.precomputed_or_none(scope, kode, "period_changes_nasional", dari=dari, ke=ke)
@@ -36,15 +36,10 @@ try:
             ubah = data.scoped_query(scope, kode, "period_changes", dari=dari, ke=ke, kode=kode, panjang=view.panjang)
     wilayah = data.scoped_query(scope, kode, "rollup_within_region", periode=ke, tingkat=view.anak, kode=kode)
     corong = data.scoped_query(scope, kode, "usulan_funnel", dari=dari, ke=ke, kode=kode)
-except access.AccessDenied:
-    staff.deny(scope, "perubahan_periode", kode)
-except QueryError:
-    st.error("Perubahan antar periode tidak dapat dihitung saat ini. Silakan coba lagi atau hubungi administrator.")
-    st.stop()
 nama_anak = wilayah[["kode", "nama"]]
 judul = f"{nama_periode(dari)} → {nama_periode(ke)}"
 
-st.subheader(f"Keluarga per {analytics.LEVEL_NAMES[view.anak].lower()} · {judul}")
+st.subheader(f"Keluarga per {regions.LEVEL_NAMES[view.anak].lower()} · {judul}")
 keluarga = analytics.change_table(ubah, "keluarga", nama_anak)
 st.dataframe(keluarga.rename(columns=analytics.CHANGE_LABELS), hide_index=True, width="stretch")
 st.caption(
@@ -91,13 +86,8 @@ desa = st.selectbox(
 )
 if desa is None:
     st.stop()
-try:
+with staff.guard(scope, "usulan_hilang", desa, "Daftar usulan hilang tidak dapat dibaca saat ini."):
     access.require_persons(scope, desa)
     daftar = data.scoped_query(scope, desa, "usulan_missing", dari=dari, ke=ke, kode=desa, batas=BATAS_BARIS)
-except access.AccessDenied:
-    staff.deny(scope, "usulan_hilang", desa)
-except QueryError:
-    st.error("Daftar usulan hilang tidak dapat dibaca saat ini.")
-    st.stop()
 data.store().audit(scope.user, "lihat_usulan_hilang", desa, {"dari": dari, "ke": ke, "baris": len(daftar)})
 st.dataframe(daftar.drop(columns=["jumlah_total"]), hide_index=True, width="stretch")

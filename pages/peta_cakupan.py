@@ -3,31 +3,28 @@ click a region to drill down, use the breadcrumb to go back up. Reads rollups on
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from portal import access, charts, data, maps, staff, ui
-from portal.config import get_settings
+from portal import access, charts, data, indicators, regions, staff, ui
+from portal.maps import choropleth
 
 scope = staff.require_scope()
-manifest = ui.require_register()
-periode = ui.period_picker(manifest)
+periode = ui.register_period(note=False)
 st.title("Peta Cakupan")
 
 _, rumah = access.home(scope)
 kini = st.session_state.get("peta_kode", rumah)
 if not access.allows(scope, kini):
     kini = rumah
-anak = maps.child_level(kini) if kini else "provinsi"
+anak = regions.child_level(kini)
 hanya = None
 if anak is None:  # a desa has no level below: draw it among its kecamatan's desa, but only its own figures
-    hanya, kini, anak = kini, kini[:6], "desa"
+    hanya, kini, anak = kini, regions.parent_code(kini), "desa"
 
-PARENT_LENGTH = {2: 0, 4: 2, 6: 4, 10: 6}
 nama = {}
-for kode in maps.drill_path(kini)[1:]:
-    induk = kode[: PARENT_LENGTH[len(kode)]]
-    nama.update(dict(data.query("wilayah_children", tingkat=maps.level_of(kode), induk=induk).values))
-jejak = maps.breadcrumb(maps.drill_path(kini), nama)
+for kode in regions.drill_path(kini)[1:]:
+    induk = regions.parent_code(kode)
+    nama.update(dict(data.query("wilayah_children", tingkat=regions.level_of(kode), induk=induk).values))
+jejak = regions.breadcrumb(regions.drill_path(kini), nama)
 kolom = st.columns(len(jejak))
 for (kode, label), tempat in zip(jejak, kolom, strict=True):
     if tempat.button(
@@ -36,10 +33,8 @@ for (kode, label), tempat in zip(jejak, kolom, strict=True):
         st.session_state["peta_kode"] = kode
         st.rerun()
 
-try:
+with staff.guard(scope, "peta_cakupan", kini):
     baris = data.scoped_query(scope, hanya or kini, "rollup_children", periode=periode, tingkat=anak, induk=kini)
-except access.AccessDenied:
-    staff.deny(scope, "peta_cakupan", kini)
 if hanya:
     baris = baris[baris["kode"] == hanya]
 if baris.empty:
@@ -48,45 +43,26 @@ if baris.empty:
 if anak in ("provinsi", "kabupaten"):
     penduduk = data.scoped_query(scope, kini, "region_population", tingkat=anak, induk=kini)
     baris = baris.merge(penduduk, on="kode", how="left")
-pilihan = maps.available_indicators(anak)
+pilihan = indicators.available_indicators(anak)
 indikator = st.selectbox(
-    "Indikator", pilihan, format_func=lambda k: maps.INDICATORS[k].label, key=f"peta_indikator_{anak}"
+    "Indikator", pilihan, format_func=lambda k: indicators.INDICATORS[k].label, key=f"peta_indikator_{anak}"
 )
-meta = maps.INDICATORS[indikator]
+meta = indicators.INDICATORS[indikator]
 sanggahan = None
 if indikator == "sanggahan_per_1000":
     panjang = len(str(baris["kode"].iloc[0]))
     sanggahan = pd.Series(data.store().count_by_region(kini, panjang), dtype="float64")
-bagian = maps.indicator_parts(baris, indikator, sanggahan)
+bagian = indicators.indicator_parts(baris, indikator, sanggahan)
 nilai = bagian["nilai"]
 
-batas = data.boundaries(anak, kini or None)
-if batas is None:
-    ui.boundaries_missing_note()
-else:
-    tiles = get_settings().base_tiles
-    peta = maps.build_choropleth(
-        batas,
-        baris,
-        nilai,
-        meta.label,
-        unit=meta.unit,
-        decimals=meta.decimals,
-        higher_is_better=meta.higher_is_better,
-        tiles=None if tiles == "none" else tiles,
-        hint=f"Klik untuk melihat {maps.LEVEL_NAMES.get(maps.child_level(baris['kode'].iloc[0]) or '', '')}"
-        if maps.child_level(baris["kode"].iloc[0])
-        else None,
-    )
-    hasil = st_folium(
-        peta,
-        key=f"peta_{kini or 'id'}_{indikator}",
-        height=460,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
-    )
-    klik = maps.clicked_code(hasil)
-    if klik and klik != kini and klik.startswith(kini) and maps.child_level(klik) and access.allows(scope, klik):
+bawah = regions.child_level(baris["kode"].iloc[0])
+petunjuk = f"Klik untuk melihat {regions.LEVEL_NAMES[bawah].lower()}" if bawah else None
+hasil = ui.region_map(
+    anak, kini, baris, nilai, meta, f"peta_{kini or 'id'}_{indikator}", height=460, hint=petunjuk, clickable=True
+)
+if hasil is not None:
+    klik = choropleth.clicked_code(hasil)
+    if klik and klik != kini and klik.startswith(kini) and regions.child_level(klik) and access.allows(scope, klik):
         st.session_state["peta_kode"] = klik
         st.rerun()
 

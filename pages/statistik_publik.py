@@ -7,9 +7,7 @@ from portal import charts, data, public, ui
 from portal.fmt import nama_periode
 from portal.suppression import TOTAL, note, to_display
 
-manifest = ui.require_register()
-periode = ui.period_picker(manifest)
-ui.source_note(manifest)
+periode = ui.register_period()
 st.title("Statistik Publik")
 st.caption(f"Keluarga penerima program per wilayah, periode {nama_periode(periode)}.")
 

@@ -13,10 +13,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from portal.regions import LEVELS, code_level, level_of
+
 ROLES: tuple[str, ...] = ("pusat", "provinsi", "kabupaten", "kecamatan", "desa", "analis")
-# The rollup levels ('tingkat') from the nation down, and the length of a code at each.
-LEVELS: tuple[str, ...] = ("nasional", "provinsi", "kabupaten", "kecamatan", "desa")
-CODE_LENGTHS: dict[str, int] = {"nasional": 0, "provinsi": 2, "kabupaten": 4, "kecamatan": 6, "desa": 10}
 # Region code lengths each role may hold; the analyst works on aggregates at any level, the nation included.
 ROLE_REGION_LENGTHS: dict[str, frozenset[int]] = {
     "pusat": frozenset({0}),
@@ -29,7 +28,6 @@ ROLE_REGION_LENGTHS: dict[str, frozenset[int]] = {
 AGGREGATES_ONLY: frozenset[str] = frozenset({"analis"})
 MAX_USER = 200
 
-_LEVEL_BY_LENGTH = {length: level for level, length in CODE_LENGTHS.items()}
 _DIGITS = re.compile(r"[0-9]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -75,14 +73,7 @@ class Scope:
     @property
     def level(self) -> str:
         """The level of the scope's own region: nasional, provinsi, kabupaten, kecamatan or desa."""
-        return _LEVEL_BY_LENGTH[len(self.region)]
-
-
-def code_level(kode: object) -> str | None:
-    """The level of a region code ('' is nasional), or None when it is not a well-formed code."""
-    if not isinstance(kode, str) or not _DIGITS.fullmatch(kode):
-        return None
-    return _LEVEL_BY_LENGTH.get(len(kode))
+        return level_of(self.region)
 
 
 def allows(scope: Scope, kode: str) -> bool:

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from portal.access import Scope, ScopeError
-from portal.store import Store, _parse, _stamp
+from portal.store import Store, parse_stamp, stamp
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1_024
@@ -254,9 +254,9 @@ def _user_info(row: tuple[Any, ...]) -> UserInfo:
         region=row[2],
         disabled=bool(row[3]),
         failed_logins=int(row[4]),
-        locked_until=_parse(row[5]) if row[5] else None,
-        created_at=_parse(row[6]),
-        last_login_at=_parse(row[7]) if row[7] else None,
+        locked_until=parse_stamp(row[5]) if row[5] else None,
+        created_at=parse_stamp(row[6]),
+        last_login_at=parse_stamp(row[7]) if row[7] else None,
     )
 
 
@@ -278,7 +278,7 @@ class Accounts:
         name = normalise_username(username)
         scope = make_scope(role, region, name)
         encoded = hash_password(check_password_policy(password), self.params)  # before the write lock is taken
-        now = _stamp(self._store.clock())
+        now = stamp(self._store.clock())
         with self._store.session(write=True) as run:
             inserted = run(
                 "insert into staff_user (username, password_hash, role, region, created_at, updated_at) "
@@ -330,7 +330,7 @@ class Accounts:
                 raise UnknownUser(f"no user named {name!r}")
             run(
                 f"update staff_user set {assignments}, updated_at = :now where username = :username",
-                {**params, "username": name, "now": _stamp(self._store.clock())},
+                {**params, "username": name, "now": stamp(self._store.clock())},
             )
         return str(row[0])
 
@@ -385,7 +385,7 @@ class Accounts:
         matches = check_password(password, encoded, self.params)
         if disabled:
             reason = "disabled"
-        elif locked_until and _parse(locked_until) > now:
+        elif locked_until and parse_stamp(locked_until) > now:
             reason = "locked"
         elif not matches:
             reason = "wrong password" if failed + 1 < MAX_FAILURES else "wrong password; locked"
@@ -406,7 +406,7 @@ class Accounts:
                 "failed_logins = case when failed_logins + 1 >= :max then 0 else failed_logins + 1 end, "
                 "locked_until = case when failed_logins + 1 >= :max then :until else locked_until end "
                 "where username = :u and disabled = 0 and (locked_until is null or locked_until <= :now)",
-                {"u": name, "max": MAX_FAILURES, "until": _stamp(now + LOCKOUT), "now": _stamp(now)},
+                {"u": name, "max": MAX_FAILURES, "until": stamp(now + LOCKOUT), "now": stamp(now)},
             )
 
     def _record_success(self, name: str, password: str, encoded: str, now: datetime) -> bool:
@@ -418,7 +418,7 @@ class Accounts:
                 "password_hash = :new_hash "
                 "where username = :u and password_hash = :old_hash and disabled = 0 "
                 "and (locked_until is null or locked_until <= :now)",
-                {"u": name, "now": _stamp(now), "new_hash": new_hash, "old_hash": encoded},
+                {"u": name, "now": stamp(now), "new_hash": new_hash, "old_hash": encoded},
             ).rowcount
         return updated == 1
 
@@ -428,7 +428,7 @@ class Accounts:
         """Map a verified e-mail address or 'sub:SUBJECT' to a role and region (replacing an earlier mapping)."""
         kind, identity = parse_identity(email_or_subject)
         scope = make_scope(role, region, _identity_user(kind, identity))
-        now = _stamp(self._store.clock())
+        now = stamp(self._store.clock())
         with self._store.session(write=True) as run:
             run(
                 "insert into oidc_identity (kind, identity, role, region, created_at, updated_at) "
@@ -462,7 +462,7 @@ class Accounts:
             rows = run(
                 "select kind, identity, role, region, created_at, updated_at from oidc_identity order by kind, identity"
             ).fetchall()
-        return [IdentityInfo(r[0], r[1], r[2], r[3], _parse(r[4]), _parse(r[5])) for r in rows]
+        return [IdentityInfo(r[0], r[1], r[2], r[3], parse_stamp(r[4]), parse_stamp(r[5])) for r in rows]
 
     def scope_for_identity(self, email: str | None, subject: str | None) -> Scope | None:
         """The Scope of a signed-in OIDC user, matched by subject, else by e-mail; pass only a verified e-mail."""

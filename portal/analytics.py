@@ -19,60 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-LEVELS: tuple[str, ...] = ("nasional", "provinsi", "kabupaten", "kecamatan", "desa")
-CODE_LENGTHS: dict[str, int] = {"nasional": 0, "provinsi": 2, "kabupaten": 4, "kecamatan": 6, "desa": 10}
-LEVEL_NAMES: dict[str, str] = {
-    "nasional": "Indonesia",
-    "provinsi": "Provinsi",
-    "kabupaten": "Kabupaten/kota",
-    "kecamatan": "Kecamatan",
-    "desa": "Desa/kelurahan",
-}
+from portal.indicators import share
+from portal.regions import level_of
+
 PROGRAMMES: dict[str, str] = {"pkh": "PKH", "bpnt": "BPNT", "pbi_jk": "PBI-JK", "blt_dd": "BLT-DD"}
-_LEVEL_BY_LENGTH = {length: level for level, length in CODE_LENGTHS.items()}
-
-
-@dataclass(frozen=True)
-class View:
-    """A region being looked at: its code and level, and the level and code length of the rows shown under it
-    (a desa has no level below, so it shows its own row)."""
-
-    kode: str
-    tingkat: str
-    anak: str
-    panjang: int
-
-
-def view_of(kode: str) -> View:
-    """The View of a region code ('' = the nation); ValueError for anything that is not a region code."""
-    if not isinstance(kode, str) or (kode and not kode.isdigit()) or len(kode) not in _LEVEL_BY_LENGTH:
-        raise ValueError(f"{kode!r} is not a Kemendagri region code")
-    tingkat = _LEVEL_BY_LENGTH[len(kode)]
-    anak = tingkat if tingkat == "desa" else LEVELS[LEVELS.index(tingkat) + 1]
-    return View(kode, tingkat, anak, CODE_LENGTHS[anak])
-
-
-def picker_levels(home: str) -> list[str]:
-    """Levels an official can narrow down to from their own region, down to kecamatan (which shows its desa)."""
-    start = LEVELS.index(view_of(home).tingkat) + 1
-    return [level for level in LEVELS[start:] if level != "desa"]
-
-
-def share(part: pd.Series | float, whole: pd.Series | float) -> pd.Series | float:
-    """part / whole × 100; NaN where the whole is 0 or missing. A Series in gives a Series out (same index)."""
-    num, den = _floats(part), _floats(whole)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(den > 0, num / np.where(den > 0, den, 1.0) * 100.0, np.nan)
-    for given in (part, whole):
-        if isinstance(given, pd.Series):
-            return pd.Series(out, index=given.index, dtype=float)
-    return float(out)
-
-
-def _floats(values: pd.Series | float) -> np.ndarray:
-    if isinstance(values, pd.Series):
-        return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    return np.asarray(np.nan if values is None else values, dtype=float)
 
 
 def _num(rows: pd.DataFrame, column: str) -> pd.Series:
@@ -83,6 +33,31 @@ def _num(rows: pd.DataFrame, column: str) -> pd.Series:
 
 # ---------------------------------------------------------------------------------------------------------------
 # Kemiskinan Ekstrem
+
+
+def poverty_columns(sasaran: str) -> dict[str, str]:
+    """Column → heading of a poverty_table shown to officials; `sasaran` names the target ('desil 1', 'desil 1–2')."""
+    return {
+        "kode": "Kode",
+        "nama": "Wilayah",
+        "keluarga_aktif": "Keluarga aktif",
+        "sasaran": f"Keluarga {sasaran}",
+        "tanpa_program": "Tanpa program",
+        "eksklusi_persen": "Eksklusi (%)",
+        "keluarga_d6_10": "Keluarga desil 6–10",
+        "inklusi": "Desil 6–10 menerima",
+        "inklusi_persen": "Inklusi (%)",
+        "p0": "P0 BPS (%)",
+    }
+
+
+def inclusion_columns() -> dict[str, str]:
+    """Column → heading of a poverty_table's inclusion per programme (count and share of desil 6–10 families)."""
+    columns = {"kode": "Kode", "nama": "Wilayah", "keluarga_d6_10": "Keluarga desil 6–10"}
+    for program, label in PROGRAMMES.items():
+        columns[f"inklusi_{program}"] = label
+        columns[f"inklusi_{program}_persen"] = f"{label} (%)"
+    return columns
 
 
 def poverty_table(rows: pd.DataFrame, desil_1_only: bool = True) -> pd.DataFrame:
@@ -132,7 +107,7 @@ def p0_by_region(kab: pd.DataFrame, tingkat: str) -> pd.Series:
 def region_p0(kab: pd.DataFrame, kode: str) -> float:
     """P0 of the region itself: as p0_by_region for the nation, a provinsi or a kab/kota; for a kecamatan or desa
     the P0 of its kab/kota (BPS publishes nothing below). NaN when unknown."""
-    tingkat = view_of(kode).tingkat
+    tingkat = level_of(kode)
     if tingkat in ("kecamatan", "desa"):
         tingkat, kode = "kabupaten", kode[:4]
     value = p0_by_region(kab, tingkat).get(kode)

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from portal.fmt import nama_periode
+from portal.indicators import desil_1_4
 
 PALETTE = ("#0b6e4f", "#f2a541", "#c8553d", "#3a6ea5", "#6c757d")
 
@@ -17,7 +18,7 @@ PALETTE = ("#0b6e4f", "#f2a541", "#c8553d", "#3a6ea5", "#6c757d")
 def trend_figure(trend: pd.DataFrame) -> go.Figure:
     """Active families and desil 1–4 families per period."""
     labels = [nama_periode(p) for p in trend["periode"]]
-    d1_4 = trend[["desil_1", "desil_2", "desil_3", "desil_4"]].sum(axis=1)
+    d1_4 = desil_1_4(trend)
     fig = go.Figure()
     fig.add_bar(x=labels, y=trend["keluarga_aktif"], name="Keluarga aktif", marker_color=PALETTE[0])
     fig.add_bar(x=labels, y=d1_4, name="Desil 1–4", marker_color=PALETTE[1])
@@ -48,10 +49,10 @@ def choropleth_figure(
     boundaries: gpd.GeoDataFrame, rows: pd.DataFrame, value: str, label: str, percent: bool = False
 ) -> go.Figure:
     """A choropleth of `value` per region (rows keyed by `kode`), drawn without any base-map tiles so that
-    it renders with no internet at all."""
+    it renders with no internet at all; `percent` when the values are percentages (portal.indicators)."""
     joined = boundaries[["kode", "geometry"]].merge(rows[["kode", "nama", value]], on="kode", how="inner")
     minx, miny, maxx, maxy = joined.total_bounds if len(joined) else (95.0, -11.0, 141.0, 6.0)
-    shown = joined[value] * (100.0 if percent else 1.0)
+    shown = joined[value]
     fig = go.Figure(
         go.Choroplethmap(
             geojson=json.loads(joined[["kode", "geometry"]].to_json()),

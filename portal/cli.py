@@ -302,7 +302,7 @@ def setup(settings: Settings) -> None:
     else:
         print(f"Register {manifest.generation} ({', '.join(manifest.periods)}) is in place.")
         _refresh_derived(settings, manifest)
-    from portal.maps import MapAssetsError, ensure_map_assets
+    from portal.maps.assets import MapAssetsError, ensure_map_assets
 
     try:
         ensure_map_assets(REPO_DIR)

@@ -13,8 +13,9 @@ from portal import access, geo, public
 from portal.accounts import Accounts
 from portal.config import get_settings
 from portal.db import QueryError, current_register
-from portal.privacy import Throttle, load_secret, parse_limit
-from portal.rollups import period_end
+from portal.periods import period_end
+from portal.privacy.row_tokens import load_secret
+from portal.privacy.throttle import Throttle, parse_limit
 from portal.snapshot import Manifest
 from portal.store import Store, open_store
 

@@ -15,13 +15,13 @@ import duckdb
 import pandas as pd
 
 from portal.config import REPO_DIR, Settings, get_settings
+from portal.periods import is_period
 from portal.snapshot import Manifest, SnapshotError, read_manifest
 
 QUERY_DIR = REPO_DIR / "queries"
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 # DuckDB binds no parameters in CREATE VIEW, so what goes into view DDL is checked against these instead.
 _TABLE_NAME = re.compile(r"[a-z][a-z0-9_]*")
-_PERIODE = re.compile(r"[0-9]{4}-[0-9]{2}")
 
 
 def _hive_options(sample: Path, table_dir: Path) -> str:
@@ -64,7 +64,7 @@ def _strip_comments(sql: str) -> str:
 
 def register_views(con: duckdb.DuckDBPyConnection, root: Path, latest: str | None) -> list[str]:
     """Create `<table>_all` (every period) and `<table>` (newest period) views for the tables under `root`."""
-    if latest is not None and not _PERIODE.fullmatch(latest):
+    if latest is not None and not is_period(latest):
         raise QueryError(f"invalid period {latest!r} in the manifest")
     created = []
     for table_dir in sorted(p for p in root.iterdir() if p.is_dir() and _TABLE_NAME.fullmatch(p.name)):

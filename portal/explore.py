@@ -16,12 +16,13 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-# Keys of the URL, in the order they are written.
-REGION_KEYS: tuple[tuple[str, int, str], ...] = (
-    ("prov", 2, "Provinsi"),
-    ("kab", 4, "Kabupaten/kota"),
-    ("kec", 6, "Kecamatan"),
-    ("desa", 10, "Desa/kelurahan"),
+from portal.periods import is_period
+from portal.regions import AREA_LEVELS, CODE_LENGTHS, LEVEL_NAMES
+
+# Region keys of the URL, in the order they are written: the level of each, then (key, code length, label).
+REGION_LEVELS: dict[str, str] = dict(zip(("prov", "kab", "kec", "desa"), AREA_LEVELS, strict=True))
+REGION_KEYS: tuple[tuple[str, int, str], ...] = tuple(
+    (key, CODE_LENGTHS[level], LEVEL_NAMES[level]) for key, level in REGION_LEVELS.items()
 )
 PROGRAMS = {"pkh": "PKH", "bpnt": "BPNT", "pbi_jk": "PBI-JK", "blt_dd": "BLT-DD", "tanpa": "Tanpa program"}
 DESILS = {**{str(d): f"Desil {d}" for d in range(1, 11)}, "kosong": "Desil kosong"}
@@ -43,8 +44,8 @@ CHOICES: dict[str, tuple[dict[str, str], str, str]] = {
 # Values people type by hand for the same thing ('60+' arrives as '60 ' when the plus is not URL-encoded).
 ALIASES = {"60": "60+", "pbi-jk": "pbi_jk", "blt-dd": "blt_dd", "l": "L", "p": "P"}
 DIMENSIONS = {
-    "kecamatan": "Kecamatan",
-    "desa": "Desa/kelurahan",
+    "kecamatan": LEVEL_NAMES["kecamatan"],
+    "desa": LEVEL_NAMES["desa"],
     "desil": "Desil",
     "jenis_kelamin": "Jenis kelamin",
     "kelompok_umur": "Kelompok umur",
@@ -69,7 +70,6 @@ MAX_PAGE = 1_000_000
 MAX_CODES = 500  # per region level: keeps a URL, a query and an audit line small
 MAX_PARAM_CHARS = 8_000
 _SHOWN = re.compile(r"[^0-9A-Za-z+.-]")
-_PERIODE = re.compile(r"[0-9]{4}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def _parse_choice(key: str, tokens: list[str], notes: list[str]) -> tuple[str, .
 def _parse_single(key: str, token: str, periods: Sequence[str], notes: list[str]) -> object:
     """The value of a single-valued key, or None (with a note) when it is not allowed."""
     if key == "periode":
-        ok = _PERIODE.fullmatch(token) is not None and token in periods
+        ok = is_period(token) and token in periods
         value: object = token
     elif key == "tingkat":
         ok, value = token.lower() in LEVELS, token.lower()

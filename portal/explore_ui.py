@@ -4,15 +4,16 @@ pure, in portal/explore.py."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
-from portal import access, data, explore, ui
+from portal import access, data, explore, export, regions, ui
+from portal.fmt import nama_periode
 from portal.snapshot import Manifest
 
-TINGKAT = {"prov": "provinsi", "kab": "kabupaten", "kec": "kecamatan", "desa": "desa"}
-PARENT = {2: 0, 4: 2, 6: 4, 10: 6}
 MAX_PARENTS = 60  # more parents than this would make a list of thousands of choices
 
 
@@ -75,7 +76,7 @@ def names_under(level: str, parents: list[str]) -> dict[str, str]:
 def filter_panel(scope: access.Scope, seeding: bool) -> Panel:
     """The official's region, then the filters (regions within scope, programme, desil, …) and the grouping."""
     fixed = explore.fixed_levels(scope.region)
-    names = names_under(TINGKAT[fixed[-1]], [scope.region[: PARENT[len(scope.region)]]]) if fixed else {}
+    names = names_under(explore.REGION_LEVELS[fixed[-1]], [regions.parent_code(scope.region)]) if fixed else {}
     st.caption(
         f"Wilayah Anda: {names.get(scope.region, 'Seluruh Indonesia')} {f'({scope.region})' if scope.region else ''}"
     )
@@ -87,7 +88,7 @@ def filter_panel(scope: access.Scope, seeding: bool) -> Panel:
                 continue
             if len(parents) > MAX_PARENTS:
                 tempat.caption(f"{label}: pilih paling banyak {MAX_PARENTS} wilayah di tingkat atasnya untuk memilih.")
-            options = names_under(TINGKAT[key], parents) if 0 < len(parents) <= MAX_PARENTS else {}
+            options = names_under(explore.REGION_LEVELS[key], parents) if 0 < len(parents) <= MAX_PARENTS else {}
             names.update(options)
             wanted = st.session_state.get(f"eks_{key}", [])
             unknown += [c for c in wanted if c not in options]
@@ -121,3 +122,62 @@ def filter_panel(scope: access.Scope, seeding: bool) -> Panel:
                 "Pada tingkat keluarga, jenis kelamin, kelompok umur dan disabilitas adalah milik kepala keluarga."
             )
     return Panel(names, tingkat, baris, kolom)
+
+
+def spec_from_state(periode: str, panel: Panel) -> explore.FilterSpec:
+    """The view the widgets describe, tidied (what was dropped is said in captions); back to the first page of rows
+    when anything but the page changed since the last run."""
+    spec, notes = explore.tidy(
+        explore.FilterSpec(
+            periode=periode,
+            **{key: tuple(sorted(st.session_state.get(f"eks_{key}", []))) for key, _, _ in explore.REGION_KEYS},
+            **{attr: tuple(st.session_state.get(f"eks_{key}", [])) for key, (_, attr, _) in explore.CHOICES.items()},
+            tingkat=panel.tingkat,
+            baris=panel.baris,
+            kolom=panel.kolom,
+            lihat="baris" if st.session_state.get("eks_lihat") else "agregat",
+            hal=int(st.session_state.get("eks_hal", 1)),
+        )
+    )
+    for note in notes:
+        st.caption(note)
+    previous = st.session_state.get("eks_spec")
+    if previous is not None and previous.without_page() != spec.without_page():
+        spec = spec.without_page()
+    return spec
+
+
+def downloads(
+    kind: str,
+    build_table: Callable[[], pd.DataFrame],
+    spec: explore.FilterSpec,
+    scope: access.Scope,
+    names: dict[str, str],
+    note: str | None = None,
+) -> None:
+    """CSV and XLSX downloads side by side, each built when clicked (so its time is the download's) and audited
+    then, with a header naming the period, the filters, the time and the official."""
+    filters = explore.describe(spec, scope.region, names)
+    periode_teks = f"{nama_periode(spec.periode)} ({spec.periode})"
+
+    def build(fmt: str) -> bytes:
+        frame = build_table()
+        header = export.header_block(
+            f"Eksplorasi DTKS — {kind}", periode_teks, filters, scope.user, export.now_wib(), note
+        )
+        action = "ekspor_baris" if kind == "baris" else "ekspor_agregat"
+        data.store().audit(
+            scope.user, action, scope.region, {**explore.audit_detail(spec), "format": fmt, "jumlah": len(frame)}
+        )
+        return export.to_csv(frame, header) if fmt == "csv" else export.to_xlsx(frame, header)
+
+    for column, fmt in zip(st.columns(2), ("csv", "xlsx"), strict=True):
+        column.download_button(
+            f"Unduh {kind} ({fmt.upper()})",
+            data=lambda fmt=fmt: build(fmt),
+            file_name=export.file_name(kind, spec.periode, export.now_wib(), fmt),
+            mime=export.CSV_MIME if fmt == "csv" else export.XLSX_MIME,
+            key=f"eks_unduh_{kind}_{fmt}",
+            on_click="ignore",
+            icon=":material/download:",
+        )

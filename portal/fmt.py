@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 BULAN = (
@@ -27,11 +28,11 @@ def angka(value: float | int | None) -> str:
     return f"{round(value):,}".replace(",", ".")
 
 
-def persen(part: float | int | None, whole: float | int | None, digits: int = 1) -> str:
-    """Share as '12,3%' with a decimal comma; '–' when the whole is zero or unknown."""
-    if not whole or part is None:
+def persen(value: float | None, digits: int = 1) -> str:
+    """A percentage (see portal.indicators) as '12,3%' with a decimal comma; '–' when unknown."""
+    if value is None or not math.isfinite(value):
         return "–"
-    return f"{100.0 * part / whole:.{digits}f}%".replace(".", ",")
+    return f"{value:.{digits}f}%".replace(".", ",")
 
 
 def nama_periode(periode: str) -> str:

@@ -24,9 +24,7 @@ import pyarrow.parquet as pq
 import pyogrio
 import shapely
 
-LEVELS: tuple[str, ...] = ("provinsi", "kabupaten", "kecamatan", "desa")
-CODE_LENGTHS: dict[str, int] = {"provinsi": 2, "kabupaten": 4, "kecamatan": 6, "desa": 10}
-PARENT_LENGTHS: dict[str, int] = {"provinsi": 0, "kabupaten": 2, "kecamatan": 4, "desa": 6}
+from portal.regions import AREA_LEVELS, CODE_LENGTHS, level_of_length, parent_of
 
 # Measured on the reference set (../shared/data/geo), which is already simplified upstream (median kecamatan
 # edge about 2.5 km), so Douglas-Peucker alone removes little: most vertices sit in tiny islands. Each
@@ -46,7 +44,6 @@ MANIFEST = "manifest.json"
 IMPORT_COMMAND = "python -m portal geo import"
 
 _SUFFIXES = {".geojson", ".shp", ".gpkg", ".parquet", ".geoparquet"}
-_LEVEL_BY_LENGTH = {length: level for level, length in CODE_LENGTHS.items()}
 _CODE_NAME = re.compile(r"kode|code|^kd|_kd")
 _NOT_CODE_CHARS = re.compile(r"[.\s]")
 # Most specific first, so a name is matched to the finest level it mentions. KDPPUM/KDPKAB/KDCPUM/KDEPUM are
@@ -92,7 +89,7 @@ def import_boundaries(source_dir: Path, dest_dir: Path, progress: Callable[[str]
                 progress(f"{label}: skipped {skipped} rows without a code or a polygon")
 
     tables: dict[str, gpd.GeoDataFrame] = {}
-    for level in LEVELS:
+    for level in AREA_LEVELS:
         if level in by_level:
             tables[level] = _build_level(level, by_level[level], progress)
 
@@ -118,13 +115,13 @@ def import_boundaries(source_dir: Path, dest_dir: Path, progress: Callable[[str]
 
 def available_levels(geo_dir: Path) -> list[str]:
     """Levels whose imported GeoParquet exists in geo_dir, coarsest first."""
-    return [level for level in LEVELS if (Path(geo_dir) / f"{level}.parquet").is_file()]
+    return [level for level in AREA_LEVELS if (Path(geo_dir) / f"{level}.parquet").is_file()]
 
 
 def load_boundaries(geo_dir: Path, level: str, parent: str | None = None) -> gpd.GeoDataFrame:
     """Boundaries of one level, optionally only the codes under parent (e.g. level kecamatan, parent '3201')."""
-    if level not in CODE_LENGTHS:
-        raise ValueError(f"Unknown level {level!r}; expected one of {', '.join(LEVELS)}")
+    if level not in AREA_LEVELS:
+        raise ValueError(f"Unknown level {level!r}; expected one of {', '.join(AREA_LEVELS)}")
     path = Path(geo_dir) / f"{level}.parquet"
     if not path.is_file():
         raise FileNotFoundError(f"No {level} boundaries at {path}; run `{IMPORT_COMMAND}` first")
@@ -257,7 +254,7 @@ def _find_code_column(frame: gpd.GeoDataFrame, label: str) -> tuple[str, pd.Seri
             continue
         lengths = set(present.str.len())
         length = lengths.pop() if len(lengths) == 1 else 0
-        if length not in _LEVEL_BY_LENGTH:
+        if level_of_length(length) not in AREA_LEVELS:
             continue
         hint = _hinted_level(lower)
         if hint is not None and CODE_LENGTHS[hint] != length:
@@ -279,7 +276,7 @@ def _find_code_column(frame: gpd.GeoDataFrame, label: str) -> tuple[str, pd.Seri
                 f"{label}: column {name} should hold full {hint} codes ({CODE_LENGTHS[hint]} digits) "
                 f"but holds {wrong}-digit values"
             )
-    return _LEVEL_BY_LENGTH[length], codes
+    return level_of_length(length), codes
 
 
 def _normalize_codes(values: pd.Series) -> pd.Series | None:
@@ -446,7 +443,7 @@ def _build_level(
         {
             "kode": table["kode"].astype(str),
             "nama": table["nama"].astype(str),
-            "kode_induk": table["kode"].str[: PARENT_LENGTHS[level]].astype(str),
+            "kode_induk": table["kode"].str[: CODE_LENGTHS[parent_of(level)]].astype(str),
         },
         geometry=gpd.GeoSeries(geoms, crs="EPSG:4326").values,
         crs="EPSG:4326",
@@ -469,7 +466,7 @@ def _write_outputs(dest_dir: Path, tables: dict[str, gpd.GeoDataFrame]) -> None:
             dest_dir / f"{level}.parquet",
             lambda tmp, table=table: table.to_parquet(tmp, index=False, compression="zstd"),
         )
-    for level in LEVELS:
+    for level in AREA_LEVELS:
         # A level missing from this source must not survive from an earlier import.
         if level not in tables:
             (dest_dir / f"{level}.parquet").unlink(missing_ok=True)

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
-from portal.demo.names import canonical_names
-from portal.privacy import find_row, mask_name, row_token
+from portal.names import canonical_names
+from portal.privacy.masks import mask_name
+from portal.privacy.row_tokens import find_row, row_token
 from portal.suppression import SuppressedTable, suppress_table
 
 MAX_RESULTS = 20

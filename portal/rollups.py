@@ -4,16 +4,15 @@ period before (pairing every family and person of two periods takes seconds at 1
 
 from __future__ import annotations
 
-import calendar
 import json
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
 
 from portal.config import Settings
 from portal.db import load_sql, new_connection, register_views
+from portal.periods import period_end  # also imported from here by portal/ingest/pipeline.py
 from portal.snapshot import (
     DERIVED_TABLES,
     Manifest,
@@ -32,12 +31,6 @@ NATIONAL_CHANGES = "perubahan_nasional"
 # older portal are brought up to date by `python -m portal setup` / `rebuild-derived` without rebuilding the rows.
 DERIVED_VERSION = 2
 VERSION_FILE = "derived.json"
-
-
-def period_end(periode: str) -> date:
-    """The last day of a 'YYYY-MM' period."""
-    year, month = (int(part) for part in periode.split("-"))
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def previous_period(root: Path, periode: str) -> str | None:

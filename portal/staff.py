@@ -4,11 +4,14 @@ role and region, with idle and absolute timeouts. Every sign-in, sign-out and re
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 
 from portal import access, data
 from portal.accounts import oidc_claims
+from portal.db import QueryError
 
 POLICY = access.SessionPolicy()
 KEY = "staf"
@@ -90,3 +93,19 @@ def deny(scope: access.Scope, what: str, region: str) -> None:
     data.store().audit(scope.user, "ditolak", region, {"halaman": what, "peran": scope.role})
     st.error("Anda tidak memiliki akses ke data ini.", icon=":material/block:")
     st.stop()
+
+
+@contextmanager
+def guard(scope: access.Scope, what: str, region: str, unreadable: str | None = None) -> Iterator[None]:
+    """An internal page's reads about `region`: a refusal (AccessDenied) is audited and stops the page (`deny`);
+    with `unreadable`, a read that fails (QueryError, or ValueError while shaping its result) shows that message
+    and stops the page instead of a traceback."""
+    try:
+        yield
+    except access.AccessDenied:
+        deny(scope, what, region)
+    except (QueryError, ValueError):
+        if unreadable is None:
+            raise
+        st.error(unreadable)
+        st.stop()

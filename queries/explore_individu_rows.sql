@@ -19,13 +19,7 @@ with people as (
     where periode = $periode
         and ($provinsi is null or list_contains($provinsi, kode_prov))
         and kode_desa between $desa_dari and $desa_sampai
-        and (
-            $wilayah is null
-            or list_contains($wilayah, kode_prov)
-            or list_contains($wilayah, kode_kab)
-            or list_contains($wilayah, kode_kec)
-            or list_contains($wilayah, kode_desa)
-        )
+        and explore_in_region($wilayah, kode_prov, kode_kab, kode_kec, kode_desa)
 ),
 
 families as (
@@ -44,13 +38,7 @@ families as (
 described as (
     select
         p.kode_desa, p.id_dtks, p.nik, p.no_kk, p.nama, p.jenis_kelamin, p.tanggal_lahir, p.usia,
-        case
-            when p.usia is null then 'kosong'
-            when p.usia < 6 then '0-5'
-            when p.usia < 18 then '6-17'
-            when p.usia < 60 then '18-59'
-            else '60+'
-        end as kelompok_umur,
+        explore_age_band(p.usia) as kelompok_umur,
         p.hubungan_keluarga, p.rt, p.rw,
         f.desil,
         coalesce(f.desil::varchar, 'kosong') as desil_kunci,
@@ -87,12 +75,7 @@ final as (
     select
         p.kode_desa, d.nama_desa, p.id_dtks, p.nik, p.no_kk, p.nama, p.jenis_kelamin, p.tanggal_lahir, p.usia,
         p.kelompok_umur, p.hubungan_keluarga, p.rt, p.rw, p.desil,
-        coalesce(nullif(concat_ws(', ',
-            case when p.pkh then 'PKH' end,
-            case when p.bpnt then 'BPNT' end,
-            case when p.pbi_jk then 'PBI-JK' end,
-            case when p.blt_dd then 'BLT-DD' end
-        ), ''), 'tanpa program') as program,
+        explore_program_label(p.pkh, p.bpnt, p.pbi_jk, p.blt_dd) as program,
         p.disabilitas, p.status, p.keberadaan
     from page as p
     left join wilayah_desa as d using (kode_desa)

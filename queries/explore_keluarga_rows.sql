@@ -17,13 +17,7 @@ with families as (
     where periode = $periode
         and ($provinsi is null or list_contains($provinsi, kode_prov))
         and kode_desa between $desa_dari and $desa_sampai
-        and (
-            $wilayah is null
-            or list_contains($wilayah, kode_prov)
-            or list_contains($wilayah, kode_kab)
-            or list_contains($wilayah, kode_kec)
-            or list_contains($wilayah, kode_desa)
-        )
+        and explore_in_region($wilayah, kode_prov, kode_kab, kode_kec, kode_desa)
 ),
 
 -- The heads of every family in the region, read only when a filter asks about the head.
@@ -57,13 +51,7 @@ filtered as (
         and ($status is null or list_contains($status, case when f.status_aktif then 'aktif' else 'nonaktif' end))
         and explore_program_match($programs, f.pkh, f.bpnt, f.pbi_jk, f.blt_dd)
         and ($kelamin is null or list_contains($kelamin, coalesce(h.jenis_kelamin, 'kosong')))
-        and ($umur is null or list_contains($umur, case
-            when h.tanggal_lahir is null then 'kosong'
-            when date_sub('year', h.tanggal_lahir, $akhir::date) < 6 then '0-5'
-            when date_sub('year', h.tanggal_lahir, $akhir::date) < 18 then '6-17'
-            when date_sub('year', h.tanggal_lahir, $akhir::date) < 60 then '18-59'
-            else '60+'
-        end))
+        and ($umur is null or list_contains($umur, explore_age_band(date_sub('year', h.tanggal_lahir, $akhir::date))))
         and ($disabilitas is null or list_contains($disabilitas, case
             when h.sulit is null then 'kosong' when h.sulit then 'ya' else 'tidak'
         end))
@@ -103,12 +91,7 @@ final as (
     select
         p.kode_desa, d.nama_desa, p.id_keluarga, p.no_kk, p.nama_kepala_keluarga, p.alamat, p.rt, p.rw,
         p.jumlah_art, p.desil,
-        coalesce(nullif(concat_ws(', ',
-            case when p.pkh then 'PKH' end,
-            case when p.bpnt then 'BPNT' end,
-            case when p.pbi_jk then 'PBI-JK' end,
-            case when p.blt_dd then 'BLT-DD' end
-        ), ''), 'tanpa program') as program,
+        explore_program_label(p.pkh, p.bpnt, p.pbi_jk, p.blt_dd) as program,
         coalesce(h.jenis_kelamin, 'kosong') as jenis_kelamin,
         h.usia,
         case when h.sulit is null then 'kosong' when h.sulit then 'ya' else 'tidak' end as disabilitas,

@@ -65,3 +65,92 @@ create or replace macro explore_programs(dim, value) as
         ],
         lambda x: x is not null
     ) else [value] end;
+
+-- explore_in_region(wilayah, kode_prov, kode_kab, kode_kec, kode_desa): a row is in the region filter (codes of
+-- any level; null = no filter).
+create or replace macro explore_in_region(wilayah, kode_prov, kode_kab, kode_kec, kode_desa) as
+    wilayah is null
+    or list_contains(wilayah, kode_prov)
+    or list_contains(wilayah, kode_kab)
+    or list_contains(wilayah, kode_kec)
+    or list_contains(wilayah, kode_desa);
+
+-- explore_age_band(usia): the Eksplorasi age band of an age in years ('kosong' when unknown).
+create or replace macro explore_age_band(usia) as
+    case
+        when usia is null then 'kosong'
+        when usia < 6 then '0-5'
+        when usia < 18 then '6-17'
+        when usia < 60 then '18-59'
+        else '60+'
+    end;
+
+-- explore_program_label(pkh, bpnt, pbi_jk, blt_dd): 'PKH, PBI-JK', or 'tanpa program'.
+create or replace macro explore_program_label(pkh, bpnt, pbi_jk, blt_dd) as
+    coalesce(nullif(concat_ws(', ',
+        case when pkh then 'PKH' end,
+        case when bpnt then 'BPNT' end,
+        case when pbi_jk then 'PBI-JK' end,
+        case when blt_dd then 'BLT-DD' end
+    ), ''), 'tanpa program');
+
+-- explore_tally(source, programs, desils, kelamin, umur, disabilitas, status, dim_baris, dim_kolom): the tail
+-- both explore_*_counts queries share. `source` names the caller's CTE of described rows (one per person or
+-- family: kode_kec, kode_desa, desil, jenis_kelamin, kelompok_umur, pkh, bpnt, pbi_jk, blt_dd, disabilitas,
+-- status, 'kosong' where unknown); the filter lists (null = no filter) keep the matching rows, which are counted
+-- by the two dimensions, the programme dimension spread over the programmes it holds, kecamatan and desa named.
+-- Returns baris, baris_nama, kolom, kolom_nama, jumlah and total (every matching row once). The parameters are
+-- prefixed (f_, d_) so they never shadow the columns of the same name.
+create or replace macro explore_tally(
+    source, f_programs, f_desils, f_kelamin, f_umur, f_disabilitas, f_status, d_baris, d_kolom
+) as table
+with filtered as (
+    select
+        *,
+        pkh::integer + 2 * bpnt::integer + 4 * pbi_jk::integer + 8 * blt_dd::integer as program_mask
+    from query_table(source)
+    where (f_desils is null or list_contains(f_desils, desil))
+        and (f_kelamin is null or list_contains(f_kelamin, jenis_kelamin))
+        and (f_umur is null or list_contains(f_umur, kelompok_umur))
+        and (f_disabilitas is null or list_contains(f_disabilitas, disabilitas))
+        and (f_status is null or list_contains(f_status, status))
+        and explore_program_match(f_programs, pkh, bpnt, pbi_jk, blt_dd)
+),
+
+grouped as (
+    select
+        explore_group(d_baris, kode_kec, kode_desa, desil, jenis_kelamin, kelompok_umur, program_mask, disabilitas, status) as baris,
+        explore_group(d_kolom, kode_kec, kode_desa, desil, jenis_kelamin, kelompok_umur, program_mask, disabilitas, status) as kolom,
+        count(*) as jumlah
+    from filtered
+    group by all
+),
+
+-- A programme "dimension value" is a bit mask until here; each group is spread over the programmes it holds.
+spread_rows as (
+    select
+        unnest(explore_programs(d_baris, baris)) as baris,
+        kolom, jumlah, sum(jumlah) over () as total
+    from grouped
+),
+
+spread as (
+    select
+        baris,
+        unnest(explore_programs(d_kolom, kolom)) as kolom,
+        jumlah, total
+    from spread_rows
+),
+
+names as (
+    select kode_kec as kode, nama_kec as nama from wilayah_kecamatan
+    union all
+    select kode_desa, nama_desa from wilayah_desa
+)
+
+select s.baris, nb.nama as baris_nama, s.kolom, nk.nama as kolom_nama,
+    sum(s.jumlah)::bigint as jumlah, any_value(s.total)::bigint as total
+from spread as s
+left join names as nb on nb.kode = s.baris and d_baris in ('kecamatan', 'desa')
+left join names as nk on nk.kode = s.kolom and d_kolom in ('kecamatan', 'desa')
+group by all;

@@ -7,7 +7,6 @@ import math
 import pytest
 
 from portal.access import (
-    LEVELS,
     ROLES,
     AccessDenied,
     Scope,
@@ -15,12 +14,12 @@ from portal.access import (
     SessionPolicy,
     allows,
     can_see_persons,
-    code_level,
     home,
     require,
     require_persons,
     visible_levels,
 )
+from portal.regions import LEVELS, code_level
 
 # Around DI Yogyakarta (34), Kota Yogyakarta (3471), Kec. Mantrijeron (347101) and one of its kelurahan
 # (3471011001), with neighbours at every level: another province, kab/kota, kecamatan and desa beside each.

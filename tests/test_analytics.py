@@ -16,11 +16,12 @@ import pandas as pd
 import pytest
 import shapely
 
-from portal import analytics, charts, maps
+from portal import analytics, charts
 from portal.config import Settings
 from portal.db import Register, register_views
 from portal.demo import DemoOptions, build_demo
 from portal.demo.defects import RATES
+from portal.maps import choropleth
 from portal.snapshot import read_manifest
 from tests import fixture_register as fx
 from tests.fixture_register import A, B, C, build_fixture, fixture_settings
@@ -33,42 +34,6 @@ REF_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "ref"
 
 
 # --- pure functions ---------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("kode", "tingkat", "anak", "panjang"),
-    [
-        ("", "nasional", "provinsi", 2),
-        ("34", "provinsi", "kabupaten", 4),
-        ("3471", "kabupaten", "kecamatan", 6),
-        ("347101", "kecamatan", "desa", 10),
-        (A, "desa", "desa", 10),  # a desa shows its own row
-    ],
-)
-def test_view_of_a_region(kode: str, tingkat: str, anak: str, panjang: int) -> None:
-    assert analytics.view_of(kode) == analytics.View(kode, tingkat, anak, panjang)
-
-
-@pytest.mark.parametrize("bad", ["3", "34710", "abcd", "34 1", None, 3471, "3471'--"])
-def test_view_of_rejects_what_is_not_a_code(bad: object) -> None:
-    with pytest.raises(ValueError):
-        analytics.view_of(bad)  # type: ignore[arg-type]
-
-
-def test_picker_levels_start_below_the_officials_region() -> None:
-    assert analytics.picker_levels("") == ["provinsi", "kabupaten", "kecamatan"]
-    assert analytics.picker_levels("34") == ["kabupaten", "kecamatan"]
-    assert analytics.picker_levels("3471") == ["kecamatan"]
-    assert analytics.picker_levels("347101") == []
-    assert analytics.picker_levels(A) == []
-
-
-def test_share_is_nan_for_an_empty_whole() -> None:
-    assert analytics.share(1, 4) == 25.0
-    assert np.isnan(analytics.share(1, 0))
-    out = analytics.share(pd.Series([1, 0, 3], index=list("abc")), pd.Series([2, 0, 0], index=list("abc")))
-    assert list(out.index) == ["a", "b", "c"]
-    assert out["a"] == 50.0 and np.isnan(out["b"]) and np.isnan(out["c"])
 
 
 def _rollup_rows(**columns: list) -> pd.DataFrame:
@@ -120,7 +85,7 @@ def test_poverty_map_draws_each_region_with_its_value() -> None:
     table = analytics.poverty_table(_rollup_rows())
     indicator = next(i for i in analytics.POVERTY_INDICATORS if i.column == "eksklusi_persen")
     values = pd.Series(table[indicator.column].to_numpy(dtype=float), index=table["kode"])
-    fmap = maps.build_choropleth(boxes, table, values, indicator.label, unit=indicator.unit)
+    fmap = choropleth.build_choropleth(boxes, table, values, indicator.label, unit=indicator.unit)
     html = fmap.get_root().render()
     assert "Sasaran tanpa program apa pun (eksklusi): 20,0%" in html  # X: 2 of 10
     assert "Sasaran tanpa program apa pun (eksklusi): 100,0%" in html  # Y: 4 of 4

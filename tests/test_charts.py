@@ -33,10 +33,11 @@ def test_choropleth_joins_every_province(provinsi: object) -> None:
     assert fig.layout.map.style == "white-bg"  # no tiles: renders offline
 
 
-def test_choropleth_percent_scales_shares(provinsi: object) -> None:
-    rows = pd.DataFrame({"kode": ["31", "34"], "nama": ["DKI", "DIY"], "pangsa": [0.25, 0.5]})
+def test_choropleth_percent_marks_percentages(provinsi: object) -> None:
+    rows = pd.DataFrame({"kode": ["31", "34"], "nama": ["DKI", "DIY"], "pangsa": [25.0, 50.0]})
     fig = charts.choropleth_figure(provinsi, rows, "pangsa", "Pangsa", percent=True)
     assert sorted(fig.data[0].z) == [25.0, 50.0]
+    assert fig.data[0].colorbar.ticksuffix == "%"
     assert fig.layout.map.zoom > 4  # zoomed to Java, not the whole nation
 
 

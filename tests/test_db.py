@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
-from portal import db
+from portal import db, public
 from portal.db import QueryError, Register
+from portal.privacy.search_input import search_key
 from tests.fixture_register import A, C
 
 # A value for every parameter name any query uses; a new parameter must be added here to be tested.
@@ -17,10 +19,6 @@ PARAMS: dict[str, object] = {
     "tingkat": "desa",
     "induk": "347101",
     "kode_desa": A,
-    "kode_kab": "3171",
-    "q": "SITI",
-    "program": "bpnt",
-    "nik": "3471015507850003",
     "dari": "2026-06",
     "ke": "2026-09",
     "id_musdes": 200,
@@ -75,22 +73,28 @@ def test_sql_files_open_with_a_comment() -> None:
         assert db.load_sql(name).lstrip().startswith("--"), name
 
 
+def _cek_status(register: Register, kode_desa: str, text: str) -> pd.DataFrame:
+    """What Cek Status finds for a typed name: the desa's people and name keys, filtered in Python."""
+    people = register.run("desa_people", periode="2026-09", akhir=date(2026, 9, 30), kode_desa=kode_desa)
+    key = search_key(text)
+    return public.find_people(public.with_search_keys(people), key) if key else people.iloc[0:0]
+
+
 def test_name_search_finds_substring(register: Register) -> None:
-    rows = register.run("desa_name_search", periode="2026-09", akhir=date(2026, 9, 30), kode_desa=A, q="siti")
+    rows = _cek_status(register, A, "siti")
     assert list(rows["nama"]) == ["SITI AMINAH"]
     assert int(rows["usia"].iloc[0]) == 41  # born 1985-07-15, period ends 2026-09-30
     assert bool(rows["prog_pkh"].iloc[0]) is True
 
 
 def test_name_search_is_scoped_to_the_desa(register: Register) -> None:
-    rows = register.run("desa_name_search", periode="2026-09", akhir=date(2026, 9, 30), kode_desa=C, q="SITI")
-    assert rows.empty
+    assert _cek_status(register, C, "SITI").empty
 
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_search_text_is_data(register: Register, text: str) -> None:
-    rows = register.run("desa_name_search", periode="2026-09", akhir=date(2026, 9, 30), kode_desa=A, q=text)
-    assert rows.empty  # no name contains these; wildcards are not wildcards
+    assert _cek_status(register, A, text).empty  # no name contains these; wildcards are not wildcards
+    assert register.run("desa_people", periode="2026-09", akhir=date(2026, 9, 30), kode_desa=text).empty
     still = register.run("national_headline", periode="2026-09")
     assert len(still) == 1  # nothing was dropped
 
@@ -102,20 +106,11 @@ def test_hostile_codes_return_nothing(register: Register, text: str) -> None:
 
 
 def test_programme_parameter_is_an_allow_list(register: Register) -> None:
-    counts = register.run("kecamatan_programme_counts", periode="2026-09", kode_kab="3171", program="bpnt")
-    assert counts[["kode_kec", "keluarga", "individu"]].values.tolist() == [["317101", 1, 2]]
-    none = register.run("kecamatan_programme_counts", periode="2026-09", kode_kab="3171", program="prog_pkh or 1=1")
+    params = {key: PARAMS[key] for key in db.query_params("explore_keluarga_counts")}
+    counts = register.run("explore_keluarga_counts", **{**params, "dim_baris": "kecamatan", "programs": ("bpnt",)})
+    assert len(counts) > 0
+    none = register.run("explore_keluarga_counts", **{**params, "programs": ("prog_pkh or 1=1",)})
     assert none.empty
-
-
-def test_period_diff_for_one_kab(register: Register) -> None:
-    diff = register.run("kab_period_diff", kode_kab="3171", dari="2026-06", ke="2026-09")
-    got = {(r.perubahan, r.alasan): r.keluarga for r in diff.itertuples()}
-    assert got == {
-        ("ditambahkan", ""): 1,  # family 5
-        ("dikeluarkan", "mampu"): 1,  # family 6
-        ("dikeluarkan", "tidak ada lagi di wilayah ini"): 1,  # family 9
-    }
 
 
 def test_unknown_query_and_missing_parameter(register: Register) -> None:

@@ -19,8 +19,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from portal import maps
+from portal import indicators
 from portal.geo import import_boundaries, load_boundaries
+from portal.maps import assets, choropleth, classes
 from portal.wilayah import load_code_tables
 
 REFERENCE_GEO = Path(__file__).resolve().parents[2] / "shared" / "data" / "geo"
@@ -109,8 +110,8 @@ def _square_rows() -> pd.DataFrame:
 def test_map_joins_rollup_codes(reference_geo: Path, level: str, parent: str | None, expected: int | None) -> None:
     boundaries = load_boundaries(reference_geo, level, parent)
     rows = _rollup_rows(level, parent)
-    values = maps.indicator_values(rows, "padan_dukcapil")
-    fmap = maps.build_choropleth(boundaries, rows, values, "Padan", unit="%")
+    values = indicators.indicator_values(rows, "padan_dukcapil")
+    fmap = choropleth.build_choropleth(boundaries, rows, values, "Padan", unit="%")
     features = _geojson(fmap)["features"]
     codes = [f["properties"]["kode"] for f in features]
 
@@ -122,7 +123,7 @@ def test_map_joins_rollup_codes(reference_geo: Path, level: str, parent: str | N
     names = dict(zip(rows["kode"], rows["nama"], strict=True))
     for feature in features:
         props = feature["properties"]
-        assert props["style"]["fillColor"] != maps.NO_DATA_COLOUR
+        assert props["style"]["fillColor"] != classes.NO_DATA_COLOUR
         assert html.escape(names[props["kode"]]) in props["tooltip"]
         assert feature["id"] == props["kode"]
 
@@ -130,10 +131,10 @@ def test_map_joins_rollup_codes(reference_geo: Path, level: str, parent: str | N
 def test_regions_without_rows_are_grey() -> None:
     rows = _square_rows().iloc[:3]
     values = pd.Series([1.0, 2.0, np.nan], index=["11", "12", "13"])
-    features = _geojson(maps.build_choropleth(_squares(), rows, values, "Nilai"))["features"]
+    features = _geojson(choropleth.build_choropleth(_squares(), rows, values, "Nilai"))["features"]
     colours = {f["properties"]["kode"]: f["properties"]["style"]["fillColor"] for f in features}
-    assert colours["13"] == colours["14"] == maps.NO_DATA_COLOUR
-    assert colours["11"] != maps.NO_DATA_COLOUR and colours["12"] != maps.NO_DATA_COLOUR
+    assert colours["13"] == colours["14"] == classes.NO_DATA_COLOUR
+    assert colours["11"] != classes.NO_DATA_COLOUR and colours["12"] != classes.NO_DATA_COLOUR
     tooltips = {f["properties"]["kode"]: f["properties"]["tooltip"] for f in features}
     assert "tidak ada data" in tooltips["14"] and "Empat" in tooltips["14"]
 
@@ -143,7 +144,7 @@ def test_regions_without_rows_are_grey() -> None:
 
 
 def test_rendered_html_has_no_remote_url() -> None:
-    fmap = maps.build_choropleth(
+    fmap = choropleth.build_choropleth(
         _squares(), _square_rows(), pd.Series([1.0, 2, 3, 4], index=["11", "12", "13", "14"]), "X"
     )
     page = fmap.get_root().render()
@@ -158,7 +159,7 @@ def test_rendered_html_has_no_remote_url() -> None:
 
 def test_links_st_folium_collects_are_local_only() -> None:
     """st_folium loads every element's default_js/default_css itself (not the rendered header): only ours."""
-    fmap = maps.build_choropleth(
+    fmap = choropleth.build_choropleth(
         _squares(), _square_rows(), pd.Series(dtype=float), "X", assets_url="/dtks/app/static/leaflet/"
     )
     fmap.get_root().render()
@@ -174,8 +175,8 @@ def test_links_st_folium_collects_are_local_only() -> None:
     assert css == ["/dtks/app/static/leaflet/leaflet.css"]
     # folium's own class-level lists are untouched, so other folium maps in the process are unaffected.
     assert any("leaflet" in url and url.startswith("https://") for _, url in folium.Map.default_js)
-    assert maps.assets_url_for("") == "/app/static/leaflet"
-    assert maps.assets_url_for("/dtks/") == "/dtks/app/static/leaflet"
+    assert assets.assets_url_for("") == "/app/static/leaflet"
+    assert assets.assets_url_for("/dtks/") == "/dtks/app/static/leaflet"
 
 
 def test_same_map_keeps_its_st_folium_key() -> None:
@@ -185,7 +186,7 @@ def test_same_map_keeps_its_st_folium_key() -> None:
 
     def key() -> str:
         values = pd.Series([1.0, 2, 3, 4], index=["11", "12", "13", "14"])
-        fmap = maps.build_choropleth(_squares(), _square_rows(), values, "X")
+        fmap = choropleth.build_choropleth(_squares(), _square_rows(), values, "X")
         fmap.get_root().render()
         return generate_js_hash(_get_map_string(fmap), "peta", False)
 
@@ -194,15 +195,15 @@ def test_same_map_keeps_its_st_folium_key() -> None:
 
 def test_tiles_only_when_asked() -> None:
     rows, values = _square_rows(), pd.Series([1.0, 2, 3, 4], index=["11", "12", "13", "14"])
-    off = maps.build_choropleth(_squares(), rows, values, "X", tiles="none").get_root().render()
+    off = choropleth.build_choropleth(_squares(), rows, values, "X", tiles="none").get_root().render()
     assert "tileLayer" not in off
-    on = maps.build_choropleth(_squares(), rows, values, "X", tiles="OpenStreetMap").get_root().render()
+    on = choropleth.build_choropleth(_squares(), rows, values, "X", tiles="OpenStreetMap").get_root().render()
     assert "tile.openstreetmap.org" in on
     assert re.findall(r'<script[^>]*\ssrc="([^"]+)"', on) == ["/app/static/leaflet/leaflet.js"]
 
 
 def test_map_fits_the_regions() -> None:
-    page = maps.build_choropleth(_squares(), _square_rows(), pd.Series(dtype=float), "X").get_root().render()
+    page = choropleth.build_choropleth(_squares(), _square_rows(), pd.Series(dtype=float), "X").get_root().render()
     assert re.search(r"fitBounds\(\s*\[\[-2\.0, 95\.0\], \[-1\.0, 102\.0\]\]", page)
 
 
@@ -210,7 +211,7 @@ def test_names_and_labels_are_escaped() -> None:
     rows = _square_rows()
     rows.loc[0, "nama"] = '<img src=x onerror="alert(1)">'
     values = pd.Series([1.0, 2, 3, 4], index=["11", "12", "13", "14"])
-    fmap = maps.build_choropleth(_squares(), rows, values, "<script>x</script>", hint="<b>klik</b>")
+    fmap = choropleth.build_choropleth(_squares(), rows, values, "<script>x</script>", hint="<b>klik</b>")
     tooltip = _geojson(fmap)["features"][0]["properties"]["tooltip"]
     assert "<img" not in tooltip and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in tooltip
     assert "<script>" not in tooltip and "&lt;b&gt;klik&lt;/b&gt;" in tooltip
@@ -223,34 +224,34 @@ def test_names_and_labels_are_escaped() -> None:
 
 
 def test_quantile_classes_plain() -> None:
-    assert maps.quantile_classes(range(1, 101)) == [20, 40, 60, 80, 100]
-    assert maps.quantile_classes(range(1, 101), k=4) == [25, 50, 75, 100]
-    assert maps.quantile_classes([5.0, 1.0, 3.0, 2.0, 4.0, 6.0], k=3) == [2, 4, 6]
+    assert classes.quantile_classes(range(1, 101)) == [20, 40, 60, 80, 100]
+    assert classes.quantile_classes(range(1, 101), k=4) == [25, 50, 75, 100]
+    assert classes.quantile_classes([5.0, 1.0, 3.0, 2.0, 4.0, 6.0], k=3) == [2, 4, 6]
 
 
 def test_quantile_classes_ties_nan_and_few_values() -> None:
     # 80 zeros fill one class; the 20 other values are split into the remaining four.
-    assert maps.quantile_classes([0] * 80 + list(range(1, 21))) == [0, 5, 10, 15, 20]
-    assert maps.quantile_classes([1, 1, 2, 2, 3, 3], k=5) == [1, 2, 3]
-    assert maps.quantile_classes([7.5, 7.5, 7.5]) == [7.5]
-    assert maps.quantile_classes([np.nan, 2.0, None, math.inf, 1.0, -math.inf]) == [1.0, 2.0]
-    assert maps.quantile_classes([]) == []
-    assert maps.quantile_classes([np.nan, np.nan]) == []
-    assert maps.quantile_classes(range(10), k=1) == [9]
+    assert classes.quantile_classes([0] * 80 + list(range(1, 21))) == [0, 5, 10, 15, 20]
+    assert classes.quantile_classes([1, 1, 2, 2, 3, 3], k=5) == [1, 2, 3]
+    assert classes.quantile_classes([7.5, 7.5, 7.5]) == [7.5]
+    assert classes.quantile_classes([np.nan, 2.0, None, math.inf, 1.0, -math.inf]) == [1.0, 2.0]
+    assert classes.quantile_classes([]) == []
+    assert classes.quantile_classes([np.nan, np.nan]) == []
+    assert classes.quantile_classes(range(10), k=1) == [9]
     with pytest.raises(ValueError):
-        maps.quantile_classes([1, 2], k=0)
+        classes.quantile_classes([1, 2], k=0)
 
 
 def test_every_class_is_used_and_ordered() -> None:
     rng = np.random.default_rng(7)
     for _ in range(50):
         values = pd.Series(rng.integers(0, 12, size=int(rng.integers(1, 60))).astype(float))
-        breaks = maps.quantile_classes(values, 5)
+        breaks = classes.quantile_classes(values, 5)
         assert breaks == sorted(set(breaks)) and 1 <= len(breaks) <= 5
-        classes = maps.classify(values, breaks)
-        assert set(classes) == set(range(len(breaks)))
+        assigned = classes.classify(values, breaks)
+        assert set(assigned) == set(range(len(breaks)))
         for i, upper in enumerate(breaks):
-            members = values[classes == i]
+            members = values[assigned == i]
             assert (members <= upper).all()
             if i:
                 assert (members > breaks[i - 1]).all()
@@ -258,9 +259,9 @@ def test_every_class_is_used_and_ordered() -> None:
 
 def test_legend_entries() -> None:
     values = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, np.nan])
-    breaks = maps.quantile_classes(values, 5)
+    breaks = classes.quantile_classes(values, 5)
     assert breaks == [2, 4, 6, 8, 10]
-    entries = maps.legend_entries(values, breaks, decimals=1)
+    entries = classes.legend_entries(values, breaks, decimals=1)
     assert [(label, n) for _, label, n in entries] == [
         ("1,0 – 2,0", 2),
         ("3,0 – 4,0", 2),
@@ -270,11 +271,11 @@ def test_legend_entries() -> None:
         ("Tidak ada data", 1),
     ]
     colours = [c for c, _, _ in entries]
-    assert colours[:5] == maps.class_colours(5, True) and colours[5] == maps.NO_DATA_COLOUR
+    assert colours[:5] == classes.class_colours(5, True) and colours[5] == classes.NO_DATA_COLOUR
     assert len(set(colours)) == 6
     # Lower is better: another ramp (red for high values).
-    assert maps.class_colours(5, False) != maps.class_colours(5, True)
-    single = maps.legend_entries(pd.Series([3.0, 3.0]), [3.0], decimals=0)
+    assert classes.class_colours(5, False) != classes.class_colours(5, True)
+    single = classes.legend_entries(pd.Series([3.0, 3.0]), [3.0], decimals=0)
     assert [(label, n) for _, label, n in single] == [("3", 2)]
 
 
@@ -282,8 +283,8 @@ def test_map_legend_and_colours_match_classes() -> None:
     squares = _squares()
     rows = _square_rows()
     values = pd.Series([10.0, 20.0, 30.0, 40.0], index=["11", "12", "13", "14"])
-    fmap = maps.build_choropleth(squares, rows, values, "Keluarga PKH", unit="%", k=2, higher_is_better=False)
-    colours = maps.class_colours(2, False)
+    fmap = choropleth.build_choropleth(squares, rows, values, "Keluarga PKH", unit="%", k=2, higher_is_better=False)
+    colours = classes.class_colours(2, False)
     fill = {f["properties"]["kode"]: f["properties"]["style"]["fillColor"] for f in _geojson(fmap)["features"]}
     assert fill == {"11": colours[0], "12": colours[0], "13": colours[1], "14": colours[1]}
     page = fmap.get_root().render()
@@ -296,85 +297,10 @@ def test_map_legend_and_colours_match_classes() -> None:
 
 
 def test_number_format() -> None:
-    assert maps.number(12345.67) == "12.345,7"
-    assert maps.number(0.05, 2) == "0,05"
-    assert maps.number(1234567, 0) == "1.234.567"
-    assert maps.number(float("nan")) == "–" and maps.number(None) == "–"
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Indicator maths
-
-
-@pytest.fixture()
-def hand_rows() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "tingkat": ["kabupaten", "kabupaten", "kabupaten"],
-            "kode": ["3201", "3202", "3203"],
-            "nama": ["A", "B", "C"],
-            "keluarga_aktif": [200, 50, 0],
-            "keluarga_tertimbang": [900, 450, 0],
-            "individu_aktif": [800, 0, 0],
-            "individu_padan": [600, 0, 0],
-            "desil_1": [10, 5, 0],
-            "desil_2": [20, 5, 0],
-            "desil_3": [30, 5, 0],
-            "desil_4": [40, 10, 0],
-            "pkh": [50, 1, 0],
-            "bpnt": [100, 2, 0],
-            "pbi_jk": [150, 3, 0],
-            "bulan_verivali_total": [1200, 125, 0],
-            "desa_musdes_3_bulan": [3, 0, 0],
-            "jumlah_desa": [4, 2, 0],
-            "penduduk": [3600, 7200, 0],
-        }
-    )
-
-
-def test_indicator_values(hand_rows: pd.DataFrame) -> None:
-    def values(key: str, **kwargs: object) -> list[float]:
-        series = maps.indicator_values(hand_rows, key, **kwargs)
-        assert list(series.index) == ["3201", "3202", "3203"] and series.name == key
-        return [None if np.isnan(v) else round(v, 6) for v in series]
-
-    # 900 registered families against 3,600 / 3.6 = 1,000 families of population.
-    assert values("keluarga_per_100") == [90.0, 22.5, None]
-    assert values("padan_dukcapil") == [75.0, None, None]
-    assert values("desil_1_4") == [50.0, 50.0, None]
-    assert values("cakupan_pkh") == [25.0, 2.0, None]
-    assert values("cakupan_bpnt") == [50.0, 4.0, None]
-    assert values("cakupan_pbi_jk") == [75.0, 6.0, None]
-    assert values("bulan_verivali") == [6.0, 2.5, None]
-    assert values("desa_musdes_3_bulan") == [75.0, 0.0, None]
-    assert values("sanggahan_per_1000") == [0.0, 0.0, None]
-    objections = pd.Series({"3201": 3, "3202": 1, "9999": 50})
-    assert values("sanggahan_per_1000", objections=objections) == [15.0, 20.0, None]
-
-
-def test_indicator_parts(hand_rows: pd.DataFrame) -> None:
-    parts = maps.indicator_parts(hand_rows, "padan_dukcapil")
-    assert parts.loc["3201"].tolist() == [600.0, 800.0, 75.0]
-    assert list(parts.columns) == ["pembilang", "penyebut", "nilai"]
-
-
-def test_population_indicator_only_where_population_exists(hand_rows: pd.DataFrame) -> None:
-    kecamatan = hand_rows.assign(tingkat="kecamatan", kode=["320101", "320102", "320103"])
-    with pytest.raises(maps.IndicatorUnavailable, match="tidak tersedia di tingkat kecamatan"):
-        maps.indicator_values(kecamatan, "keluarga_per_100")
-    desa = hand_rows.assign(tingkat="desa")
-    with pytest.raises(maps.IndicatorUnavailable, match="desa/kelurahan"):
-        maps.indicator_values(desa, "keluarga_per_100")
-    assert maps.indicator_values(kecamatan, "padan_dukcapil").notna().any()
-    with pytest.raises(ValueError, match="penduduk"):
-        maps.indicator_values(hand_rows.drop(columns="penduduk"), "keluarga_per_100")
-    with pytest.raises(ValueError, match="Unknown indicator"):
-        maps.indicator_values(hand_rows, "nope")
-    assert "keluarga_per_100" not in maps.available_indicators("kecamatan")
-    assert maps.available_indicators("kabupaten") == list(maps.INDICATORS)
-    assert maps.indicator_values(hand_rows.assign(tingkat="nasional"), "keluarga_per_100").notna().any()
-    assert maps.INDICATORS["bulan_verivali"].higher_is_better is False
-    assert maps.INDICATORS["padan_dukcapil"].higher_is_better is True
+    assert classes.number(12345.67) == "12.345,7"
+    assert classes.number(0.05, 2) == "0,05"
+    assert classes.number(1234567, 0) == "1.234.567"
+    assert classes.number(float("nan")) == "–" and classes.number(None) == "–"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -390,40 +316,18 @@ def test_clicked_code() -> None:
             "geometry": {"type": "Polygon", "coordinates": [[[106.0, -6.0], [107.0, -6.0], [106.5, -7.0]]]},
         }
     }
-    assert maps.clicked_code(clicked) == "3201"
-    assert maps.clicked_code({"last_active_drawing": {"properties": {"kode": " 32 "}}}) == "32"
-    assert maps.clicked_code({"last_active_drawing": {"properties": {"kode": 32}}}) == "32"
-    assert maps.clicked_code(None) is None
-    assert maps.clicked_code({}) is None
-    assert maps.clicked_code({"last_active_drawing": None}) is None  # the default before any click
-    assert maps.clicked_code({"last_active_drawing": {"properties": None}}) is None
-    assert maps.clicked_code({"last_active_drawing": {"properties": {"kode": "32.01"}}}) is None
-    assert maps.clicked_code({"last_active_drawing": {"properties": {"kode": "123"}}}) is None
-    assert maps.clicked_code({"last_active_drawing": {"properties": {"kode": True}}}) is None
+    assert choropleth.clicked_code(clicked) == "3201"
+    assert choropleth.clicked_code({"last_active_drawing": {"properties": {"kode": " 32 "}}}) == "32"
+    assert choropleth.clicked_code({"last_active_drawing": {"properties": {"kode": 32}}}) == "32"
+    assert choropleth.clicked_code(None) is None
+    assert choropleth.clicked_code({}) is None
+    assert choropleth.clicked_code({"last_active_drawing": None}) is None  # the default before any click
+    assert choropleth.clicked_code({"last_active_drawing": {"properties": None}}) is None
+    assert choropleth.clicked_code({"last_active_drawing": {"properties": {"kode": "32.01"}}}) is None
+    assert choropleth.clicked_code({"last_active_drawing": {"properties": {"kode": "123"}}}) is None
+    assert choropleth.clicked_code({"last_active_drawing": {"properties": {"kode": True}}}) is None
     # last_object_clicked holds only a lat/lng, never the region.
-    assert maps.clicked_code({"last_object_clicked": {"lat": -6.5, "lng": 106.8}}) is None
-
-
-def test_breadcrumb_and_path() -> None:
-    names = {"": "Indonesia", "32": "Jawa Barat", "3201": "Kab. Bogor"}
-    assert maps.drill_path("320101") == ["", "32", "3201", "320101"]
-    assert maps.drill_path("") == [""]
-    assert maps.breadcrumb(maps.drill_path("320101"), names) == [
-        ("", "Indonesia"),
-        ("32", "Jawa Barat"),
-        ("3201", "Kab. Bogor"),
-        ("320101", "320101"),
-    ]
-    assert maps.breadcrumb(["32", "3201"], names) == [("", "Indonesia"), ("32", "Jawa Barat"), ("3201", "Kab. Bogor")]
-    assert maps.breadcrumb([], {}) == [("", "Indonesia")]
-    # A path that jumps (stale state) stops where it stops making sense.
-    assert maps.breadcrumb(["32", "3301", "330101"], names) == [("", "Indonesia"), ("32", "Jawa Barat")]
-    assert maps.breadcrumb(["3201"], names) == [("", "Indonesia")]
-    assert maps.level_of("3201") == "kabupaten" and maps.level_of("") == "nasional"
-    assert maps.child_level("") == "provinsi" and maps.child_level("320101") == "desa"
-    assert maps.child_level("3201010001") is None
-    with pytest.raises(ValueError):
-        maps.level_of("321")
+    assert choropleth.clicked_code({"last_object_clicked": {"lat": -6.5, "lng": 106.8}}) is None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -431,23 +335,23 @@ def test_breadcrumb_and_path() -> None:
 
 
 def test_ensure_map_assets(tmp_path: Path) -> None:
-    dest = maps.ensure_map_assets(tmp_path)
+    dest = assets.ensure_map_assets(tmp_path)
     assert dest == tmp_path / "static" / "leaflet"
     source = importlib.resources.files("js_lib_leaflet").joinpath("static", "js_lib_leaflet")
-    for name in maps.ASSET_FILES:
+    for name in assets.ASSET_FILES:
         assert (dest / name).read_bytes() == source.joinpath(name).read_bytes(), name
     assert b"Leaflet 1.9.4" in (dest / "leaflet.js").read_bytes()[:200]
     assert "Agafonkin" in (dest / "LICENSE.txt").read_text()
-    assert maps.asset_version() == "1.9.4.1"
+    assert assets.asset_version() == "1.9.4.1"
 
     # Idempotent: nothing is rewritten; a damaged or missing file is repaired.
     stamps = {p: p.stat().st_mtime_ns for p in dest.rglob("*") if p.is_file()}
     time.sleep(0.01)
-    assert maps.ensure_map_assets(tmp_path) == dest
+    assert assets.ensure_map_assets(tmp_path) == dest
     assert {p: p.stat().st_mtime_ns for p in dest.rglob("*") if p.is_file()} == stamps
     (dest / "leaflet.css").write_text("broken")
     shutil.rmtree(dest / "images")
-    maps.ensure_map_assets(tmp_path)
+    assets.ensure_map_assets(tmp_path)
     assert (dest / "leaflet.css").read_bytes() == source.joinpath("leaflet.css").read_bytes()
     assert (dest / "images" / "layers.png").is_file()
     assert not [p for p in dest.rglob(".*")], "no temporary files left behind"

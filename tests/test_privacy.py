@@ -21,8 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageCms, PngImagePlugin
 
-from portal import privacy as P
 from portal.demo import names as N
+from portal.names import canonical_name
+from portal.privacy import masks, photos, row_tokens, search_input, throttle, user_text
 
 # =========================================================================================================
 # Names and ages
@@ -43,18 +44,18 @@ MASK_EXAMPLES = [
 
 @pytest.mark.parametrize(("name", "masked", "initials", "full"), MASK_EXAMPLES)
 def test_mask_name_examples(name: str, masked: str, initials: str, full: str) -> None:
-    assert P.mask_name(name) == masked
-    assert P.mask_name(name, "masked") == masked
-    assert P.mask_name(name, "initials") == initials
-    assert P.mask_name(name, "full") == full
+    assert masks.mask_name(name) == masked
+    assert masks.mask_name(name, "masked") == masked
+    assert masks.mask_name(name, "initials") == initials
+    assert masks.mask_name(name, "full") == full
 
 
 def test_unknown_policy_masks_and_missing_names_are_blank() -> None:
-    assert P.mask_name("WAHYUDIN LESTARI", "unmasked") == "W******N L*****I"
-    assert P.mask_name("WAHYUDIN LESTARI", "") == "W******N L*****I"
-    assert P.mask_name("WAHYUDIN LESTARI", " Initials ") == "W. L."
-    assert P.mask_name(None) == ""  # type: ignore[arg-type]
-    assert P.mask_name(float("nan")) == ""  # type: ignore[arg-type]
+    assert masks.mask_name("WAHYUDIN LESTARI", "unmasked") == "W******N L*****I"
+    assert masks.mask_name("WAHYUDIN LESTARI", "") == "W******N L*****I"
+    assert masks.mask_name("WAHYUDIN LESTARI", " Initials ") == "W. L."
+    assert masks.mask_name(None) == ""  # type: ignore[arg-type]
+    assert masks.mask_name(float("nan")) == ""  # type: ignore[arg-type]
 
 
 def _letter_runs(name: str) -> list[str]:
@@ -76,9 +77,9 @@ def test_mask_sample_names() -> None:
     names = _sample_names()
     assert len(names) > 5000
     for name in names:
-        masked = P.mask_name(name)
+        masked = masks.mask_name(name)
         assert masked != name
-        assert P.mask_name(name, "initials") != name
+        assert masks.mask_name(name, "initials") != name
         runs = _letter_runs(name)
         masked_runs = re.findall(r"[A-Z*]+", masked)
         assert len(masked_runs) == len(runs), (name, masked)
@@ -92,7 +93,7 @@ def test_mask_sample_names() -> None:
 
 @given(st.text(max_size=60), st.sampled_from(["masked", "initials", "full", "other"]))
 def test_mask_never_shows_digits(name: str, policy: str) -> None:
-    out = P.mask_name(name, policy)
+    out = masks.mask_name(name, policy)
     assert not any(ch.isdigit() for ch in out)
     assert not any(unicodedata.category(ch) == "Cc" for ch in out)
     if policy != "full" and sum(ch.isalpha() for ch in name) > 2:
@@ -100,7 +101,7 @@ def test_mask_never_shows_digits(name: str, policy: str) -> None:
 
 
 def test_age_band() -> None:
-    assert [P.age_band(a) for a in (0, 4, 5, 14, 15, 24, 25, 44, 64, 65, 103)] == [
+    assert [masks.age_band(a) for a in (0, 4, 5, 14, 15, 24, 25, 44, 64, 65, 103)] == [
         "0–4",
         "0–4",
         "5–14",
@@ -113,10 +114,10 @@ def test_age_band() -> None:
         "65+",
         "65+",
     ]
-    assert P.age_band(np.int64(30)) == "25–34"
-    assert set(P.AGE_BANDS) == {P.age_band(a) for a in range(120)}
+    assert masks.age_band(np.int64(30)) == "25–34"
+    assert set(masks.AGE_BANDS) == {masks.age_band(a) for a in range(120)}
     with pytest.raises(ValueError):
-        P.age_band(-1)
+        masks.age_band(-1)
 
 
 # =========================================================================================================
@@ -128,25 +129,25 @@ IDS = [3_471_015_507, 3_471_015_508, 9_100_000_001, 1_234_567_890_123, 7_777_777
 
 def test_row_token_round_trip() -> None:
     for id_dtks in IDS:
-        token = P.row_token(SECRET, "2025-03", id_dtks)
+        token = row_tokens.row_token(SECRET, "2025-03", id_dtks)
         assert re.fullmatch(r"[A-Za-z0-9_-]{22}", token)
         assert str(id_dtks) not in token
-        assert P.find_row(SECRET, "2025-03", token, IDS) == id_dtks
-        assert P.find_row(SECRET, "2025-03", token, iter(IDS)) == id_dtks  # any iterable
-        assert P.find_row(SECRET, "2025-03", token, np.array(IDS, dtype=np.int64)) == id_dtks
-    assert P.row_token(SECRET, "2025-03", np.int64(IDS[0])) == P.row_token(SECRET, "2025-03", IDS[0])
+        assert row_tokens.find_row(SECRET, "2025-03", token, IDS) == id_dtks
+        assert row_tokens.find_row(SECRET, "2025-03", token, iter(IDS)) == id_dtks  # any iterable
+        assert row_tokens.find_row(SECRET, "2025-03", token, np.array(IDS, dtype=np.int64)) == id_dtks
+    assert row_tokens.row_token(SECRET, "2025-03", np.int64(IDS[0])) == row_tokens.row_token(SECRET, "2025-03", IDS[0])
 
 
 def test_row_tokens_differ_across_periods_secrets_and_ids() -> None:
-    tokens = {P.row_token(s, p, i) for s in (SECRET, b"k" * 32) for p in ("2025-03", "2025-04") for i in IDS}
+    tokens = {row_tokens.row_token(s, p, i) for s in (SECRET, b"k" * 32) for p in ("2025-03", "2025-04") for i in IDS}
     assert len(tokens) == 2 * 2 * len(IDS)
-    old = P.row_token(SECRET, "2025-03", IDS[0])
-    assert P.find_row(SECRET, "2025-04", old, IDS) is None
-    assert P.find_row(b"k" * 32, "2025-03", old, IDS) is None
+    old = row_tokens.row_token(SECRET, "2025-03", IDS[0])
+    assert row_tokens.find_row(SECRET, "2025-04", old, IDS) is None
+    assert row_tokens.find_row(b"k" * 32, "2025-03", old, IDS) is None
 
 
 def test_find_row_rejects_wrong_and_garbage_tokens() -> None:
-    good = P.row_token(SECRET, "2025-03", IDS[0])
+    good = row_tokens.row_token(SECRET, "2025-03", IDS[0])
     flipped = good[:-2] + ("A" if good[-2] != "A" else "B") + good[-1]
     garbage = [
         "",
@@ -167,24 +168,24 @@ def test_find_row_rejects_wrong_and_garbage_tokens() -> None:
         b"bytes",
     ]
     for token in garbage:
-        assert P.find_row(SECRET, "2025-03", token, IDS) is None, token  # type: ignore[arg-type]
-    assert P.find_row(SECRET, "2025-03", good, []) is None
-    assert P.find_row(SECRET, "2025-03", f"  {good}\n", IDS) == IDS[0]
+        assert row_tokens.find_row(SECRET, "2025-03", token, IDS) is None, token  # type: ignore[arg-type]
+    assert row_tokens.find_row(SECRET, "2025-03", good, []) is None
+    assert row_tokens.find_row(SECRET, "2025-03", f"  {good}\n", IDS) == IDS[0]
 
 
 def test_row_token_refuses_ids_out_of_int64() -> None:
     with pytest.raises(ValueError):
-        P.row_token(SECRET, "2025-03", 2**63)
+        row_tokens.row_token(SECRET, "2025-03", 2**63)
 
 
 # =========================================================================================================
 # The secret
 # =========================================================================================================
 def test_secret_file_created_once_with_mode_0600(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(P.SECRET_ENV, raising=False)
+    monkeypatch.delenv(row_tokens.SECRET_ENV, raising=False)
     old = os.umask(0)  # the file must not depend on the umask
     try:
-        key = P.load_secret(tmp_path / "data")
+        key = row_tokens.load_secret(tmp_path / "data")
     finally:
         os.umask(old)
     path = tmp_path / "data" / "secret.key"
@@ -192,7 +193,7 @@ def test_secret_file_created_once_with_mode_0600(tmp_path: Path, monkeypatch: py
     assert len(key) == 32
     assert path.read_text().strip() == key.hex()
     mtime = path.stat().st_mtime_ns
-    assert P.load_secret(tmp_path / "data") == key
+    assert row_tokens.load_secret(tmp_path / "data") == key
     assert path.stat().st_mtime_ns == mtime
     assert sorted(p.name for p in path.parent.iterdir()) == ["secret.key"]  # no temporary left over
 
@@ -202,26 +203,26 @@ def test_secret_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     import base64
 
     for value in (raw.hex(), raw.hex().upper(), base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode()):
-        monkeypatch.setenv(P.SECRET_ENV, f" {value.rstrip('=')} ")
-        assert P.load_secret(tmp_path) == raw
+        monkeypatch.setenv(row_tokens.SECRET_ENV, f" {value.rstrip('=')} ")
+        assert row_tokens.load_secret(tmp_path) == raw
     assert not (tmp_path / "secret.key").exists()
     for bad in ("abcd", "not base64 at all!", base64.b64encode(b"short").decode()):
-        monkeypatch.setenv(P.SECRET_ENV, bad)
+        monkeypatch.setenv(row_tokens.SECRET_ENV, bad)
         with pytest.raises(ValueError):
-            P.load_secret(tmp_path)
-    monkeypatch.setenv(P.SECRET_ENV, "   ")  # blank counts as unset
-    assert len(P.load_secret(tmp_path)) == 32
+            row_tokens.load_secret(tmp_path)
+    monkeypatch.setenv(row_tokens.SECRET_ENV, "   ")  # blank counts as unset
+    assert len(row_tokens.load_secret(tmp_path)) == 32
 
 
 def test_corrupt_secret_file_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(P.SECRET_ENV, raising=False)
+    monkeypatch.delenv(row_tokens.SECRET_ENV, raising=False)
     (tmp_path / "secret.key").write_text("not a key\n")
     with pytest.raises(ValueError, match=r"secret\.key"):
-        P.load_secret(tmp_path)
+        row_tokens.load_secret(tmp_path)
 
 
 def test_secret_creation_loser_reads_the_winner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(P.SECRET_ENV, raising=False)
+    monkeypatch.delenv(row_tokens.SECRET_ENV, raising=False)
     winner = bytes(range(7, 39))
     real_link = os.link
 
@@ -229,30 +230,30 @@ def test_secret_creation_loser_reads_the_winner(tmp_path: Path, monkeypatch: pyt
         Path(dst).write_text(winner.hex() + "\n")  # another process published first
         real_link(src, dst)
 
-    monkeypatch.setattr(P.os, "link", late_link)
-    assert P.load_secret(tmp_path) == winner
+    monkeypatch.setattr(row_tokens.os, "link", late_link)
+    assert row_tokens.load_secret(tmp_path) == winner
     assert [p.name for p in tmp_path.iterdir()] == ["secret.key"]
 
 
 def test_secret_creation_without_hard_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(P.SECRET_ENV, raising=False)
+    monkeypatch.delenv(row_tokens.SECRET_ENV, raising=False)
 
     def no_link(src: str, dst: str) -> None:
         raise PermissionError(1, "Operation not permitted")
 
-    monkeypatch.setattr(P.os, "link", no_link)
-    key = P.load_secret(tmp_path)
+    monkeypatch.setattr(row_tokens.os, "link", no_link)
+    key = row_tokens.load_secret(tmp_path)
     path = tmp_path / "secret.key"
     assert path.read_text().strip() == key.hex()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert P.load_secret(tmp_path) == key
+    assert row_tokens.load_secret(tmp_path) == key
 
 
 def _secret_worker(data_dir: str, barrier: object, queue: object) -> None:
-    os.environ.pop(P.SECRET_ENV, None)
+    os.environ.pop(row_tokens.SECRET_ENV, None)
     try:
         barrier.wait(timeout=240)  # type: ignore[attr-defined]
-        queue.put(P.load_secret(Path(data_dir)).hex())  # type: ignore[attr-defined]
+        queue.put(row_tokens.load_secret(Path(data_dir)).hex())  # type: ignore[attr-defined]
     except Exception as exc:  # report, never hang the parent: a loaded CI machine starts workers slowly
         queue.put(f"error: {type(exc).__name__}: {exc}")  # type: ignore[attr-defined]
 
@@ -283,46 +284,46 @@ BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c
 
 
 def test_clean_text_drops_controls() -> None:
-    assert P.clean_text("a\x00b\x07c\x1bd\x7fe\x85f\x9fg", 100) == "abcdefg"
-    assert P.clean_text("  baris 1\r\nbaris 2\rbaris\t3\u2028x  ", 100) == "baris 1\nbaris 2\nbaris\t3\nx"
-    assert P.clean_text("\x00\x00 \n", 100) == ""
-    assert P.clean_text(None, 10) == ""  # type: ignore[arg-type]
+    assert user_text.clean_text("a\x00b\x07c\x1bd\x7fe\x85f\x9fg", 100) == "abcdefg"
+    assert user_text.clean_text("  baris 1\r\nbaris 2\rbaris\t3\u2028x  ", 100) == "baris 1\nbaris 2\nbaris\t3\nx"
+    assert user_text.clean_text("\x00\x00 \n", 100) == ""
+    assert user_text.clean_text(None, 10) == ""  # type: ignore[arg-type]
 
 
 def test_clean_text_drops_bidi_and_invisible_format_characters() -> None:
-    assert P.clean_text("abc\u202edcba\u202c.exe", 100) == "abcdcba.exe"
-    assert P.clean_text("".join(BIDI) + "x", 100) == "x"
-    assert P.clean_text("a\u200bb\ufeffc\u2060d\u00ade", 100) == "abcde"
-    assert P.clean_text("mi\u200cخواهم", 100) == "mi\u200cخواهم"  # ZWNJ kept
-    assert P.clean_text("a\ud800b", 100) == "ab"  # lone surrogate
-    P.clean_text("a\udfffb", 100).encode("utf-8")
+    assert user_text.clean_text("abc\u202edcba\u202c.exe", 100) == "abcdcba.exe"
+    assert user_text.clean_text("".join(BIDI) + "x", 100) == "x"
+    assert user_text.clean_text("a\u200bb\ufeffc\u2060d\u00ade", 100) == "abcde"
+    assert user_text.clean_text("mi\u200cخواهم", 100) == "mi\u200cخواهم"  # ZWNJ kept
+    assert user_text.clean_text("a\ud800b", 100) == "ab"  # lone surrogate
+    user_text.clean_text("a\udfffb", 100).encode("utf-8")
 
 
 def test_clean_text_keeps_arabic_and_emoji() -> None:
     arabic = "مرحبا بالعالم، اسمي أحمد"
-    assert P.clean_text(arabic, 100) == arabic
-    assert P.clean_text("\u202e" + arabic + "\u202c", 100) == arabic
+    assert user_text.clean_text(arabic, 100) == arabic
+    assert user_text.clean_text("\u202e" + arabic + "\u202c", 100) == arabic
     emoji = "Rumah 🏠 rusak 👨‍👩‍👧‍👦 🇮🇩 👍🏽 1️⃣"
-    assert P.clean_text(emoji, 100) == emoji
-    assert P.clean_text("e\u0301", 10) == "é"  # NFC
+    assert user_text.clean_text(emoji, 100) == emoji
+    assert user_text.clean_text("e\u0301", 10) == "é"  # NFC
 
 
 def test_clean_text_truncates_characters_not_clusters() -> None:
     family = "👨‍👩‍👧‍👦"
-    assert P.clean_text("ab" + family, 4) == "ab"
-    assert P.clean_text("ab" + family, 9) == "ab" + family
-    assert P.clean_text("🇮🇩🇮🇩", 3) == "🇮🇩"
-    assert P.clean_text("x👍🏽", 2) == "x"
-    assert P.clean_text("cafe\u0301", 4) == "café"  # NFC first
-    assert P.clean_text("ab  cd", 3) == "ab"  # no trailing blank after the cut
+    assert user_text.clean_text("ab" + family, 4) == "ab"
+    assert user_text.clean_text("ab" + family, 9) == "ab" + family
+    assert user_text.clean_text("🇮🇩🇮🇩", 3) == "🇮🇩"
+    assert user_text.clean_text("x👍🏽", 2) == "x"
+    assert user_text.clean_text("cafe\u0301", 4) == "café"  # NFC first
+    assert user_text.clean_text("ab  cd", 3) == "ab"  # no trailing blank after the cut
     zalgo = "a" + "\u0301\u0302" * 500
-    assert len(P.clean_text(zalgo, 50)) == 50  # one giant cluster: hard cut
+    assert len(user_text.clean_text(zalgo, 50)) == 50  # one giant cluster: hard cut
     big = "x" * 10_240
-    assert P.clean_text(big, 2000) == "x" * 2000
-    assert P.clean_text("€" * 10_000, 500) == "€" * 500  # characters, not bytes
-    assert P.clean_text("abc", 0) == ""
+    assert user_text.clean_text(big, 2000) == "x" * 2000
+    assert user_text.clean_text("€" * 10_000, 500) == "€" * 500  # characters, not bytes
+    assert user_text.clean_text("abc", 0) == ""
     with pytest.raises(ValueError):
-        P.clean_text("abc", -1)
+        user_text.clean_text("abc", -1)
 
 
 _HOSTILE_CHARS = st.sampled_from(
@@ -336,7 +337,7 @@ _ANY_TEXT = st.text(alphabet=st.one_of(st.characters(codec=None), _HOSTILE_CHARS
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(_ANY_TEXT, st.integers(min_value=0, max_value=200))
 def test_clean_text_fuzz(text: str, max_len: int) -> None:
-    out = P.clean_text(text, max_len)
+    out = user_text.clean_text(text, max_len)
     assert len(out) <= max_len
     assert "\x00" not in out
     assert not set(out) & set(BIDI)
@@ -346,7 +347,7 @@ def test_clean_text_fuzz(text: str, max_len: int) -> None:
         assert cat != "Cf" or ch in "\u200c\u200d", repr(ch)
     out.encode("utf-8")
     assert out == out.strip()
-    assert P.clean_text(out, max_len) == out
+    assert user_text.clean_text(out, max_len) == out
 
 
 MD_ATTACKS = [
@@ -383,7 +384,7 @@ def _visible_text(rendered: str) -> str:
 
 @pytest.mark.parametrize("attack", MD_ATTACKS)
 def test_escape_markdown_renders_literally(attack: str) -> None:
-    escaped = P.escape_markdown(attack)
+    escaped = user_text.escape_markdown(attack)
     assert "javascript:" not in escaped.lower()
     rendered = _render(escaped)
     lowered = rendered.lower()
@@ -396,10 +397,10 @@ def test_escape_markdown_renders_literally(attack: str) -> None:
 
 
 def test_escape_markdown_escapes_every_ascii_punctuation() -> None:
-    escaped = P.escape_markdown(string.punctuation)
+    escaped = user_text.escape_markdown(string.punctuation)
     assert escaped == "".join("\\" + ch for ch in string.punctuation)
-    assert P.escape_markdown("Budi Santoso") == "Budi Santoso"
-    assert P.escape_markdown("a\nb") == "a  \nb"
+    assert user_text.escape_markdown("Budi Santoso") == "Budi Santoso"
+    assert user_text.escape_markdown("a\nb") == "a  \nb"
 
 
 @settings(deadline=None)
@@ -409,7 +410,7 @@ def test_escape_markdown_escapes_every_ascii_punctuation() -> None:
     )
 )
 def test_escape_markdown_fuzz_makes_only_paragraphs(text: str) -> None:
-    rendered = _render(P.escape_markdown(text))
+    rendered = _render(user_text.escape_markdown(text))
     assert set(re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", rendered)) <= {"p", "br"}
 
 
@@ -431,7 +432,7 @@ def test_escape_markdown_fuzz_makes_only_paragraphs(text: str) -> None:
     ],
 )
 def test_looks_like_nik(text: str) -> None:
-    assert P.looks_like_nik(text)
+    assert search_input.looks_like_nik(text)
 
 
 @pytest.mark.parametrize(
@@ -439,20 +440,24 @@ def test_looks_like_nik(text: str) -> None:
     ["RT 003 RW 002", "081234567890", "0812-3456-7890", "+62 812 3456 7890", "BUDI SANTOSO", "", "12-05-1985"],
 )
 def test_not_nik(text: str) -> None:
-    assert not P.looks_like_nik(text)
+    assert not search_input.looks_like_nik(text)
 
 
 def test_nik_message_is_indonesian() -> None:
-    assert "NIK" in P.NIK_REFUSED and "KK" in P.NIK_REFUSED
+    assert "NIK" in search_input.NIK_REFUSED and "KK" in search_input.NIK_REFUSED
 
 
 def test_search_key() -> None:
-    assert P.search_key("Moch. Jusuf") == P.search_key("MUHAMMAD YUSUF") == N.canonical_name("MUHAMMAD YUSUF")
-    assert P.search_key("  wahyudin   lestari ") == N.canonical_name("WAHYUDIN LESTARI")
+    assert (
+        search_input.search_key("Moch. Jusuf")
+        == search_input.search_key("MUHAMMAD YUSUF")
+        == canonical_name("MUHAMMAD YUSUF")
+    )
+    assert search_input.search_key("  wahyudin   lestari ") == canonical_name("WAHYUDIN LESTARI")
     for short in ("", "ab", "M.", "st", "  a b ", "12345", "مرحبا", "AAA", "'%_"):
-        assert P.search_key(short) is None, short
-    key = P.search_key("BUDI " * 2000)
-    assert key is not None and len(key) <= P.MAX_NAME_CHARS
+        assert search_input.search_key(short) is None, short
+    key = search_input.search_key("BUDI " * 2000)
+    assert key is not None and len(key) <= search_input.MAX_NAME_CHARS
 
 
 # =========================================================================================================
@@ -468,7 +473,7 @@ class FakeClock:
 
 def test_throttle_sliding_window() -> None:
     clock = FakeClock()
-    t = P.Throttle(3, 10.0, clock=clock)
+    t = throttle.Throttle(3, 10.0, clock=clock)
     assert t.retry_after("s1") == 0.0
     assert t.hit("s1")
     clock.now += 4
@@ -491,7 +496,7 @@ def test_throttle_sliding_window() -> None:
 
 def test_throttle_expires_and_caps_keys() -> None:
     clock = FakeClock()
-    t = P.Throttle(1, 60.0, clock=clock, max_keys=5)
+    t = throttle.Throttle(1, 60.0, clock=clock, max_keys=5)
     for i in range(10):
         assert t.hit(f"k{i}")
         clock.now += 1
@@ -507,7 +512,7 @@ def test_throttle_expires_and_caps_keys() -> None:
 
 
 def test_throttle_default_key_cap_and_threads() -> None:
-    t = P.Throttle(500, 3600.0)
+    t = throttle.Throttle(500, 3600.0)
     assert t.max_keys == 100_000
     results: list[bool] = []
     lock = threading.Lock()
@@ -526,13 +531,13 @@ def test_throttle_default_key_cap_and_threads() -> None:
 
 
 def test_parse_limit() -> None:
-    assert P.parse_limit("20/600") == (20, 600.0)
-    assert P.parse_limit(" 5 / 0.5 ") == (5, 0.5)
+    assert throttle.parse_limit("20/600") == (20, 600.0)
+    assert throttle.parse_limit(" 5 / 0.5 ") == (5, 0.5)
     for bad in ("", "20", "20/", "/600", "0/600", "20/0", "-1/60", "a/b", "20/600/1", "20 per 600"):
         with pytest.raises(ValueError, match=r"COUNT/SECONDS|count must be"):
-            P.parse_limit(bad)
+            throttle.parse_limit(bad)
     with pytest.raises(ValueError):
-        P.Throttle(0, 10)
+        throttle.Throttle(0, 10)
 
 
 # =========================================================================================================
@@ -578,7 +583,7 @@ def test_photo_exif_gps_xmp_icc_comment_removed_and_orientation_applied() -> Non
     assert src.getexif().get_ifd(0x8825)  # the fixture really carries GPS
     assert b"KameraRahasia" in data and b"alamat rumah" in data and b"GPSLatitude" in data
 
-    out, mime = P.sanitize_photo(data)
+    out, mime = photos.sanitize_photo(data)
     assert mime == "image/jpeg"
     img = Image.open(io.BytesIO(out))
     assert img.format == "JPEG" and img.mode == "RGB"
@@ -601,7 +606,7 @@ def test_photo_png_text_chunks_and_alpha() -> None:
     img.save(buf, "PNG", pnginfo=info)
     data = buf.getvalue()
     assert b"lokasi" in data
-    out, _ = P.sanitize_photo(data)
+    out, _ = photos.sanitize_photo(data)
     assert b"lokasi" not in out and b"xmpmeta" not in out
     res = Image.open(io.BytesIO(out))
     assert res.size == (40, 30)
@@ -616,16 +621,16 @@ def test_photo_png_text_chunks_and_alpha() -> None:
     [("RGB", "WEBP"), ("L", "PNG"), ("P", "PNG"), ("LA", "PNG"), ("I;16", "PNG"), ("1", "PNG"), ("CMYK", "JPEG")],
 )
 def test_photo_modes_and_formats(mode: str, fmt: str) -> None:
-    out, _ = P.sanitize_photo(_photo((50, 20), mode, fmt))
+    out, _ = photos.sanitize_photo(_photo((50, 20), mode, fmt))
     img = Image.open(io.BytesIO(out))
     assert img.format == "JPEG" and img.mode == "RGB" and img.size == (50, 20)
 
 
 def test_photo_downscaled() -> None:
     data = _photo((6000, 4000), quality=60)
-    out, _ = P.sanitize_photo(data)
+    out, _ = photos.sanitize_photo(data)
     assert Image.open(io.BytesIO(out)).size == (1600, 1067)
-    out, _ = P.sanitize_photo(_photo((300, 900), fmt="PNG"), max_side=450)
+    out, _ = photos.sanitize_photo(_photo((300, 900), fmt="PNG"), max_side=450)
     assert Image.open(io.BytesIO(out)).size == (150, 450)
 
 
@@ -641,10 +646,10 @@ def _png_header_only(width: int, height: int) -> bytes:
 
 def test_photo_bombs_refused() -> None:
     for w, h in ((100_000, 100_000), (20_000, 20_000), (8000, 6000)):
-        with pytest.raises(P.PhotoRejected, match="megapiksel"):
-            P.sanitize_photo(_png_header_only(w, h))
-    with pytest.raises(P.PhotoRejected, match="megapiksel"):
-        P.sanitize_photo(_photo((8000, 6000), mode="1", fmt="PNG"))
+        with pytest.raises(photos.PhotoRejected, match="megapiksel"):
+            photos.sanitize_photo(_png_header_only(w, h))
+    with pytest.raises(photos.PhotoRejected, match="megapiksel"):
+        photos.sanitize_photo(_photo((8000, 6000), mode="1", fmt="PNG"))
 
 
 @pytest.mark.parametrize(
@@ -665,18 +670,18 @@ def test_photo_bombs_refused() -> None:
     ids=["empty", "gif", "bmp", "tiff", "pdf", "html", "svg", "jpeg-polyglot", "png-garbage", "webp-garbage", "cut"],
 )
 def test_photo_refused(data: bytes) -> None:
-    with pytest.raises(P.PhotoRejected) as info:
-        P.sanitize_photo(data)
+    with pytest.raises(photos.PhotoRejected) as info:
+        photos.sanitize_photo(data)
     assert isinstance(info.value, ValueError)
     assert str(info.value) and "Traceback" not in str(info.value)
 
 
 def test_photo_too_many_bytes_and_wrong_type() -> None:
-    with pytest.raises(P.PhotoRejected, match="terlalu besar"):
-        P.sanitize_photo(_photo(), max_bytes=100)
-    with pytest.raises(P.PhotoRejected):
-        P.sanitize_photo("not bytes")  # type: ignore[arg-type]
-    out, _ = P.sanitize_photo(bytearray(_photo()))
+    with pytest.raises(photos.PhotoRejected, match="terlalu besar"):
+        photos.sanitize_photo(_photo(), max_bytes=100)
+    with pytest.raises(photos.PhotoRejected):
+        photos.sanitize_photo("not bytes")  # type: ignore[arg-type]
+    out, _ = photos.sanitize_photo(bytearray(_photo()))
     assert out[:3] == b"\xff\xd8\xff"
 
 
@@ -685,8 +690,8 @@ _VALID = [_photo(fmt="JPEG"), _photo(fmt="PNG"), _photo(fmt="WEBP"), _photo(mode
 
 def _sanitize_or_refuse(data: bytes) -> None:
     try:
-        out, mime = P.sanitize_photo(data)
-    except P.PhotoRejected:
+        out, mime = photos.sanitize_photo(data)
+    except photos.PhotoRejected:
         return
     assert mime == "image/jpeg" and out[:3] == b"\xff\xd8\xff"
 

@@ -17,7 +17,7 @@ from portal import public
 from portal.config import Settings
 from portal.db import Register, register_views
 from portal.demo import DemoOptions, build_demo
-from portal.privacy import search_key
+from portal.privacy.search_input import search_key
 from portal.snapshot import read_manifest
 from tests.fixture_register import A, fixture_settings
 

@@ -41,7 +41,8 @@ def test_previous_period_has_its_own_rollup(register: Register) -> None:
 
 
 def test_duplicate_nik_table(register: Register) -> None:
-    ganda = register.run("nik_lookup", nik=DUP_NIK)
+    cursor = register._con.cursor()  # the side table is read by no page query, only by the benchmark
+    ganda = cursor.execute("select kode_kab from nik_index where nik = ?", [DUP_NIK]).df()
     assert sorted(ganda["kode_kab"]) == ["3171", "3471"]
 
 

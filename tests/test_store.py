@@ -23,7 +23,6 @@ from urllib.parse import quote
 
 import pytest
 
-from portal import store as store_mod
 from portal.store import (
     DEADLINE,
     KATEGORI,
@@ -34,7 +33,9 @@ from portal.store import (
     StoreValidationError,
     Submission,
     TicketNotFound,
+    backends,
     format_ticket_code,
+    migrations,
     new_ticket_code,
     normalise_ticket_code,
     open_store,
@@ -592,7 +593,7 @@ def test_integrity_check_notices_a_missing_table(store: Store, url: str) -> None
 
 
 def test_migrations_run_twice_harmlessly(url: str) -> None:
-    newest = max(m.version for m in store_mod.load_migrations())
+    newest = max(m.version for m in migrations.load_migrations())
     first = open_store(url)
     ticket = first.submit(make_sub())
     assert first.migrate() == []
@@ -602,14 +603,14 @@ def test_migrations_run_twice_harmlessly(url: str) -> None:
         assert second.schema_version() == newest
         assert second.get_ticket(ticket.code) is not None
         assert second.integrity_check()
-    assert raw_sql(url, "select count(*) from schema_version")[0][0] == len(store_mod.load_migrations())
+    assert raw_sql(url, "select count(*) from schema_version")[0][0] == len(migrations.load_migrations())
 
 
 def test_every_migration_statement_is_idempotent(url: str) -> None:
     with open_store(url) as opened:
         opened.submit(make_sub())
         raw_sql(url, "delete from schema_version")  # as if the version rows were lost: replay every statement
-        assert opened.migrate() == [m.version for m in store_mod.load_migrations()]
+        assert opened.migrate() == [m.version for m in migrations.load_migrations()]
         assert ticket_count(url) == 1 and opened.integrity_check()
 
 
@@ -621,12 +622,12 @@ def test_newer_schema_is_refused(url: str) -> None:
 
 
 def test_migration_tokens_cover_both_dialects() -> None:
-    for backend in (store_mod._SQLite, store_mod._Postgres):
-        for step in store_mod.load_migrations():
-            statements = store_mod.migration_statements(step.sql, backend.tokens)
+    for backend in (backends.SQLite, backends.Postgres):
+        for step in migrations.load_migrations():
+            statements = migrations.migration_statements(step.sql, backend.tokens)
             assert statements and not any("{{" in s for s in statements)
     with pytest.raises(StoreError):
-        store_mod.migration_statements("create table x (id {{nope}})", store_mod._SQLite.tokens)
+        migrations.migration_statements("create table x (id {{nope}})", backends.SQLite.tokens)
 
 
 # --- opening ------------------------------------------------------------------------------------------------

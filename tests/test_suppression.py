@@ -7,7 +7,6 @@ for the lowest and highest value consistent with every published figure and non-
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Hashable
 
 import numpy as np
@@ -351,24 +350,14 @@ def test_random_hierarchies_each_table_passes(children: list[pd.DataFrame]) -> N
     assert_jointly_protected(tables, shared)
 
 
-# ---------------------------------------------------------------------------------------------- timing
+# ------------------------------------------------------------------------------------------ a full page
 
 
 @pytest.mark.parametrize("n_rows", [38, 40])
-def test_timing_of_a_full_page_table(n_rows: int) -> None:
+def test_a_full_page_table_is_protected(n_rows: int) -> None:
+    """A hard case: a third of the cells small, a sixth zero (a desa-level table); real kab/kota tables have fewer.
+    How long suppression takes on it is timed by bench/suppression.py."""
     rng = np.random.default_rng(n_rows)
-    # A hard case: a third of the cells small, a sixth zero (a desa-level table); real kab/kota tables have fewer.
     values = rng.choice([0, 1, 2, 4, 7, 9, 12, 35, 180, 2400, 16000, 90000], size=(n_rows, 5))
     cells = table(values.tolist())
-    started = time.perf_counter()
-    published = suppress_table(cells)
-    elapsed = time.perf_counter() - started
-    audit_started = time.perf_counter()
-    assert_protected(cells, published)
-    audit = time.perf_counter() - audit_started
-    print(
-        f"\n{n_rows}×5: suppression {1000 * elapsed:.1f} ms "
-        f"({int(published.primary.to_numpy().sum())} small, {int(published.complementary.to_numpy().sum())} "
-        f"complements); LP audit of {int(published.suppressed.to_numpy().sum())} cells {1000 * audit:.0f} ms"
-    )
-    assert elapsed < 2.0
+    assert_protected(cells, suppress_table(cells))

@@ -16,7 +16,8 @@ from portal.config import Settings
 from portal.demo import churn, defects, musdes
 from portal.demo.households import ProvinceGeo, make_families
 from portal.demo.plan import DEFAULT_DENSE, DEFAULT_INDIVIDUALS, MIN_FAMILIES_PER_KEC, Plan, PlanError, make_plan
-from portal.rollups import build_derived, period_end
+from portal.periods import period_end
+from portal.rollups import build_derived
 from portal.schema import to_arrow
 from portal.snapshot import Manifest, Staging, partition_path, staging, write_table
 from portal.wilayah import load_code_tables, load_kab_stats, short_kab_name

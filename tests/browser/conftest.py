@@ -93,7 +93,7 @@ def serve(app: Path, env: dict[str, str], log: Path, *extra: str, port: int | No
 @pytest.fixture(scope="session")
 def portal_url(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """URL of a running portal serving the fixture register."""
-    from portal.maps import ensure_map_assets
+    from portal.maps.assets import ensure_map_assets
 
     ensure_map_assets(REPO)  # what `python -m portal setup` does before serving: Leaflet for offline maps
     store = tmp_path_factory.mktemp("store") / "portal.db"

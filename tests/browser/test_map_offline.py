@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from portal import maps
 from portal.geo import import_boundaries, load_boundaries
+from portal.maps import assets
 from tests.browser.conftest import ARTIFACTS, REPO, click_map, serve
 
 pytestmark = pytest.mark.browser
@@ -31,19 +31,20 @@ APP = textwrap.dedent(
     import streamlit as st
     from streamlit_folium import st_folium
 
-    from portal import maps
+    from portal import indicators
+    from portal.maps import choropleth
 
     here = Path(__file__).parent
     boundaries = gpd.read_parquet(here / "boundaries.parquet")
     rows = pd.read_parquet(here / "rows.parquet")
     key = "padan_dukcapil"
-    values = maps.indicator_values(rows, key)
-    indicator = maps.INDICATORS[key]
-    fmap = maps.build_choropleth(
+    values = indicators.indicator_values(rows, key)
+    indicator = indicators.INDICATORS[key]
+    fmap = choropleth.build_choropleth(
         boundaries, rows, values, indicator.label, unit=indicator.unit, hint="Klik untuk melihat kabupaten/kota"
     )
     result = st_folium(fmap, key="peta", height=460, use_container_width=True, returned_objects=["last_active_drawing"])
-    st.write(f"kode terpilih: {maps.clicked_code(result)}")
+    st.write(f"kode terpilih: {choropleth.clicked_code(result)}")
     """
 )
 
@@ -82,7 +83,7 @@ def map_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, gpd
     boundaries.to_parquet(app_dir / "boundaries.parquet")
     rows.to_parquet(app_dir / "rows.parquet")
     (app_dir / "app.py").write_text(APP)
-    maps.ensure_map_assets(app_dir)
+    assets.ensure_map_assets(app_dir)
 
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     with serve(app_dir / "app.py", env, app_dir / "streamlit.log", "--server.enableStaticServing", "true") as url:

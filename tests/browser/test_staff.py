@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 
 from portal.accounts import Accounts
 from portal.geo import import_boundaries, load_boundaries
-from portal.maps import ensure_map_assets
+from portal.maps.assets import ensure_map_assets
 from portal.store import Submission, open_store
 from tests.browser.conftest import ARTIFACTS, REPO, click_map, free_port, serve
 from tests.fixture_register import A

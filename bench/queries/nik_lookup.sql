@@ -1,4 +1,5 @@
--- Where a NIK appears, through the NIK-sorted side table (internal pages only). $nik: the NIK.
+-- Where a NIK appears, through the NIK-sorted side table built with each period (queries/build/nik_index.sql);
+-- the benchmark times it against nik_scan.sql. $nik: the NIK.
 -- Returns periode, nik, id_dtks, kode_prov, kode_kab, kode_desa, in the newest period (view nik_index).
 with final as (
     select periode, nik, id_dtks, kode_prov, kode_kab, kode_desa

@@ -1,5 +1,6 @@
--- The same per-kab/kota figures as kab_indicators, computed from the raw rows of the nation: what the
--- rollups spare every page (kept for the benchmark and as a cross-check). $periode: 'YYYY-MM'.
+-- Per-kab/kota figures of the kind the rollup holds (families, desil 1-4, programme coverage, exclusion,
+-- inclusion, Dukcapil match), computed from the raw rows of the nation: what reading rollup_within_region
+-- spares every page. The benchmark times it beside that query. $periode: 'YYYY-MM'.
 with families as (
     select
         kode_kab, desil,
