@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
 from tests.fixture_register import fixture_settings
 
+REPO = Path(__file__).resolve().parents[1]
 SIXTEEN_DIGITS = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
 BASE_HEADER = [
     "KODE_DESA",
@@ -82,3 +86,16 @@ def copy_register(fixture_dir: Path, target: Path):
     """A private copy of the published fixture register (the session fixture must never be written)."""
     shutil.copytree(fixture_dir / "register", target / "register", symlinks=True)
     return fixture_settings(target)
+
+
+def run_portal(*args: str | bytes) -> subprocess.CompletedProcess[str]:
+    """`python -m portal ARGS` in a real process from the repository (output decoded, odd bytes escaped)."""
+    return subprocess.run(
+        [sys.executable, "-m", "portal", *args],
+        cwd=REPO,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        capture_output=True,
+        text=True,
+        errors="backslashreplace",
+        timeout=300,
+    )

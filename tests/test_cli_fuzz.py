@@ -26,9 +26,8 @@ from portal.snapshot import read_manifest
 from portal.wilayah import load_code_tables
 from tests.conftest import reset_portal_caches
 from tests.fixture_register import A
-from tests.ingest_helpers import BASE_HEADER, copy_register, person, write_csv
+from tests.ingest_helpers import BASE_HEADER, copy_register, person, run_portal, write_csv
 
-REPO = Path(__file__).resolve().parents[1]
 FUZZ = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], derandomize=True
 )
@@ -64,18 +63,6 @@ def _main(*argv: str) -> Run:
         except SystemExit as exc:  # only --help and --version exit this way
             status = exc.code if isinstance(exc.code, int) else 2
     return Run(status, out.getvalue(), err.getvalue())
-
-
-def _portal(*args: str | bytes) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "portal", *args],
-        cwd=REPO,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-        capture_output=True,
-        text=True,
-        errors="backslashreplace",
-        timeout=300,
-    )
 
 
 def _one_line(result: subprocess.CompletedProcess[str], message: str) -> None:
@@ -252,7 +239,7 @@ PERIODES = st.one_of(
 
 def _periode_ok(text: str) -> bool:
     match = PERIODE.fullmatch(text.strip())
-    return bool(match) and 2000 <= int(match.group(1)) <= 2100
+    return bool(match) and 2000 <= int(match.group(1)) <= 2099
 
 
 @FUZZ
@@ -342,7 +329,7 @@ def test_argument_soup(env: Env, command: str, rest: list[str]) -> None:
 
 
 def test_negative_seed_is_one_line(tmp_path: Path) -> None:
-    _one_line(_portal("demo", "--out", str(tmp_path), "--seed", "-1"), "argument --seed: must be between 0 and")
+    _one_line(run_portal("demo", "--out", str(tmp_path), "--seed", "-1"), "argument --seed: must be between 0 and")
     assert not (tmp_path / "register").exists()
 
 
@@ -360,7 +347,7 @@ def test_unknown_provinces_are_refused(env: Env) -> None:
 def test_a_tiny_register_over_all_provinces_is_built(tmp_path: Path) -> None:
     """500 people cannot cover 514 kab/kota: each still gets one family (documented in the README), and the
     quarters where a desa proposes no new family build as well."""
-    result = _portal("demo", "--out", str(tmp_path), "--individuals", "500", "--periods", "1")
+    result = run_portal("demo", "--out", str(tmp_path), "--individuals", "500", "--periods", "1")
     assert result.returncode == 0, result.stderr
     manifest = read_manifest(tmp_path / "register")
     assert manifest.periods == ("2026-09",)
@@ -391,7 +378,7 @@ def test_a_province_with_no_candidate_families_builds_the_same_bytes(
 
 
 def test_a_binary_kolom_file_is_one_line(env: Env) -> None:
-    result = _portal(
+    result = run_portal(
         "ingest", str(env.good), "--periode", "2026-12", "--data-dir", str(env.data), "--kolom", env.paths["binary"]
     )
     _one_line(result, "is not UTF-8 text")
@@ -399,7 +386,7 @@ def test_a_binary_kolom_file_is_one_line(env: Env) -> None:
 
 def test_an_unreadable_file_is_not_a_write_failure(env: Env) -> None:
     before = _tree(env.data)
-    result = _portal("ingest", "/proc/self/mem", "--periode", "2026-12", "--data-dir", str(env.data))
+    result = run_portal("ingest", "/proc/self/mem", "--periode", "2026-12", "--data-dir", str(env.data))
     _one_line(result, "cannot read /proc/self/mem: Input/output error")
     assert _tree(env.data) == before
     for kind, message in (
@@ -451,9 +438,9 @@ def test_a_broken_row_with_a_field_over_128_kb_is_a_rejected_row(env: Env) -> No
 
 def test_arguments_that_are_not_utf8(tmp_path: Path) -> None:
     """A process receives raw bytes; Python hands them over as surrogates, which Arrow and DuckDB refuse."""
-    _one_line(_portal("ingest", b"\xff.csv", "--periode", "2026-12"), "is not valid UTF-8")
-    _one_line(_portal("demo", "--out", os.fsencode(tmp_path) + b"/\xff", "--individuals", "1"), "is not valid UTF-8")
-    _one_line(_portal("export-period", "--periode", b"2026-\xff", "--out", "x.csv"), "--periode must look like")
+    _one_line(run_portal("ingest", b"\xff.csv", "--periode", "2026-12"), "is not valid UTF-8")
+    _one_line(run_portal("demo", "--out", os.fsencode(tmp_path) + b"/\xff", "--individuals", "1"), "is not valid UTF-8")
+    _one_line(run_portal("export-period", "--periode", b"2026-\xff", "--out", "x.csv"), "--periode must be a month")
     assert not any(tmp_path.iterdir())
 
 

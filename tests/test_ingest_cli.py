@@ -3,9 +3,7 @@ never a traceback; a good file is published and its report printed with masked N
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -14,20 +12,7 @@ import pytest
 from portal.cli import main
 from portal.snapshot import read_manifest
 from tests.fixture_register import A
-from tests.ingest_helpers import BASE_HEADER, copy_register, person, write_csv
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _portal(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "portal", *args],
-        cwd=REPO,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+from tests.ingest_helpers import BASE_HEADER, copy_register, person, run_portal, write_csv
 
 
 def _one_error_line(result: subprocess.CompletedProcess[str], message: str) -> None:
@@ -54,7 +39,7 @@ def _inputs(tmp: Path) -> Path:
     ("name", "periode", "message"),
     [
         ("missing.csv", "2026-12", "does not exist"),
-        ("good.csv", "2026-13", "--periode must look like 2026-09"),
+        ("good.csv", "2026-13", "--periode must be a month from 2000-01 to 2099-12"),
         ("acak.csv", "2026-12", "no header row found"),
     ],
 )
@@ -62,7 +47,7 @@ def test_bad_input_is_one_line(fixture_dir: Path, tmp_path: Path, name: str, per
     settings = copy_register(fixture_dir, tmp_path / "data")
     folder = _inputs(tmp_path)
     before = read_manifest(settings.register_dir)
-    result = _portal("ingest", str(folder / name), "--periode", periode, "--data-dir", str(settings.data_dir))
+    result = run_portal("ingest", str(folder / name), "--periode", periode, "--data-dir", str(settings.data_dir))
     _one_error_line(result, message)
     assert read_manifest(settings.register_dir) == before
 
@@ -70,12 +55,12 @@ def test_bad_input_is_one_line(fixture_dir: Path, tmp_path: Path, name: str, per
 @pytest.mark.parametrize(
     ("name", "periode", "message"),
     [
-        ("good.csv", "12-2026", "--periode must look like 2026-09"),
+        ("good.csv", "12-2026", "--periode must be a month from 2000-01 to 2099-12"),
         ("kosong.csv", "2026-12", "is empty"),
         ("lama.xls", "2026-12", "Excel 97-2003"),
         ("rusak.xlsx", "2026-12", "cannot read rusak.xlsx"),
         ("rusak.csv.gz", "2026-12", "damaged"),
-        ("good.csv", "1999-01", "between 2000 and 2100"),
+        ("good.csv", "1999-01", "--periode must be a month from 2000-01 to 2099-12"),
     ],
 )
 def test_more_bad_input_in_process(

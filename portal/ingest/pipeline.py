@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import hashlib
-import re
 import shutil
 import stat
 import time
@@ -32,10 +31,10 @@ from portal.ingest.headers import HeaderMapError, closest_column, load_header_ma
 from portal.ingest.reading import ReadError, open_tables
 from portal.ingest.sql import load_ingest_sql
 from portal.ingest.validate import REJECT_HEADER, SPILL_SCHEMA, BatchChecker, mask_nik
-from portal.rollups import DERIVED_VERSION, build_derived, derived_version, period_end
+from portal.periods import is_period, period_end
+from portal.rollups import DERIVED_VERSION, build_derived, derived_version
 from portal.snapshot import Manifest, SnapshotError, read_manifest, staging
 
-PERIODE = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 SPILL_FLUSH_ROWS = 200_000
 PERIODE_ID = "Periode harus berbentuk TTTT-BB, misalnya 2026-12."
 BUSY_ID = "Proses unggah lain sedang menulis register; coba lagi beberapa saat lagi."
@@ -89,12 +88,13 @@ class IngestResult:
 
 def check_periode(periode: object) -> str:
     """A 'YYYY-MM' period, or an IngestError."""
-    if not isinstance(periode, str) or not PERIODE.fullmatch(periode.strip()):
-        raise IngestError(f"--periode must look like 2026-09 (year-month), got {str(periode)[:20]!r}", PERIODE_ID)
-    periode = periode.strip()
-    if not 2000 <= int(periode[:4]) <= 2100:
-        raise IngestError(f"--periode year must be between 2000 and 2100, got {periode}", PERIODE_ID)
-    return periode
+    text = periode.strip() if isinstance(periode, str) else ""
+    if not is_period(text):
+        raise IngestError(
+            f"--periode must be a month from 2000-01 to 2099-12 written like 2026-09, got {str(periode)[:20]!r}",
+            PERIODE_ID,
+        )
+    return text
 
 
 def _check_readable(path: Path) -> None:
