@@ -15,7 +15,7 @@ from portal.config import get_settings
 from portal.db import QueryError, current_register
 from portal.periods import period_end
 from portal.privacy.row_tokens import load_secret
-from portal.privacy.throttle import Throttle, parse_limit
+from portal.privacy.throttle import StoreThrottle, parse_limit
 from portal.snapshot import Manifest
 from portal.store import Store, open_store
 
@@ -62,10 +62,11 @@ def desa_people(periode: str, kode_desa: str) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
-def throttle(limit: str) -> Throttle:
-    """One process-wide limiter per configured limit such as '30/600' (keys: session ids, client addresses)."""
+def throttle(limit: str) -> StoreThrottle:
+    """The limiter for a configured limit such as '30/600' (keys: session ids, client addresses), counted in the
+    store so that every replica shares it."""
     count, window = parse_limit(limit)
-    return Throttle(count, window)
+    return StoreThrottle(store(), token_secret(), count, window)
 
 
 @st.cache_resource(show_spinner=False)

@@ -169,7 +169,8 @@ def scope_region_picker(scope: access.Scope, key: str) -> str:
 
 
 def client_address() -> str:
-    """The client's address as Streamlit sees it (behind a proxy: the proxy's), for per-address limits."""
+    """The client's address: the direct peer, or the address a configured trusted proxy forwarded
+    (`portal.web.client_address` resolves it before Streamlit sees the connection)."""
     try:
         return st.context.ip_address or "tanpa-alamat"
     except Exception:  # outside a browser session (AppTest)
@@ -188,9 +189,9 @@ def allow(kind: str, limits: tuple[str, ...]) -> bool:
     when a limit is reached, say so in Bahasa Indonesia and return False."""
     keys = (f"{kind}:sesi:{session_key()}", f"{kind}:alamat:{client_address()}")
     for limit, key in zip(limits, keys, strict=True):
-        limiter = data.throttle(limit)
-        if not limiter.hit(key):
-            minutes = max(1, round(limiter.retry_after(key) / 60))
+        wait = data.throttle(limit).wait(key)
+        if wait > 0:
+            minutes = max(1, round(wait / 60))
             st.warning(
                 f"Terlalu banyak permintaan dalam waktu singkat. Silakan coba lagi dalam sekitar {minutes} menit.",
                 icon=":material/hourglass_top:",

@@ -5,18 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from portal.store import audit, tickets
+from portal.store import audit, sessions, tickets
 from portal.store.audit import Auditing
 from portal.store.backends import backend_for
 from portal.store.migrations import Migrating, load_migrations
+from portal.store.sessions import Sessions
+from portal.store.throttles import Throttles
 from portal.store.tickets import Tickets
 
 # Each must count zero on a healthy database; any missing table makes the check fail with an error.
-_LOGICAL_CHECKS = tickets.INTEGRITY_CHECKS + audit.INTEGRITY_CHECKS
+_LOGICAL_CHECKS = tickets.INTEGRITY_CHECKS + audit.INTEGRITY_CHECKS + sessions.INTEGRITY_CHECKS
 
 
-class Store(Tickets, Auditing, Migrating):
-    """Objections, proposals, their status history and the audit log; safe to share between threads."""
+class Store(Tickets, Auditing, Sessions, Throttles, Migrating):
+    """Objections, proposals, their status history, the audit log, staff sessions and throttle counters; safe to
+    share between threads."""
 
     def __enter__(self) -> Store:
         return self
