@@ -1,4 +1,10 @@
-"""Portal DTKS: page config, navigation with every page registered explicitly, and the shared sidebar."""
+"""Portal DTKS: page config, navigation with every page registered explicitly, and the shared sidebar.
+
+Every internal page's address exists for everyone, so a shared link never opens as "page not found": a visitor who
+is not signed in is asked to sign in and then comes back to the same view; an official whose role lacks the page
+is refused, and the refusal is audited. Only the pages an official may use are in the menu."""
+
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -14,27 +20,55 @@ public = [
     st.Page("pages/lacak_tiket.py", title="Lacak Tiket", icon=":material/confirmation_number:"),
     st.Page("pages/statistik_publik.py", title="Statistik Publik", icon=":material/bar_chart:"),
 ]
-sections = {"Publik": public}
-# Internal pages exist in the navigation only for a signed-in official, so they are unreachable otherwise.
 scope = staff.current_scope()
+
+
+def may_open(name: str) -> bool:
+    """Whether the signed-in official's role has the internal page `name`."""
+    if name == "antrean_sanggahan":
+        return access.can_see_persons(scope)
+    if name == "unggah_data":
+        return scope.role in ("pusat", "provinsi", "kabupaten")
+    if name == "audit":
+        return scope.role == "pusat"
+    return True
+
+
+def stand_in(name: str, title: str) -> Callable[[], None]:
+    """The page at an internal page's address for someone who may not open it."""
+
+    def run() -> None:
+        if scope is None:
+            staff.page_for_signed_in(title)
+        else:
+            staff.page_refused(scope, name)
+
+    run.__name__ = name
+    return run
+
+
+INTERNAL = (
+    ("peta_cakupan", "Peta Cakupan", ":material/map:"),
+    ("kemiskinan_ekstrem", "Kemiskinan Ekstrem", ":material/crisis_alert:"),
+    ("kualitas_data", "Kualitas Data", ":material/fact_check:"),
+    ("perubahan_periode", "Perubahan Antar Periode", ":material/compare_arrows:"),
+    ("eksplorasi", "Eksplorasi Data", ":material/query_stats:"),
+    ("antrean_sanggahan", "Antrean Sanggahan", ":material/inbox:"),
+    ("unggah_data", "Unggah Data", ":material/upload_file:"),
+    ("audit", "Log Audit", ":material/history:"),
+)
+sections = {"Publik": public}
+internal, hidden = [], []
+for name, title, icon in INTERNAL:
+    if scope is not None and may_open(name):
+        internal.append(st.Page(f"pages/{name}.py", title=title, icon=icon))
+    else:
+        hidden.append(st.Page(stand_in(name, title), title=title, url_path=name, visibility="hidden"))
 if scope is None:
-    sections["Petugas"] = [st.Page("pages/masuk.py", title="Masuk petugas", icon=":material/login:")]
+    sections["Petugas"] = [st.Page("pages/masuk.py", title="Masuk petugas", icon=":material/login:"), *hidden]
 else:
-    internal = [
-        st.Page("pages/peta_cakupan.py", title="Peta Cakupan", icon=":material/map:"),
-        st.Page("pages/kemiskinan_ekstrem.py", title="Kemiskinan Ekstrem", icon=":material/crisis_alert:"),
-        st.Page("pages/kualitas_data.py", title="Kualitas Data", icon=":material/fact_check:"),
-        st.Page("pages/perubahan_periode.py", title="Perubahan Antar Periode", icon=":material/compare_arrows:"),
-        st.Page("pages/eksplorasi.py", title="Eksplorasi Data", icon=":material/query_stats:"),
-    ]
-    if access.can_see_persons(scope):
-        internal.append(st.Page("pages/antrean_sanggahan.py", title="Antrean Sanggahan", icon=":material/inbox:"))
-    if scope.role in ("pusat", "provinsi", "kabupaten"):
-        internal.append(st.Page("pages/unggah_data.py", title="Unggah Data", icon=":material/upload_file:"))
-    if scope.role == "pusat":
-        internal.append(st.Page("pages/audit.py", title="Log Audit", icon=":material/history:"))
     internal.append(st.Page("pages/keluar.py", title=f"Keluar ({scope.user})", icon=":material/logout:"))
-    sections["Internal"] = internal
+    sections["Internal"] = [*internal, *hidden]
 
 page = st.navigation(sections, expanded=True)  # never hide an official's pages (or Keluar) behind "View more"
 st.sidebar.markdown("**Portal DTKS** · Data Terpadu Kesejahteraan Sosial")

@@ -1,9 +1,11 @@
-"""Keluar: end the official's session and return to the public home page (whose navigation has no internal
-pages any more)."""
+"""Keluar: end the official's session everywhere (every tab, every replica). The browser then drops its cookie at
+/akun/keluar and returns to the public home page, unless the identity provider's sign-out page comes first (the
+cookie then names an ended session, which leads nowhere)."""
 
 import streamlit as st
 
 from portal import staff
 
-staff.sign_out()
-st.switch_page("pages/beranda.py")
+st.info("Anda telah keluar.", icon=":material/logout:")
+if not staff.sign_out():
+    staff.redirect("/akun/keluar")

@@ -12,25 +12,25 @@ st.title("Statistik Publik")
 st.caption(f"Keluarga penerima program per wilayah, periode {nama_periode(periode)}.")
 
 
-def cells(tingkat: str, induk: str):
-    return public.statistics_table(data.query("recipients_by_region", periode=periode, tingkat=tingkat, induk=induk))
+def rollup(tingkat: str, induk: str):
+    return data.query("recipients_by_region", periode=periode, tingkat=tingkat, induk=induk)
 
 
-tables, labels, judul = [cells("provinsi", "")], [], "Indonesia"
-for tingkat, anak, label in (("provinsi", "kabupaten", "Provinsi"), ("kabupaten", "kecamatan", "Kabupaten/kota")):
+codes, judul, pilihan_ini = [], "Indonesia", public.statistics_table(rollup("provinsi", ""))
+for tingkat, label in (("provinsi", "Provinsi"), ("kabupaten", "Kabupaten/kota")):
     pilihan = st.selectbox(
-        label, [None, *tables[-1].index], format_func=lambda x: "Semua" if x is None else x, key=f"stat_{tingkat}"
+        label, [None, *pilihan_ini.index], format_func=lambda x: "Semua" if x is None else x, key=f"stat_{tingkat}"
     )
     if pilihan is None:
         break
-    tables.append(cells(anak, pilihan.split(" · ")[0]))
-    labels.append(pilihan)
-    judul = pilihan.split(" · ", 1)[1]
+    kode, judul = pilihan.split(" · ", 1)
+    codes.append(kode)
+    pilihan_ini = public.statistics_table(rollup(public.STAT_LEVELS[len(codes)], kode))
 
-if tables[-1].empty:
+if pilihan_ini.empty:
     st.info("Belum ada data untuk wilayah ini.")
     st.stop()
-tabel = public.suppress_path(tables, labels)
+tabel, _ = public.statistics_path(rollup, codes)
 tampil = to_display(tabel)
 st.subheader(judul)
 st.dataframe(tampil, width="stretch")

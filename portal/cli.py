@@ -192,6 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "rebuild-derived":
             return _rebuild_derived(args, settings)
         if args.command == "run":
+            _check_trusted_proxies(settings)
             setup(settings)
             return _run(extra)
         if args.command == "users":
@@ -347,8 +348,22 @@ def _refresh_derived(settings: Settings, manifest: object, force: bool = False) 
     print(f"Published {rebuilt.generation} with derived tables version {DERIVED_VERSION}.")
 
 
+def _check_trusted_proxies(settings: Settings) -> None:
+    from portal.web.client import TrustedProxyError, parse_trusted
+
+    try:
+        parse_trusted(settings.trusted_proxies)
+    except TrustedProxyError as exc:
+        raise CliError(str(exc)) from None
+
+
 def _run(streamlit_args: list[str]) -> int:
-    command = [sys.executable, "-m", "streamlit", "run", str(REPO_DIR / "app.py"), *streamlit_args]
+    """Serve asgi.py (the pages and the portal's routes) with uvicorn's own X-Forwarded-For handling off: the
+    portal resolves client addresses itself, against PORTAL_TRUSTED_PROXIES."""
+    from portal.web.client import UVICORN_TRUSTS_NOBODY
+
+    os.environ["FORWARDED_ALLOW_IPS"] = UVICORN_TRUSTS_NOBODY
+    command = [sys.executable, "-m", "streamlit", "run", str(REPO_DIR / "asgi.py"), *streamlit_args]
     os.execv(sys.executable, command)
     return 0  # not reached
 

@@ -29,6 +29,9 @@ class Settings:
     search_limit: str = "30/600"
     search_limit_address: str = "300/600"
     ticket_limit: str = "10/600"
+    api_limit: str = "120/60"
+    # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated); empty: none.
+    trusted_proxies: str = ""
 
     @property
     def register_dir(self) -> Path:
@@ -97,6 +100,8 @@ def load_settings() -> Settings:
         search_limit=_lookup("PORTAL_SEARCH_LIMIT", secrets, "30/600") or "30/600",
         search_limit_address=_lookup("PORTAL_SEARCH_LIMIT_ADDRESS", secrets, "300/600") or "300/600",
         ticket_limit=_lookup("PORTAL_TICKET_LIMIT", secrets, "10/600") or "10/600",
+        api_limit=_lookup("PORTAL_API_LIMIT", secrets, "120/60") or "120/60",
+        trusted_proxies=_lookup("PORTAL_TRUSTED_PROXIES", secrets, "") or "",
     )
 
 

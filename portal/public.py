@@ -4,6 +4,8 @@ them, and these functions only pass on the columns listed in PUBLIC_COLUMNS."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import pandas as pd
 import pyarrow as pa
 
@@ -89,6 +91,28 @@ def suppress_path(tables: list[pd.DataFrame], labels: list[str]) -> SuppressedTa
     for cells, label in zip(tables[1:], labels, strict=True):
         current = suppress_table(cells, hidden_totals=current.hidden_totals_for(label))
     return current
+
+
+STAT_LEVELS = ("provinsi", "kabupaten", "kecamatan")
+
+
+def statistics_path(
+    fetch: Callable[[str, str], pd.DataFrame], codes: Sequence[str]
+) -> tuple[SuppressedTable, list[str]]:
+    """The published table of Statistik Publik (and the open data API) for a drill-down: `codes` is () for the
+    provinces, (provinsi,) for its kab/kota, (provinsi, kabupaten) for the kecamatan of a kab/kota. `fetch(tingkat,
+    induk)` returns rollup rows. Returns the suppressed table and the labels ('kode · nama') of the regions walked;
+    KeyError for a code that is not a child of the level above."""
+    if len(codes) >= len(STAT_LEVELS):
+        raise KeyError("too deep")
+    tables, labels = [statistics_table(fetch(STAT_LEVELS[0], ""))], []
+    for depth, code in enumerate(codes, start=1):
+        label = next((item for item in tables[-1].index if item.split(" · ", 1)[0] == code), None)
+        if label is None:
+            raise KeyError(code)
+        tables.append(statistics_table(fetch(STAT_LEVELS[depth], code)))
+        labels.append(label)
+    return suppress_path(tables, labels), labels
 
 
 USULAN_PREFIX = "u."

@@ -169,10 +169,10 @@ def scope_region_picker(scope: access.Scope, key: str) -> str:
 
 
 def client_address() -> str:
-    """The client's address: the direct peer, or the address a configured trusted proxy forwarded
-    (`portal.web.client_address` resolves it before Streamlit sees the connection)."""
+    """The client's address: the direct peer, or the address a configured trusted proxy forwarded, as
+    `portal.web.middleware` resolved it for this connection (never a header the client chose)."""
     try:
-        return st.context.ip_address or "tanpa-alamat"
+        return st.context.headers.get("X-Portal-Client") or st.context.ip_address or "tanpa-alamat"
     except Exception:  # outside a browser session (AppTest)
         return "tanpa-alamat"
 

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from portal.store.backends import Connected
 from portal.store.common import StoreValidationError, parse_stamp, stamp
 
+SESSION_COOKIE = "portal_sesi"  # HttpOnly, SameSite=Lax; set by /akun/sesi (portal.web.routes)
 HANDOFF_SECONDS = 120  # how long the hand-off code in the redirect may be claimed
 TOUCH_SECONDS = 30  # last_seen is written at most this often per session (a read per rerun, not a write)
 METHODS = ("lokal", "oidc")

@@ -1,4 +1,4 @@
-"""Real-browser fixtures: a `streamlit run` of the portal on a free loopback port, and Debian's chromium
+"""Real-browser fixtures: a `streamlit run asgi.py` of the portal on a free loopback port, and Debian's chromium
 driven by Playwright (never `playwright install`)."""
 
 from __future__ import annotations
@@ -53,8 +53,10 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> No
 @contextlib.contextmanager
 def serve(app: Path, env: dict[str, str], log: Path, *extra: str, port: int | None = None) -> Iterator[str]:
     """`streamlit run app` on a loopback port (a free one unless given); yields its URL once /_stcore/health
-    answers, stops it after."""
+    answers, stops it after. The portal's asgi.py runs as `python -m portal run` runs it: uvicorn believes no
+    X-Forwarded-For (the portal resolves client addresses itself)."""
     port = port or free_port()
+    env = {**env, "FORWARDED_ALLOW_IPS": "0.0.0.0/32"}
     with log.open("w") as out:
         proc = subprocess.Popen(
             [
@@ -103,7 +105,7 @@ def portal_url(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         "PORTAL_GEO_DIR": str(fixture_dir / "none"),
         "PORTAL_DB_URL": f"sqlite:///{store}",
     }
-    with serve(REPO / "app.py", env, tmp_path_factory.mktemp("streamlit") / "streamlit.log") as url:
+    with serve(REPO / "asgi.py", env, tmp_path_factory.mktemp("streamlit") / "streamlit.log") as url:
         yield url
 
 

@@ -40,7 +40,7 @@ def own_portal(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         "PORTAL_DB_URL": store_url,
         "PORTAL_SECRET_KEY": "cd" * 32,
     }
-    with serve(REPO / "app.py", env, tmp_path / "streamlit.log") as url:
+    with serve(REPO / "asgi.py", env, tmp_path / "streamlit.log") as url:
         yield url, store_url
 
 

@@ -95,7 +95,7 @@ def staff_portal(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
             "PORTAL_BASE_TILES": "none",
         }
         log = work / "streamlit.log"
-        with serve(REPO / "app.py", env, log, "--secrets.files", str(secrets), port=port) as url:
+        with serve(REPO / "asgi.py", env, log, "--secrets.files", str(secrets), port=port) as url:
             yield {"url": url, "store": store_url, "ticket": ticket.code, "geo": geo_dir, "log": log}
 
 

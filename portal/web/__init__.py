@@ -1,0 +1,47 @@
+"""The portal as an ASGI app (`st.App`): Streamlit's pages plus the health check, the session cookie's routes and
+the open data API, behind middleware that resolves the client's address and adds security headers.
+
+`asgi.py` at the repository root builds it as `st.App(..., routes=routes(), middleware=middleware())` (written
+out there, so that `streamlit run asgi.py` recognises it); `python -m portal run` serves it with uvicorn's own
+proxy-header handling off (the address is resolved here, against PORTAL_TRUSTED_PROXIES)."""
+
+from __future__ import annotations
+
+from starlette.middleware import Middleware
+from starlette.routing import Route
+
+from portal.config import get_settings
+from portal.web import api
+from portal.web import routes as web_routes
+from portal.web.client import UVICORN_TRUSTS_NOBODY, parse_trusted
+from portal.web.middleware import ClientAddress, SecurityHeaders
+
+__all__ = ["UVICORN_TRUSTS_NOBODY", "middleware", "navigation_only", "routes"]
+
+
+def navigation_only() -> None:
+    """Make app.py's `st.navigation` the only way into a page, from the first request of the process on.
+
+    Streamlit treats a `pages/` folder beside the main script as old-style pages until some session has called
+    `st.navigation`: the first visitor to a fresh replica who opens a deep link (a shared Eksplorasi view) would
+    run pages/<name>.py alone, without app.py's navigation, sign-in and refusals. This settles it up front."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
+def routes() -> list[Route]:
+    """The portal's HTTP routes beside Streamlit's."""
+    return [
+        Route("/healthz", web_routes.healthz, methods=["GET", "HEAD"]),
+        Route("/akun/sesi", web_routes.session_handoff, methods=["GET"]),
+        Route("/akun/keluar", web_routes.sign_out, methods=["GET", "POST"]),
+        Route("/api/v1/periode", api.periods, methods=["GET", "HEAD"]),
+        Route("/api/v1/statistik", api.statistics, methods=["GET", "HEAD"]),
+    ]
+
+
+def middleware() -> list[Middleware]:
+    """Security headers on every response; the client's address resolved against PORTAL_TRUSTED_PROXIES."""
+    trusted = parse_trusted(get_settings().trusted_proxies)
+    return [Middleware(SecurityHeaders), Middleware(ClientAddress, trusted=trusted)]
