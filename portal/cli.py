@@ -140,7 +140,10 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("source", nargs="?", type=_path, default=None, help="directory (default PORTAL_GEO_DIR)")
 
     sub.add_parser("setup", help="build the demo register and import boundaries if they are missing")
-    sub.add_parser("run", help="set up, then start the portal; other options go to `streamlit run`")
+    run = sub.add_parser("run", help="set up, then start the portal; other options go to `streamlit run`")
+    run.add_argument(
+        "--no-setup", action="store_true", help="serve the register as it is (a replica: setup ran once before)"
+    )
     rebuild = sub.add_parser("rebuild-derived", help="rebuild the rollups and other derived tables of the register")
     rebuild.add_argument("--data-dir", type=_path, default=None, help="data directory (default PORTAL_DATA_DIR)")
     add_users_parser(sub)
@@ -193,7 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rebuild_derived(args, settings)
         if args.command == "run":
             _check_trusted_proxies(settings)
-            setup(settings)
+            if not args.no_setup:
+                setup(settings)
             return _run(extra)
         if args.command == "users":
             return run_users(args, settings)

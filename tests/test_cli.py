@@ -131,6 +131,24 @@ def test_run_passes_streamlit_options_through(monkeypatch: pytest.MonkeyPatch, t
     assert calls == [["--server.port", "8123", "--server.address=127.0.0.1"]]
 
 
+def test_run_checks_trusted_proxies_and_can_skip_setup(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from portal import cli
+
+    setups: list[object] = []
+    monkeypatch.setattr(cli, "setup", setups.append)
+    monkeypatch.setattr(cli, "_run", lambda extra: 0)
+    assert cli.main(["run", "--no-setup"]) == 0 and setups == []
+    monkeypatch.setenv("PORTAL_TRUSTED_PROXIES", "127.0.0.1, proxy.example")
+    cli.get_settings.cache_clear()
+    try:
+        assert cli.main(["run"]) == 2
+    finally:
+        cli.get_settings.cache_clear()
+    err = capsys.readouterr().err
+    assert "PORTAL_TRUSTED_PROXIES" in err and "proxy.example" in err and "Traceback" not in err
+    assert setups == []  # refused before anything was set up
+
+
 def test_unknown_options_elsewhere_are_refused() -> None:
     result = _portal("setup", "--bogus")
     assert result.returncode == 2
