@@ -4,6 +4,7 @@ Every internal page's address exists for everyone, so a shared link never opens 
 is not signed in is asked to sign in and then comes back to the same view; an official whose role lacks the page
 is refused, and the refusal is audited. Only the pages an official may use are in the menu."""
 
+import time
 from collections.abc import Callable
 
 import streamlit as st
@@ -72,4 +73,7 @@ else:
 
 page = st.navigation(sections, expanded=True)  # never hide an official's pages (or Keluar) behind "View more"
 st.sidebar.markdown("**Portal DTKS** · Data Terpadu Kesejahteraan Sosial")
+st.session_state[staff.ACTIVE] = time.time()
+with st.sidebar:
+    staff.idle_watch()  # an idle screen loses its personal rows by itself
 page.run()

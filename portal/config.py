@@ -32,6 +32,9 @@ class Settings:
     api_limit: str = "120/60"
     # Proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated); empty: none.
     trusted_proxies: str = ""
+    # An official's session ends after this long without activity; a citizen's search results are cleared.
+    staff_idle_seconds: int = 1800
+    public_idle_seconds: int = 600
 
     @property
     def register_dir(self) -> Path:
@@ -84,6 +87,13 @@ def _whole_setting(name: str, secrets: dict[str, object], default: str) -> int:
         raise ValueError(f"{name} must be a whole number, got {value[:40]!r}") from None
 
 
+def _seconds(name: str, secrets: dict[str, object], default: str) -> int:
+    value = _whole_setting(name, secrets, default)
+    if not 1 <= value <= 7 * 24 * 3600:
+        raise ValueError(f"{name} must be between 1 and 604800 seconds, got {value}")
+    return value
+
+
 def load_settings() -> Settings:
     """Read settings fresh from the environment (use `get_settings` for the cached copy)."""
     secrets = _secrets()
@@ -102,6 +112,8 @@ def load_settings() -> Settings:
         ticket_limit=_lookup("PORTAL_TICKET_LIMIT", secrets, "10/600") or "10/600",
         api_limit=_lookup("PORTAL_API_LIMIT", secrets, "120/60") or "120/60",
         trusted_proxies=_lookup("PORTAL_TRUSTED_PROXIES", secrets, "") or "",
+        staff_idle_seconds=_seconds("PORTAL_STAFF_IDLE_SECONDS", secrets, "1800"),
+        public_idle_seconds=_seconds("PORTAL_PUBLIC_IDLE_SECONDS", secrets, "600"),
     )
 
 

@@ -19,11 +19,29 @@ import streamlit as st
 from portal import access, data
 from portal.accounts import oidc_claims
 from portal.db import QueryError
-from portal.store.sessions import SESSION_COOKIE, StaffSession
+from portal.store.sessions import SESSION_COOKIE, TOUCH_SECONDS, StaffSession
 
-POLICY = access.SessionPolicy()
 KEY = "staf"
 ENDED = "staf_berakhir"
+ACTIVE = "_aktif"  # when this browser session last ran a whole page (a click, a choice, a reload)
+PERSONAL = ("cek_hasil", "lacak_kode")  # what a citizen's idle screen forgets
+
+
+def _check_interval() -> int:
+    from portal.config import get_settings
+
+    settings = get_settings()
+    return max(1, min(30, settings.staff_idle_seconds // 3, settings.public_idle_seconds // 3))
+
+
+IDLE_CHECK_SECONDS = _check_interval()
+
+
+def policy() -> access.SessionPolicy:
+    """How long an official's session lasts (PORTAL_STAFF_IDLE_SECONDS without activity, 8 hours in all)."""
+    from portal.config import get_settings
+
+    return access.SessionPolicy(idle_seconds=get_settings().staff_idle_seconds)
 
 
 def oidc_configured() -> bool:
@@ -86,7 +104,7 @@ def _end(session_id: str, scope: access.Scope, reason: str, method: str) -> bool
 def _in_memory_scope(entry: dict) -> access.Scope | None:
     """A session kept only in this Streamlit session (page tests set one): the same timeouts, checked here."""
     now = time.time()
-    state = POLICY.state(entry["mulai"], entry["terakhir"], now)
+    state = policy().state(entry["mulai"], entry["terakhir"], now)
     if state != "ok":
         st.session_state.pop(KEY, None)
         st.session_state[ENDED] = state
@@ -110,7 +128,7 @@ def current_scope() -> access.Scope | None:
             st.session_state[ENDED] = session.end_reason if session else "berakhir"
         return _oidc_sign_in()
     scope = _scope_of(session)
-    state = POLICY.state(session.created_at.timestamp(), session.last_seen.timestamp(), store.clock().timestamp())
+    state = policy().state(session.created_at.timestamp(), session.last_seen.timestamp(), store.clock().timestamp())
     if scope is None or state != "ok":
         _end(session.id, scope or access.Scope("pusat", "", session.username), state, session.method)
         st.session_state[ENDED] = state
@@ -119,7 +137,7 @@ def current_scope() -> access.Scope | None:
         # A disabled account or a changed scope takes effect at once, not at the next sign-in.
         _end(session.id, scope, "akun berubah", session.method)
         return None
-    store.touch_session(session)
+    store.touch_session(session, every=min(TOUCH_SECONDS, policy().idle_seconds / 4))
     st.session_state[KEY] = {"scope": scope, "sesi": session.id, "metode": session.method}
     return scope
 
@@ -148,6 +166,40 @@ def here() -> str:
     except Exception:  # outside a browser session (AppTest)
         return "/"
     return f"{path}?{query}" if query else path
+
+
+def idle_state(now: float) -> str:
+    """What an idle screen must do now: 'akhiri' (the official's session is over: run the whole page, which ends it
+    and hides every row), 'lupakan' (a citizen's results are older than PORTAL_PUBLIC_IDLE_SECONDS: forget them) or
+    'ok'. Reads the store without counting as activity."""
+    from portal.config import get_settings
+
+    entry = st.session_state.get(KEY)
+    if entry is not None:
+        if "sesi" in entry:
+            session = data.store().session_by_id(entry["sesi"])
+            if session is None or not session.open:
+                return "akhiri"
+            state = policy().state(session.created_at.timestamp(), session.last_seen.timestamp(), now)
+        else:
+            state = policy().state(entry["mulai"], entry["terakhir"], now)
+        if state != "ok":
+            return "akhiri"
+    last = st.session_state.get(ACTIVE, now)
+    if now - last >= get_settings().public_idle_seconds and any(key in st.session_state for key in PERSONAL):
+        return "lupakan"
+    return "ok"
+
+
+@st.fragment(run_every=IDLE_CHECK_SECONDS)
+def idle_watch() -> None:
+    """Runs by itself every IDLE_CHECK_SECONDS: an idle screen loses its personal rows without waiting for a click."""
+    action = idle_state(time.time())
+    if action == "lupakan":
+        for key in PERSONAL:
+            st.session_state.pop(key, None)
+    if action != "ok":
+        st.rerun(scope="app")
 
 
 def sign_in_local(username: str, password: str, lanjut: str = "/") -> bool:

@@ -132,10 +132,10 @@ class Sessions(Connected):
             ).fetchone()
         return _session(row) if row else None
 
-    def touch_session(self, session: StaffSession) -> None:
-        """Record activity (at most every TOUCH_SECONDS, so a rerun is a read, not a write)."""
+    def touch_session(self, session: StaffSession, every: float = TOUCH_SECONDS) -> None:
+        """Record activity (at most every `every` seconds, so a rerun is a read, not a write)."""
         now = self.clock()
-        if (now - session.last_seen).total_seconds() < TOUCH_SECONDS:
+        if (now - session.last_seen).total_seconds() < every:
             return
         with self._write() as conn:
             self._run(

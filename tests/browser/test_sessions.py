@@ -117,3 +117,62 @@ def test_a_page_outside_the_navigation_is_refused_and_audited(browser: object, r
         context.close()
     refusals = [e for e in _audit(replicas["store"]) if e.action == "ditolak" and e.actor == "analis2"]
     assert [e.detail["halaman"] for e in refusals] == ["antrean_sanggahan"]
+
+
+@pytest.fixture(scope="module")
+def impatient(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    """A portal whose sessions go idle after 6 seconds (the check runs every 2)."""
+    work = tmp_path_factory.mktemp("idle")
+    data_dir = work / "data"
+    shutil.copytree(fixture_dir / "register", data_dir / "register")
+    store_url = f"sqlite:///{work / 'store.db'}"
+    store = open_store(store_url)
+    Accounts(store).create_user("jogja4", PASSWORD, "kabupaten", "3471")
+    store.close()
+    env = {
+        **os.environ,
+        "PORTAL_DATA_DIR": str(data_dir),
+        "PORTAL_GEO_DIR": str(work / "no-geo"),
+        "PORTAL_DB_URL": store_url,
+        "PORTAL_SECRET_KEY": "ab" * 32,
+        "PORTAL_STAFF_IDLE_SECONDS": "6",
+        "PORTAL_PUBLIC_IDLE_SECONDS": "6",
+    }
+    with serve(REPO / "asgi.py", env, work / "idle.log") as url:
+        yield {"url": url, "store": store_url}
+
+
+def test_an_idle_screen_clears_personal_rows_without_a_click(browser: object, impatient: dict) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(impatient["url"] + "/cek_status")
+        for label, option, then in (
+            ("Provinsi", "Daerah Istimewa Yogyakarta", "Kabupaten/kota"),
+            ("Kabupaten/kota", "Kota Yogyakarta", "Kecamatan"),
+            ("Kecamatan", "Tegalrejo", "Desa/kelurahan"),
+            ("Desa/kelurahan", "Kricak", "Nama (paling sedikit 3 huruf)"),
+        ):
+            box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+            box.click()
+            page.keyboard.type(option)
+            page.get_by_role("option", name=option, exact=True).click()
+            page.get_by_text(then, exact=True).first.wait_for()
+        page.get_by_label("Nama (paling sedikit 3 huruf)").fill("siti")
+        page.get_by_role("button", name="Cari").click()
+        result = page.get_by_text("S**I A****H").first
+        result.wait_for()
+        result.wait_for(state="detached")  # nobody touched the page: the masked rows went by themselves
+
+        page.goto(impatient["url"] + "/masuk")
+        _sign_in_here(page, "jogja4")
+        page.get_by_role("link", name="Keluar (jogja4)").wait_for()
+        page.get_by_role("link", name="Kualitas Data").click()
+        page.get_by_role("heading", name="Kualitas Data").first.wait_for()
+        page.get_by_role("link", name="Masuk petugas").wait_for()  # the idle session ended by itself
+        assert page.get_by_role("link", name="Keluar (jogja4)").count() == 0
+    finally:
+        context.close()
+    ended = [e for e in _audit(impatient["store"]) if e.action == "keluar" and e.actor == "jogja4"]
+    assert [e.detail["alasan"] for e in ended] == ["idle"]
