@@ -4,6 +4,8 @@ them, and these functions only pass on the columns listed in PUBLIC_COLUMNS."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import pyarrow as pa
 
@@ -26,20 +28,24 @@ def with_search_keys(people: pd.DataFrame) -> pd.DataFrame:
 def find_people(people: pd.DataFrame, key: str) -> pd.DataFrame:
     """Rows whose name key contains every word of the search key, at most MAX_RESULTS, best first."""
     words = key.split()
-    hits = people["kunci"].map(lambda k: all(word in k for word in words))
+    if people.empty or not words:
+        return people.head(0)
+    hits = pd.Series(True, index=people.index)
+    for word in words:
+        hits &= people["kunci"].str.contains(word, regex=False)
     found = people[hits].copy()
     # Names that start with the query come first, then alphabetical: a short list a person can scan.
     found["_awal"] = ~found["kunci"].str.startswith(words[0])
     return found.sort_values(["_awal", "nama", "id_dtks"]).head(MAX_RESULTS).drop(columns="_awal")
 
 
-def programmes(row: pd.Series) -> str:
+def programmes(row: Mapping[str, object]) -> str:
     """'PKH, PBI-JK' or '–' when the family receives none."""
     names = [label for column, label in PROGRAMME_LABELS.items() if bool(row.get(column, False))]
     return ", ".join(names) if names else "–"
 
 
-def status_label(row: pd.Series) -> str:
+def status_label(row: Mapping[str, object]) -> str:
     """Status in words: aktif, nonaktif, or the reason a person left the list."""
     if row.get("keberadaan") == "meninggal":
         return "dilaporkan meninggal"
@@ -52,13 +58,14 @@ def public_rows(people: pd.DataFrame, policy: str, secret: bytes, periode: str) 
     """The public view of register rows: masked name, age, RT/RW, programmes, status and an opaque token."""
     if people.empty:
         return pd.DataFrame(columns=PUBLIC_COLUMNS)
+    records = people.to_dict("records")  # plain dicts: DataFrame.apply(axis=1) builds a Series per row
     out = pd.DataFrame(
         {
             "nama": [mask_name(n, policy) for n in people["nama"]],
             "usia": people["usia"].astype("Int64"),
             "rt_rw": people["rt"].astype(str) + "/" + people["rw"].astype(str),
-            "program": people.apply(programmes, axis=1),
-            "status": people.apply(status_label, axis=1),
+            "program": pd.Series([programmes(r) for r in records], index=people.index, dtype=object),
+            "status": pd.Series([status_label(r) for r in records], index=people.index, dtype=object),
             "token": [row_token(secret, periode, int(i)) for i in people["id_dtks"]],
         }
     )
