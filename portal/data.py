@@ -90,6 +90,21 @@ def search_desa(periode: str, kode_desa: str, kunci: str, policy: str) -> pd.Dat
     return _search_desa(current_register().manifest.generation, periode, kode_desa, kunci, policy)
 
 
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+def _recipient_lists(generation: str, periode: str, kode_desa: str, policy: str) -> dict[str, pd.DataFrame]:
+    people = _desa_people(generation, periode, kode_desa)
+    return {
+        program: public.public_rows(penerima, policy, b"", periode, tokens=False)
+        for program, penerima in public.recipients_by_programme(people).items()
+    }
+
+
+def recipient_lists(periode: str, kode_desa: str, policy: str) -> dict[str, pd.DataFrame]:
+    """Daftar Uji Publik's lists: the desa's active recipients per programme as public rows (names masked by
+    `policy`, no tokens: these lists link to no form); cached per desa."""
+    return _recipient_lists(current_register().manifest.generation, periode, kode_desa, policy)
+
+
 @st.cache_resource(show_spinner=False)
 def throttle(limit: str) -> Throttle:
     """One process-wide limiter per configured limit such as '30/600' (keys: session ids, client addresses)."""

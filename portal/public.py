@@ -54,10 +54,12 @@ def status_label(row: Mapping[str, object]) -> str:
     return "aktif" if bool(row.get("status_aktif")) else "nonaktif"
 
 
-def public_rows(people: pd.DataFrame, policy: str, secret: bytes, periode: str) -> pd.DataFrame:
-    """The public view of register rows: masked name, age, RT/RW, programmes, status and an opaque token."""
+def public_rows(people: pd.DataFrame, policy: str, secret: bytes, periode: str, *, tokens: bool = True) -> pd.DataFrame:
+    """The public view of register rows: masked name, age, RT/RW, programmes, status and an opaque token (without
+    `tokens`, no token column: a list that links to no form need not compute one per row)."""
+    columns = PUBLIC_COLUMNS if tokens else [c for c in PUBLIC_COLUMNS if c != "token"]
     if people.empty:
-        return pd.DataFrame(columns=PUBLIC_COLUMNS)
+        return pd.DataFrame(columns=columns)
     records = people.to_dict("records")  # plain dicts: DataFrame.apply(axis=1) builds a Series per row
     out = pd.DataFrame(
         {
@@ -66,10 +68,11 @@ def public_rows(people: pd.DataFrame, policy: str, secret: bytes, periode: str) 
             "rt_rw": people["rt"].astype(str) + "/" + people["rw"].astype(str),
             "program": pd.Series([programmes(r) for r in records], index=people.index, dtype=object),
             "status": pd.Series([status_label(r) for r in records], index=people.index, dtype=object),
-            "token": [row_token(secret, periode, int(i)) for i in people["id_dtks"]],
         }
     )
-    return out[PUBLIC_COLUMNS].reset_index(drop=True)
+    if tokens:
+        out["token"] = [row_token(secret, periode, int(i)) for i in people["id_dtks"]]
+    return out[columns].reset_index(drop=True)
 
 
 def recipients_by_programme(people: pd.DataFrame) -> dict[str, pd.DataFrame]:
