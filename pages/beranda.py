@@ -1,5 +1,6 @@
 """Beranda: national headline figures for a chosen period, from the rollups."""
 
+import pandas as pd
 import streamlit as st
 
 from portal import charts, data, indicators, ui
@@ -61,17 +62,25 @@ INDIKATOR = {
     "Cakupan PKH (keluarga)": ("cakupan_pkh", True),
     "Keluarga aktif": ("keluarga_aktif", False),
 }
-pilihan = st.selectbox("Indikator peta", list(INDIKATOR), key="beranda_indikator")
-kolom, persen_ = INDIKATOR[pilihan]
+
+
+@st.fragment
+def peta(provinsi: pd.DataFrame) -> None:
+    """The map and its indicator: a fragment, so that switching the indicator redraws the map only."""
+    pilihan = st.selectbox("Indikator peta", list(INDIKATOR), key="beranda_indikator")
+    kolom, persen_ = INDIKATOR[pilihan]
+    batas = data.boundaries("provinsi")
+    if batas is None:
+        ui.boundaries_missing_note()
+    else:
+        st.plotly_chart(charts.choropleth_figure(batas, provinsi, kolom, pilihan, persen_), width="stretch")
+
+
 provinsi = provinsi.assign(
     pangsa_desil_1_4=indicators.indicator_values(provinsi, "desil_1_4").to_numpy(),
     cakupan_pkh=indicators.indicator_values(provinsi, "cakupan_pkh").to_numpy(),
 )
-batas = data.boundaries("provinsi")
-if batas is None:
-    ui.boundaries_missing_note()
-else:
-    st.plotly_chart(charts.choropleth_figure(batas, provinsi, kolom, pilihan, persen_), width="stretch")
+peta(provinsi)
 st.plotly_chart(charts.ranking_figure(provinsi, "keluarga_aktif", "Keluarga aktif"), width="stretch")
 
 st.subheader("Perkembangan antar periode")

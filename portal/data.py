@@ -3,7 +3,10 @@ published register is picked up at once, and by every parameter (region scopes i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 
 import geopandas as gpd
 import pandas as pd
@@ -36,6 +39,19 @@ def query(name: str, **params: object) -> pd.DataFrame:
     return _cached_query(generation, name, tuple(sorted(params.items())))
 
 
+@lru_cache(maxsize=16_384)  # about 7,800 parents in all (nation, provinsi, kab/kota, kecamatan)
+def _region_names(generation: str, tingkat: str, induk: str) -> MappingProxyType[str, str]:
+    rows = current_register().run("wilayah_children", tingkat=tingkat, induk=induk)
+    return MappingProxyType(dict(zip(rows["kode"], rows["nama"], strict=True)))
+
+
+def region_names(tingkat: str, induk: str) -> Mapping[str, str]:
+    """The regions of a level under `induk` ('' = the nation), kode → nama in the query's order, for pickers.
+    A read-only mapping shared by every session, keyed by the generation: no copy per rerun (unlike `query`)
+    and no Streamlit cache-key hashing, since the picker asks for four of them on every rerun."""
+    return _region_names(current_register().manifest.generation, tingkat, induk)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _cached_boundaries(geo_dir: str, stamp: float, level: str, parent: str | None) -> gpd.GeoDataFrame:
     return geo.load_boundaries(Path(geo_dir), level, parent)
@@ -59,6 +75,34 @@ def _desa_people(generation: str, periode: str, kode_desa: str) -> pd.DataFrame:
 def desa_people(periode: str, kode_desa: str) -> pd.DataFrame:
     """Everyone listed in a desa in a period (public columns only) with name search keys; cached."""
     return _desa_people(current_register().manifest.generation, periode, kode_desa)
+
+
+@st.cache_data(show_spinner=False, max_entries=4096, ttl=3600)
+def _search_desa(generation: str, periode: str, kode_desa: str, kunci: str, policy: str) -> pd.DataFrame:
+    found = public.find_people(_desa_people(generation, periode, kode_desa), kunci)
+    return public.public_rows(found, policy, token_secret(), periode)
+
+
+def search_desa(periode: str, kode_desa: str, kunci: str, policy: str) -> pd.DataFrame:
+    """Cek Status's answer: the public rows (names masked by `policy`, opaque tokens) of at most
+    `public.MAX_RESULTS` people of a desa whose name matches the search key `kunci`; cached, so a name searched
+    again (a popular one, or the same person pressing Cari twice) costs no search."""
+    return _search_desa(current_register().manifest.generation, periode, kode_desa, kunci, policy)
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+def _recipient_lists(generation: str, periode: str, kode_desa: str, policy: str) -> dict[str, pd.DataFrame]:
+    people = _desa_people(generation, periode, kode_desa)
+    return {
+        program: public.public_rows(penerima, policy, b"", periode, tokens=False)
+        for program, penerima in public.recipients_by_programme(people).items()
+    }
+
+
+def recipient_lists(periode: str, kode_desa: str, policy: str) -> dict[str, pd.DataFrame]:
+    """Daftar Uji Publik's lists: the desa's active recipients per programme as public rows (names masked by
+    `policy`, no tokens: these lists link to no form); cached per desa."""
+    return _recipient_lists(current_register().manifest.generation, periode, kode_desa, policy)
 
 
 @st.cache_resource(show_spinner=False)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from portal.config import REPO_DIR, Settings, get_settings
 from portal.periods import is_period
-from portal.snapshot import Manifest, SnapshotError, read_manifest
+from portal.snapshot import MANIFEST, Manifest, SnapshotError, read_manifest
 
 QUERY_DIR = REPO_DIR / "queries"
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
@@ -145,13 +145,32 @@ class Register:
 
 _lock = threading.Lock()
 _current: Register | None = None
+_seen: tuple[tuple[Path, int, int, int], Manifest | None] | None = None
+
+
+def _served_manifest(register_dir: Path) -> Manifest | None:
+    """`read_manifest`, parsed again only when the file changed (a publication replaces it atomically, so its
+    inode, time stamp or size changes); every page rerun asks several times."""
+    global _seen
+    path = register_dir / MANIFEST
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    signature = (path, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    seen = _seen
+    if seen is not None and seen[0] == signature:
+        return seen[1]
+    manifest = read_manifest(register_dir)
+    _seen = (signature, manifest)
+    return manifest
 
 
 def current_register(settings: Settings | None = None) -> Register:
     """The process-wide Register, reopened when a new generation has been published."""
     global _current
     settings = settings or get_settings()
-    manifest = read_manifest(settings.register_dir)
+    manifest = _served_manifest(settings.register_dir)
     with _lock:
         stale = _current is None or manifest is None or _current.manifest.generation != manifest.generation
         if stale:

@@ -4,7 +4,7 @@ them, and these functions only pass on the columns listed in PUBLIC_COLUMNS."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 import pyarrow as pa
@@ -28,20 +28,24 @@ def with_search_keys(people: pd.DataFrame) -> pd.DataFrame:
 def find_people(people: pd.DataFrame, key: str) -> pd.DataFrame:
     """Rows whose name key contains every word of the search key, at most MAX_RESULTS, best first."""
     words = key.split()
-    hits = people["kunci"].map(lambda k: all(word in k for word in words))
+    if people.empty or not words:
+        return people.head(0)
+    hits = pd.Series(True, index=people.index)
+    for word in words:
+        hits &= people["kunci"].str.contains(word, regex=False)
     found = people[hits].copy()
     # Names that start with the query come first, then alphabetical: a short list a person can scan.
     found["_awal"] = ~found["kunci"].str.startswith(words[0])
     return found.sort_values(["_awal", "nama", "id_dtks"]).head(MAX_RESULTS).drop(columns="_awal")
 
 
-def programmes(row: pd.Series) -> str:
+def programmes(row: Mapping[str, object]) -> str:
     """'PKH, PBI-JK' or '–' when the family receives none."""
     names = [label for column, label in PROGRAMME_LABELS.items() if bool(row.get(column, False))]
     return ", ".join(names) if names else "–"
 
 
-def status_label(row: pd.Series) -> str:
+def status_label(row: Mapping[str, object]) -> str:
     """Status in words: aktif, nonaktif, or the reason a person left the list."""
     if row.get("keberadaan") == "meninggal":
         return "dilaporkan meninggal"
@@ -50,21 +54,25 @@ def status_label(row: pd.Series) -> str:
     return "aktif" if bool(row.get("status_aktif")) else "nonaktif"
 
 
-def public_rows(people: pd.DataFrame, policy: str, secret: bytes, periode: str) -> pd.DataFrame:
-    """The public view of register rows: masked name, age, RT/RW, programmes, status and an opaque token."""
+def public_rows(people: pd.DataFrame, policy: str, secret: bytes, periode: str, *, tokens: bool = True) -> pd.DataFrame:
+    """The public view of register rows: masked name, age, RT/RW, programmes, status and an opaque token (without
+    `tokens`, no token column: a list that links to no form need not compute one per row)."""
+    columns = PUBLIC_COLUMNS if tokens else [c for c in PUBLIC_COLUMNS if c != "token"]
     if people.empty:
-        return pd.DataFrame(columns=PUBLIC_COLUMNS)
+        return pd.DataFrame(columns=columns)
+    records = people.to_dict("records")  # plain dicts: DataFrame.apply(axis=1) builds a Series per row
     out = pd.DataFrame(
         {
             "nama": [mask_name(n, policy) for n in people["nama"]],
             "usia": people["usia"].astype("Int64"),
             "rt_rw": people["rt"].astype(str) + "/" + people["rw"].astype(str),
-            "program": people.apply(programmes, axis=1),
-            "status": people.apply(status_label, axis=1),
-            "token": [row_token(secret, periode, int(i)) for i in people["id_dtks"]],
+            "program": pd.Series([programmes(r) for r in records], index=people.index, dtype=object),
+            "status": pd.Series([status_label(r) for r in records], index=people.index, dtype=object),
         }
     )
-    return out[PUBLIC_COLUMNS].reset_index(drop=True)
+    if tokens:
+        out["token"] = [row_token(secret, periode, int(i)) for i in people["id_dtks"]]
+    return out[columns].reset_index(drop=True)
 
 
 def recipients_by_programme(people: pd.DataFrame) -> dict[str, pd.DataFrame]:

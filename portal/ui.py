@@ -119,23 +119,47 @@ CHOICE_KEY = "pilihan_wilayah"
 
 def region_picker(key: str) -> tuple[str, str] | None:
     """Cascading choice provinsi → kab/kota → kecamatan → desa (each searchable by typing); returns the desa's
-    code and name, or None until a desa is chosen. The choice follows the person from page to page."""
+    code and name, or None until a desa is chosen. The choice follows the person from page to page.
+
+    The picker is a fragment: choosing a provinsi, kab/kota or kecamatan reruns only the picker (nothing else on
+    the page depends on them); choosing a desa, or changing a level above a chosen desa, reruns the page. A page
+    that draws everything depending on the desa inside one fragment of its own calls `region_boxes` there
+    instead, so that no choice reruns the whole page."""
+    return _region_fragment(key)
+
+
+def _region_changed(level: str) -> None:
+    """A picker box changed (a callback, before the rerun): when that changes the desa the page shows, rerun the
+    whole page instead of only the picker's fragment."""
+    if level == "desa" or "desa" in st.session_state.get(CHOICE_KEY, {}):
+        st.rerun()
+
+
+@st.fragment
+def _region_fragment(key: str) -> tuple[str, str] | None:
+    return region_boxes(key, rerun_page=True)
+
+
+def region_boxes(key: str, *, rerun_page: bool = False) -> tuple[str, str] | None:
+    """The select boxes of `region_picker`, drawn where they are called (inside the caller's fragment, if any);
+    with `rerun_page`, a change of desa reruns the whole page."""
     remembered: dict[str, str] = st.session_state.setdefault(CHOICE_KEY, {})
     parent, chosen_name = "", ""
     for level in regions.AREA_LEVELS:
         label = regions.LEVEL_NAMES[level]
-        options = data.query("wilayah_children", tingkat=level, induk=parent)
-        names = dict(zip(options["kode"], options["nama"], strict=True))
+        names = data.region_names(level, parent)
         codes = list(names)
         previous = remembered.get(level)
-        index = codes.index(previous) if previous in codes else None
+        index = codes.index(previous) if previous in names else None
         picked = st.selectbox(
             label,
             codes,
             index=index,
-            format_func=lambda c, n=names: n.get(c, c),
+            format_func=names.get,
             key=f"{key}_{level}",
             placeholder=f"Pilih {label.lower()}…",
+            on_change=_region_changed if rerun_page else None,
+            args=(level,) if rerun_page else None,
         )
         if picked is None:
             for lower in regions.AREA_LEVELS[regions.AREA_LEVELS.index(level) :]:

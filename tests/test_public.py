@@ -90,6 +90,26 @@ def test_search_tolerates_case_spacing_and_spelling(register: Register) -> None:
         assert list(hits["nama"]) == ["SITI AMINAH"], typed
 
 
+def test_search_in_a_desa_nobody_lives_in_finds_nobody(register: Register) -> None:
+    """A desa listed in the wilayah tables but with nobody in the register that period (most desa of a sparse
+    demo): an empty answer, not a KeyError (an empty boolean mask used to select no columns)."""
+    people = public.with_search_keys(
+        register.run("desa_people", periode="2026-09", akhir=date(2026, 9, 30), kode_desa="9999999999")
+    )
+    assert people.empty
+    hits = public.find_people(people, search_key("siti"))
+    assert hits.empty and "nama" in hits.columns
+    assert public.public_rows(hits, "masked", SECRET, "2026-09").empty
+
+
+def test_search_matches_every_word_anywhere_in_the_name(register: Register) -> None:
+    people = public.with_search_keys(
+        register.run("desa_people", periode="2026-09", akhir=date(2026, 9, 30), kode_desa=A)
+    )
+    assert list(public.find_people(people, search_key("aminah siti"))["nama"]) == ["SITI AMINAH"]
+    assert public.find_people(people, search_key("siti zzz")).empty
+
+
 def test_public_rows_are_masked_and_tokenised(register: Register) -> None:
     people = register.run("desa_people", periode="2026-09", akhir=date(2026, 9, 30), kode_desa=A)
     rows = public.public_rows(people, "masked", SECRET, "2026-09")
