@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from portal import access, staff
+from portal import access, staff, ui
 
 st.set_page_config(page_title="Portal DTKS", page_icon=":material/diversity_3:", layout="wide")
 
@@ -73,7 +73,7 @@ else:
 
 page = st.navigation(sections, expanded=True)  # never hide an official's pages (or Keluar) behind "View more"
 st.sidebar.markdown("**Portal DTKS** · Data Terpadu Kesejahteraan Sosial")
-st.session_state[staff.ACTIVE] = time.time()
+st.session_state[ui.ACTIVE] = time.time()
 with st.sidebar:
     staff.idle_watch()  # an idle screen loses its personal rows by itself
 page.run()

@@ -23,7 +23,6 @@ from portal.store.sessions import SESSION_COOKIE, TOUCH_SECONDS, StaffSession
 
 KEY = "staf"
 ENDED = "staf_berakhir"
-ACTIVE = "_aktif"  # when this browser session last ran a whole page (a click, a choice, a reload)
 PERSONAL = ("cek_hasil", "lacak_kode")  # what a citizen's idle screen forgets
 
 
@@ -185,6 +184,8 @@ def idle_state(now: float) -> str:
             state = policy().state(entry["mulai"], entry["terakhir"], now)
         if state != "ok":
             return "akhiri"
+    from portal.ui import ACTIVE
+
     last = st.session_state.get(ACTIVE, now)
     if now - last >= get_settings().public_idle_seconds and any(key in st.session_state for key in PERSONAL):
         return "lupakan"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pandas as pd
@@ -14,6 +15,8 @@ from portal.db import NoRegisterError, QueryError
 from portal.fmt import nama_periode
 from portal.maps import choropleth
 from portal.snapshot import Manifest, SnapshotError
+
+ACTIVE = "_aktif"  # when this browser session last did something (portal.staff's idle watch reads it)
 
 PERIOD_KEY = "periode"
 
@@ -210,7 +213,9 @@ def session_key() -> str:
 
 def allow(kind: str, limits: tuple[str, ...]) -> bool:
     """Count one `kind` action (search, ticket lookup) against this session's and this address's limits;
-    when a limit is reached, say so in Bahasa Indonesia and return False."""
+    when a limit is reached, say so in Bahasa Indonesia and return False. An action is activity: the idle watch
+    counts from it, also when it ran in a fragment (which does not run app.py)."""
+    st.session_state[ACTIVE] = time.time()
     keys = (f"{kind}:sesi:{session_key()}", f"{kind}:alamat:{client_address()}")
     for limit, key in zip(limits, keys, strict=True):
         wait = data.throttle(limit).wait(key)

@@ -121,7 +121,7 @@ def test_a_page_outside_the_navigation_is_refused_and_audited(browser: object, r
 
 @pytest.fixture(scope="module")
 def impatient(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    """A portal whose sessions go idle after 6 seconds (the check runs every 2)."""
+    """A portal whose sessions go idle after 15 seconds (the check runs every 5)."""
     work = tmp_path_factory.mktemp("idle")
     data_dir = work / "data"
     shutil.copytree(fixture_dir / "register", data_dir / "register")
@@ -135,8 +135,8 @@ def impatient(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         "PORTAL_GEO_DIR": str(work / "no-geo"),
         "PORTAL_DB_URL": store_url,
         "PORTAL_SECRET_KEY": "ab" * 32,
-        "PORTAL_STAFF_IDLE_SECONDS": "6",
-        "PORTAL_PUBLIC_IDLE_SECONDS": "6",
+        "PORTAL_STAFF_IDLE_SECONDS": "15",
+        "PORTAL_PUBLIC_IDLE_SECONDS": "15",
     }
     with serve(REPO / "asgi.py", env, work / "idle.log") as url:
         yield {"url": url, "store": store_url}
