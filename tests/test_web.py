@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import ipaddress
+import os
 import warnings
 from collections.abc import Iterator
 
@@ -282,3 +283,65 @@ def test_sign_out_route_ends_the_session_and_drops_the_cookie(client: TestClient
     assert "Max-Age=0" in response.headers["set-cookie"] or "expires=" in response.headers["set-cookie"].lower()
     assert not store.session_by_id(session_id).open
     assert any(e.action == "keluar" and e.actor == "budi" for e in store.audit_log())
+
+
+# --- the real server --------------------------------------------------------------------------------------------
+
+
+def test_the_served_portal_ignores_x_forwarded_for_from_loopback(fixture_dir, tmp_path) -> None:
+    """`python -m portal run` as a new user starts it: uvicorn must not believe the header either (it would,
+    from loopback, by default)."""
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    from tests.browser.conftest import REPO, free_port
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "PORTAL_DATA_DIR": str(fixture_dir),
+        "PORTAL_GEO_DIR": str(tmp_path / "no-geo"),
+        "PORTAL_DB_URL": f"sqlite:///{tmp_path / 'store.db'}",
+        "PORTAL_SECRET_KEY": "cd" * 32,
+        "PORTAL_API_LIMIT": "3/600",
+    }
+    env.pop("FORWARDED_ALLOW_IPS", None)
+    command = [sys.executable, "-m", "portal", "run", "--no-setup", "--server.port", str(port)]
+    command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    log = (tmp_path / "server.log").open("w")
+    proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+
+    def status(path: str, forwarded: str | None = None) -> tuple[int, dict]:
+        request = urllib.request.Request(url + path, headers={"X-Forwarded-For": forwarded} if forwarded else {})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, dict(response.headers)
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers)
+
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert proc.poll() is None, (tmp_path / "server.log").read_text()
+            try:
+                if status("/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, (tmp_path / "server.log").read_text()
+            time.sleep(0.3)  # polling the health check, not a blind wait
+        answers = [status("/api/v1/periode", f"198.51.100.{i}")[0] for i in range(5)]
+        assert answers == [200, 200, 200, 429, 429]
+        page_status, headers = status("/")
+        assert page_status == 200 and "frame-ancestors 'self'" in headers["content-security-policy"]
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
