@@ -151,6 +151,9 @@ def _oidc_sign_in() -> access.Scope | None:
     email, subject = oidc_claims(st.user.to_dict())
     scope = data.accounts().scope_for_identity(email, subject)
     if scope is None:
+        if "staf_ditolak" not in st.session_state:  # once per browser session, not on every rerun
+            who = email or subject or "?"
+            data.store().audit(who[:200], "ditolak", "", {"metode": "oidc", "alasan": "identitas tidak terdaftar"})
         st.session_state["staf_ditolak"] = email or subject or "?"
         return None
     _start(scope, "oidc", here())

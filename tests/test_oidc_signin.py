@@ -68,7 +68,10 @@ def test_unmapped_identity_gets_no_internal_page(env: str) -> None:
     assert "staf" not in at.session_state
     at.switch_page("pages/masuk.py").run()
     assert any("belum diberi akses" in e.value for e in at.error)
-    assert not any(e.action == "masuk" for e in _audit(env))
+    log = _audit(env)
+    assert not any(e.action == "masuk" for e in log)
+    refusals = [e for e in log if e.action == "ditolak"]
+    assert [(e.actor, e.detail["metode"]) for e in refusals] == [("tamu@contoh.id", "oidc")]  # once, not per rerun
 
 
 def test_unverified_email_is_not_trusted(env: str) -> None:
