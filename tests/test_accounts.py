@@ -34,7 +34,7 @@ from portal.accounts import (
     oidc_claims,
     parse_hash,
 )
-from portal.store import Store, open_store
+from portal.store import Store, load_migrations, open_store
 from tests.test_store import fresh_url, raw_sql
 
 REPO = Path(__file__).resolve().parents[1]
@@ -447,7 +447,7 @@ def test_only_verified_addresses_are_used(claims: dict[str, Any], expected: tupl
 def test_accounts_migration_keeps_the_store_sound(store: Store, accounts: Accounts) -> None:
     accounts.create_user("budi", PASSWORD, "pusat", "")
     accounts.map_identity("ani@example.org", "analis", "")
-    assert store.schema_version() == 2
+    assert store.schema_version() == max(m.version for m in load_migrations())  # 0002 and whatever came after
     assert store.integrity_check()
 
 

@@ -8,15 +8,18 @@ from datetime import datetime
 from portal.store import audit, tickets
 from portal.store.audit import Auditing
 from portal.store.backends import backend_for
+from portal.store.lifecycle import Lifecycle
 from portal.store.migrations import Migrating, load_migrations
+from portal.store.outbox import Outbox
 from portal.store.tickets import Tickets
 
 # Each must count zero on a healthy database; any missing table makes the check fail with an error.
 _LOGICAL_CHECKS = tickets.INTEGRITY_CHECKS + audit.INTEGRITY_CHECKS
 
 
-class Store(Tickets, Auditing, Migrating):
-    """Objections, proposals, their status history and the audit log; safe to share between threads."""
+class Store(Tickets, Lifecycle, Outbox, Auditing, Migrating):
+    """Objections, proposals, their lifecycle and status history, the notification outbox and the audit log; safe
+    to share between threads."""
 
     def __enter__(self) -> Store:
         return self
