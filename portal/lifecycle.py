@@ -43,6 +43,29 @@ APPEAL_OUTCOMES = ("dikuatkan", "dibatalkan")  # the decision upheld, or overtur
 DECISIONS = ("diterima", "ditolak")
 
 
+STAGE_LABELS = {
+    "diajukan": "diajukan",
+    "diverifikasi": "terverifikasi lapangan",
+    "diputus": "diputus",
+    "banding": "banding",
+    "selesai": "selesai",
+}
+TIER_LABELS = {"kabupaten": "kab/kota", "provinsi": "provinsi", "pusat": "pusat"}
+
+
+def today() -> date:
+    """Today's date in WIB (the calendar every deadline is counted in)."""
+    return datetime.now(WIB).date()
+
+
+def code_label(kode: str | None) -> str:
+    """'DITOLAK — Tidak terbukti …' for a decision code, '–' for none (decisions made before codes existed)."""
+    if kode not in DECISION_CODES:
+        return "–"
+    keputusan, label = DECISION_CODES[kode]
+    return f"{keputusan.upper()} — {label}"
+
+
 def codes_for(keputusan: str) -> list[str]:
     """The decision codes that belong to a decision ('diterima' or 'ditolak')."""
     return [code for code, (decision, _label) in DECISION_CODES.items() if decision == keputusan]

@@ -4,6 +4,8 @@ them, and these functions only pass on the columns listed in PUBLIC_COLUMNS."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pyarrow as pa
 
@@ -89,6 +91,18 @@ def suppress_path(tables: list[pd.DataFrame], labels: list[str]) -> SuppressedTa
     for cells, label in zip(tables[1:], labels, strict=True):
         current = suppress_table(cells, hidden_totals=current.hidden_totals_for(label))
     return current
+
+
+def objection_window_dates(rapat: pd.DataFrame) -> tuple[date | None, date | None]:
+    """The current musdes's objection window (publication day, last objection day) from `desa_musdes` rows (newest
+    first), or (None, None) when the desa has no musdes or did not publish it."""
+    if rapat.empty:
+        return None, None
+    kini = rapat.iloc[0]
+    dibuka, ditutup = kini.get("tanggal_publikasi"), kini.get("masa_sanggah_sampai")
+    if pd.isna(dibuka) or pd.isna(ditutup):
+        return None, None
+    return pd.Timestamp(dibuka).date(), pd.Timestamp(ditutup).date()
 
 
 USULAN_PREFIX = "u."

@@ -12,6 +12,7 @@ from typing import Any
 from portal import lifecycle
 from portal.periods import PERIOD
 from portal.regions import level_of_length
+from portal.store.audit import INSERT_AUDIT, audit_params
 from portal.store.backends import Connected
 from portal.store.common import (
     MAX_ACTOR,
@@ -438,11 +439,16 @@ class Tickets(Connected):
             )
             if updated.rowcount != 1:
                 raise TicketNotFound("no ticket has this code")
-            tahap = self._run(
-                conn, "select tahap from ticket_lifecycle where code = :code", {"code": normalised}
+            found = self._run(
+                conn,
+                "select l.tahap, t.kode_desa from ticket_lifecycle l join ticket t on t.code = l.code "
+                "where l.code = :code",
+                {"code": normalised},
             ).fetchone()
-            if tahap is None or tahap[0] not in lifecycle.OPEN_STAGES:
+            if found is None or found[0] not in lifecycle.OPEN_STAGES:
                 raise StoreValidationError("the ticket is already decided: its status can no longer change")
+            detail = {"tiket": normalised, "status": status}
+            self._run(conn, INSERT_AUDIT, audit_params(at, actor, "ubah_status", found[1], detail))
             # The UPDATE holds the ticket's row lock, so concurrent changes to one ticket append in order.
             self._run(
                 conn, _INSERT_CHANGE, {"code": normalised, "status": status, "reason": reason, "actor": actor, "at": at}
