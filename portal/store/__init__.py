@@ -18,7 +18,7 @@ from portal.store.common import (
 from portal.store.core import Store, open_store
 from portal.store.lifecycle import LifecycleRefused, SweepResult
 from portal.store.migrations import Migration, load_migrations, migration_statements
-from portal.store.outbox import OutboxMessage, OutboxRow, contact_address
+from portal.store.outbox import OUTBOX_STATUSES, OutboxMessage, OutboxRow, contact_address
 from portal.store.tickets import (
     DEADLINE,
     FOTO_MIME,
@@ -63,6 +63,7 @@ __all__ = [
     "MAX_REASON",
     "NEEDS_REASON",
     "OPEN_STATUSES",
+    "OUTBOX_STATUSES",
     "PROGRESS_STATUSES",
     "PUBLIC_ACTOR",
     "STATUSES",
