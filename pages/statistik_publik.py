@@ -1,9 +1,10 @@
 """Statistik Publik: families receiving each programme by region, with small cells suppressed together
-with enough others that none can be recovered from the totals, consistently down the drill-down."""
+with enough others that none can be recovered from the totals, consistently down the drill-down; and how each
+provinsi and kab/kota handles objections (portal.accountability), suppressed the same way."""
 
 import streamlit as st
 
-from portal import charts, data, public, ui
+from portal import accountability, charts, data, public, ui
 from portal.fmt import nama_periode
 from portal.suppression import TOTAL, note, to_display
 
@@ -39,4 +40,30 @@ st.plotly_chart(charts.published_bars(tabel.values, TOTAL), width="stretch")
 csv = tabel.values.to_csv(index_label="wilayah").encode("utf-8")
 st.download_button(
     "Unduh CSV", csv, file_name=f"statistik-{judul}-{periode}.csv", mime="text/csv", icon=":material/download:"
+)
+
+st.subheader("Akuntabilitas penanganan sanggahan dan usul")
+st.caption(
+    f"Tiket periode {nama_periode(periode)} per wilayah: diterima, diputus dalam 14 hari kalender sejak diajukan, "
+    "melewati batas (diputus terlambat atau belum diputus setelah batas), masih dalam proses, banding, dan keputusan "
+    "yang dibatalkan pada banding."
+)
+try:
+    levels = [accountability.region_counts(data.store().outcome_counts("", 2, periode=periode), tables[0].index)]
+    if labels:  # a provinsi is chosen: its kab/kota (the figures stop at the kab/kota, the level accountable)
+        kode_prov = labels[0].split(" · ")[0]
+        anak = data.store().outcome_counts(kode_prov, 4, periode=periode)
+        levels.append(accountability.region_counts(anak, tables[1].index))
+    angka_akuntabilitas = accountability.published(levels, labels[:1])
+except Exception:
+    st.info("Angka akuntabilitas belum dapat ditampilkan saat ini.")
+    st.stop()
+st.dataframe(accountability.to_display(angka_akuntabilitas), width="stretch")
+st.caption(note(10))
+st.download_button(
+    "Unduh CSV akuntabilitas",
+    angka_akuntabilitas.to_csv(index_label="wilayah").encode("utf-8"),
+    file_name=f"akuntabilitas-{periode}.csv",
+    mime="text/csv",
+    icon=":material/download:",
 )

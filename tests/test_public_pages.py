@@ -239,6 +239,44 @@ def test_statistik_publik_hides_small_cells(env: str) -> None:
     assert not shown.isin(["1", "2", "3"]).any().any()
 
 
+def test_statistik_publik_shows_accountability(env: str) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from portal.store import open_store as opened
+
+    def sub(n: int) -> Submission:
+        return Submission(
+            jenis="usul",
+            kategori="layak tetapi belum terdaftar",
+            kode_desa=A,
+            periode="2026-09",
+            deskripsi="Keluarga belum terdaftar.",
+            persetujuan=True,
+            idempotency_key=f"accountability-{n:010d}",
+        )
+
+    with opened(env) as store:
+        for n in range(12):
+            store.decide(store.submit(sub(n)).code, "diterima", "MUSDES", "Dibahas.", "op", "kabupaten")
+    with opened(env, clock=lambda: datetime.now(UTC) - timedelta(days=30)) as store:
+        for n in range(12, 14):
+            store.submit(sub(n))  # never decided: breached
+    at = _app("pages/statistik_publik.py")
+    assert not at.exception, at.exception
+    table = at.dataframe[1].value
+    jogja = next(label for label in table.index if label.startswith("34 · "))
+    handling = table.loc[jogja, ["Diputus ≤ 14 hari", "Melewati batas", "Dalam proses", "Tiket diterima"]]
+    assert table.loc[jogja, "Melewati batas"] == "•"  # 2 breached tickets
+    assert (handling == "•").sum() >= 2  # and a complement in the same row, so 2 cannot be worked out
+    assert table.loc[jogja, "Dalam proses"] == "0" and table.loc[jogja, "Banding"] == "0"
+    assert "diputus dalam 14 hari" in _texts(at)
+    at.selectbox(key="stat_provinsi").set_value(jogja).run()
+    assert not at.exception, at.exception
+    kab = at.dataframe[1].value
+    assert any(label.startswith("3471 · ") for label in kab.index)
+    assert kab.loc["Jumlah"].tolist() == table.loc[jogja].tolist()  # the provinsi's row, the same cells hidden
+
+
 def _all_output(at: AppTest) -> str:
     """Every text element and every dataframe cell the page rendered."""
     parts = [_texts(at)] + [str(m.value) for m in at.metric] + [str(s.label) for s in at.selectbox]

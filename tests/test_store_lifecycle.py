@@ -258,3 +258,33 @@ def test_migration_gives_existing_tickets_a_lifecycle(
         assert migrated.get_ticket("BBBBBBBBBBBBBBBB").tahap == "diajukan"
         migrated.decide("BBBBBBBBBBBBBBBB", "ditolak", "KETERANGAN-KURANG", "x", "op", "kabupaten")
         assert migrated.migrate() == []
+
+
+def test_outcome_counts_partition_the_tickets(store: Store, clock: Clock) -> None:  # noqa: F811
+    codes = {
+        name: store.submit(make_sub(kode_desa=desa)).code
+        for name, desa in [
+            ("on time", "3471011001"),
+            ("late", "3471011001"),
+            ("never decided", "3402012001"),
+            ("overdue", "3402012001"),
+            ("appealed", "3471022002"),
+        ]
+    }
+    store.submit(make_sub(kode_desa="3471011001", periode="2026-06"))  # another period
+    store.decide(codes["on time"], "diterima", "TERBUKTI", "ok", "op", "kabupaten")
+    store.decide(codes["appealed"], "ditolak", "TIDAK-TERBUKTI", "x", "op", "kabupaten")
+    store.file_appeal(codes["appealed"], "Saya keberatan.")
+    clock.now += timedelta(days=20)
+    store.submit(make_sub(kode_desa="3402012001"))  # filed now: open within its deadline
+    store.sweep()  # escalates 'late' and 'overdue'; escalation does not change how they count
+    store.decide(codes["late"], "ditolak", "TIDAK-TERBUKTI", "x", "prov", "provinsi")
+    assert store.outcome_counts("", 2, periode="2026-09") == {"34": (2, 3, 1, 0, 0, 1)}
+    by_kab = store.outcome_counts("34", 4, periode="2026-09")
+    assert by_kab == {"3471": (2, 1, 0, 0, 0, 1), "3402": (0, 2, 1, 0, 0, 0)}
+    store.decide_appeal(codes["appealed"], "dibatalkan", "Terbukti.", "prov", "provinsi")
+    assert store.outcome_counts("3471", 4)["3471"] == (2, 2, 0, 0, 1, 0)  # every period: the 2026-06 one breached
+    assert store.outcome_counts("31", 4) == {}
+    assert store.outcome_counts("", 2, periode="2025-01") == {}
+    with pytest.raises(StoreValidationError):
+        store.outcome_counts("3471", 2)

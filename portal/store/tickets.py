@@ -548,6 +548,41 @@ class Tickets(Connected):
             rows = self._run(conn, sql, params).fetchall()
         return [_queue_item(row, now) for row in rows]
 
+    def outcome_counts(
+        self, region_prefix: str, code_length: int, periode: str | None = None
+    ) -> dict[str, tuple[int, ...]]:
+        """How the tickets of each region of one level under a prefix fared, as of the store's clock:
+        {code: (decided on time, breached, open within the deadline, appeals upheld, overturned, pending)}. The first
+        three partition the tickets received, the last three the appeals. `periode` keeps the tickets of one period.
+        Breached = decided on or after the deadline, or still open past it."""
+        prefix = check_pattern(region_prefix, "region_prefix", REGION, "a region code prefix of 0-10 digits")
+        if level_of_length(code_length) in (None, "nasional") or code_length < len(prefix):
+            raise StoreValidationError("code_length must be 2, 4, 6 or 10 and not shorter than the prefix")
+        params: dict[str, Any] = {
+            "lo": prefix.ljust(10, "0"),
+            "hi": prefix.ljust(10, "9"),
+            "n": code_length,
+            "now": stamp(self.clock()),
+        }
+        where = "t.kode_desa between :lo and :hi"
+        if periode is not None:
+            params["periode"] = check_pattern(periode, "periode", PERIOD, "a period 'YYYY-MM'")
+            where += " and t.periode = :periode"
+        sql = f"""
+            select substr(t.kode_desa, 1, :n) as kode,
+                sum(case when l.diputus_at is not null and l.diputus_at < t.batas_waktu then 1 else 0 end),
+                sum(case when (l.diputus_at is not null and l.diputus_at >= t.batas_waktu)
+                           or (l.diputus_at is null and t.batas_waktu <= :now) then 1 else 0 end),
+                sum(case when l.diputus_at is null and t.batas_waktu > :now then 1 else 0 end),
+                sum(case when b.hasil = 'dikuatkan' then 1 else 0 end),
+                sum(case when b.hasil = 'dibatalkan' then 1 else 0 end),
+                sum(case when b.code is not null and b.hasil is null then 1 else 0 end)
+            from {_JOINS} where {where} group by substr(t.kode_desa, 1, :n)
+        """
+        with self._pool.connection() as conn:
+            rows = self._run(conn, sql, params).fetchall()
+        return {str(row[0]): tuple(int(v) for v in row[1:]) for row in rows}
+
     def count_by_region(self, region_prefix: str, code_length: int) -> dict[str, int]:
         """Tickets per region of one level under a prefix: {first `code_length` digits of kode_desa: count}."""
         prefix = check_pattern(region_prefix, "region_prefix", REGION, "a region code prefix of 0-10 digits")
