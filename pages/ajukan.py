@@ -13,6 +13,8 @@ from portal.privacy.search_input import looks_like_nik
 from portal.privacy.user_text import clean_text
 from portal.store import KATEGORI, USUL_ONLY, StoreValidationError, Submission
 
+ui.provenance_footer()
+
 manifest = ui.require_register()
 ui.source_note(manifest)
 st.title("Ajukan Sanggahan / Usul")

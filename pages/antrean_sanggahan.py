@@ -6,10 +6,12 @@ tickets are escalated to the provinsi (store.sweep) whenever the queue is opened
 import pandas as pd
 import streamlit as st
 
-from portal import access, data, lifecycle, public, staff
+from portal import access, data, lifecycle, public, staff, ui
 from portal.fmt import tanggal
 from portal.privacy.row_tokens import find_row
 from portal.store import KATEGORI, PROGRESS_STATUSES, STATUSES, StoreValidationError
+
+ui.provenance_footer()
 
 scope = staff.require_scope()
 if not access.can_see_persons(scope):

@@ -3,7 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from portal import data, staff
+from portal import data, staff, ui
+
+ui.provenance_footer()
 
 scope = staff.require_scope()
 if scope.role != "pusat":

@@ -3,7 +3,9 @@ pages any more)."""
 
 import streamlit as st
 
-from portal import staff
+from portal import staff, ui
+
+ui.provenance_footer()
 
 staff.sign_out()
 st.switch_page("pages/beranda.py")

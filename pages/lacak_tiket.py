@@ -12,6 +12,8 @@ from portal.privacy.search_input import looks_like_nik
 from portal.privacy.user_text import clean_text
 from portal.store import StoreValidationError, normalise_ticket_code, utc_now
 
+ui.provenance_footer()
+
 settings = get_settings()
 st.title("Lacak Tiket")
 st.caption("Masukkan kode tiket yang Anda terima saat mengajukan sanggahan atau usul.")

@@ -5,6 +5,8 @@ import streamlit as st
 from portal import staff, ui
 from portal.config import get_settings
 
+ui.provenance_footer()
+
 st.title("Masuk petugas")
 if st.session_state.pop("staf_berakhir", None):
     st.info("Sesi Anda telah berakhir. Silakan masuk kembali.")

@@ -7,6 +7,8 @@ import streamlit as st
 from portal import access, analytics, charts, data, regions, staff, ui
 from portal.fmt import angka, nama_periode
 
+ui.provenance_footer()
+
 BATAS_BARIS = 1000
 GAGAL_HITUNG = "Perubahan antar periode tidak dapat dihitung saat ini. Silakan coba lagi atau hubungi administrator."
 scope = staff.require_scope()
