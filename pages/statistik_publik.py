@@ -1,6 +1,7 @@
 """Statistik Publik: families receiving each programme by region, with small cells suppressed together
 with enough others that none can be recovered from the totals, consistently down the drill-down; and how each
-provinsi and kab/kota handles objections (portal.accountability), suppressed the same way."""
+provinsi and kab/kota handles objections (portal.accountability), and active families per welfare desil, suppressed
+the same way."""
 
 import streamlit as st
 
@@ -17,7 +18,12 @@ def cells(tingkat: str, induk: str):
     return public.statistics_table(data.query("recipients_by_region", periode=periode, tingkat=tingkat, induk=induk))
 
 
+def desil_cells(tingkat: str, induk: str):
+    return public.desil_table(data.query("desil_by_region", periode=periode, tingkat=tingkat, induk=induk))
+
+
 tables, labels, judul = [cells("provinsi", "")], [], "Indonesia"
+levels = [("provinsi", "")]
 for tingkat, anak, label in (("provinsi", "kabupaten", "Provinsi"), ("kabupaten", "kecamatan", "Kabupaten/kota")):
     pilihan = st.selectbox(
         label, [None, *tables[-1].index], format_func=lambda x: "Semua" if x is None else x, key=f"stat_{tingkat}"
@@ -25,6 +31,7 @@ for tingkat, anak, label in (("provinsi", "kabupaten", "Provinsi"), ("kabupaten"
     if pilihan is None:
         break
     tables.append(cells(anak, pilihan.split(" · ")[0]))
+    levels.append((anak, pilihan.split(" · ")[0]))
     labels.append(pilihan)
     judul = pilihan.split(" · ", 1)[1]
 
@@ -40,6 +47,21 @@ st.plotly_chart(charts.published_bars(tabel.values, TOTAL), width="stretch")
 csv = tabel.values.to_csv(index_label="wilayah").encode("utf-8")
 st.download_button(
     "Unduh CSV", csv, file_name=f"statistik-{judul}-{periode}.csv", mime="text/csv", icon=":material/download:"
+)
+
+st.subheader("Keluarga per desil kesejahteraan")
+st.caption(
+    f"Keluarga aktif per desil DTSEN (1 = paling miskin) di {judul}, periode {nama_periode(periode)}; "
+    "disembunyikan dengan aturan yang sama."
+)
+desil = public.suppress_path([desil_cells(tingkat, induk) for tingkat, induk in levels], labels)
+st.dataframe(to_display(desil), width="stretch")
+st.download_button(
+    "Unduh CSV desil",
+    desil.values.to_csv(index_label="wilayah").encode("utf-8"),
+    file_name=f"desil-{judul}-{periode}.csv",
+    mime="text/csv",
+    icon=":material/download:",
 )
 
 st.subheader("Akuntabilitas penanganan sanggahan dan usul")

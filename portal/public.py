@@ -83,6 +83,18 @@ def statistics_table(rows: pd.DataFrame) -> pd.DataFrame:
     return cells[list(STAT_COLUMNS.values())].astype("int64")
 
 
+DESIL_COLUMNS = {**{f"desil_{d}": f"Desil {d}" for d in range(1, 11)}, "desil_kosong": "Tanpa desil"}
+
+
+def desil_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rollup rows (kode, nama, desil_1 … desil_10, desil_kosong) as the cells of the public desil table: active
+    families per desil, labelled 'kode · nama'. The columns partition the active families, so the row total is the
+    region's active families."""
+    cells = rows.rename(columns=DESIL_COLUMNS)
+    cells.index = rows["kode"] + " · " + rows["nama"]
+    return cells[list(DESIL_COLUMNS.values())].astype("int64")
+
+
 def suppress_path(tables: list[pd.DataFrame], labels: list[str]) -> SuppressedTable:
     """Suppress a drill-down path top-down: `tables[0]` is the national table, `tables[i]` the children of
     `labels[i - 1]` in `tables[i - 1]`. Each child's totals take exactly the parent's hidden pattern, so no

@@ -239,6 +239,23 @@ def test_statistik_publik_hides_small_cells(env: str) -> None:
     assert not shown.isin(["1", "2", "3"]).any().any()
 
 
+def test_statistik_publik_shows_families_per_desil(env: str, register: object) -> None:
+    at = _app("pages/statistik_publik.py")
+    assert not at.exception, at.exception
+    desil = at.dataframe[1].value
+    assert list(desil.columns) == [*(f"Desil {d}" for d in range(1, 11)), "Tanpa desil", "Jumlah"]
+    rows = register.run("desil_by_region", periode="2026-09", tingkat="provinsi", induk="")
+    small = rows.drop(columns=["kode", "nama"]).to_numpy()
+    assert ((small > 0) & (small < 10)).any()  # the fixture's counts are small ...
+    shown = desil.drop(index="Jumlah").drop(columns="Jumlah").to_numpy()
+    assert (shown[(small > 0) & (small < 10)] == "•").all()  # ... and every one of them is hidden
+    assert not desil.isin([str(n) for n in range(1, 10)]).any().any()
+    jogja = next(label for label in desil.index if label.startswith("34 · "))
+    at.selectbox(key="stat_provinsi").set_value(jogja).run()
+    assert not at.exception, at.exception
+    assert at.dataframe[1].value.loc["Jumlah"].tolist() == desil.loc[jogja].tolist()
+
+
 def test_statistik_publik_shows_accountability(env: str) -> None:
     from datetime import UTC, datetime, timedelta
 
@@ -263,7 +280,7 @@ def test_statistik_publik_shows_accountability(env: str) -> None:
             store.submit(sub(n))  # never decided: breached
     at = _app("pages/statistik_publik.py")
     assert not at.exception, at.exception
-    table = at.dataframe[1].value
+    table = at.dataframe[2].value  # after the recipients and the desil tables
     jogja = next(label for label in table.index if label.startswith("34 · "))
     handling = table.loc[jogja, ["Diputus ≤ 14 hari", "Melewati batas", "Dalam proses", "Tiket diterima"]]
     assert table.loc[jogja, "Melewati batas"] == "•"  # 2 breached tickets
@@ -272,7 +289,7 @@ def test_statistik_publik_shows_accountability(env: str) -> None:
     assert "diputus dalam 14 hari" in _texts(at)
     at.selectbox(key="stat_provinsi").set_value(jogja).run()
     assert not at.exception, at.exception
-    kab = at.dataframe[1].value
+    kab = at.dataframe[2].value
     assert any(label.startswith("3471 · ") for label in kab.index)
     assert kab.loc["Jumlah"].tolist() == table.loc[jogja].tolist()  # the provinsi's row, the same cells hidden
 
