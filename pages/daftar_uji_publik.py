@@ -18,6 +18,15 @@ periode = ui.register_period()
 policy = get_settings().name_display
 st.title("Daftar Uji Publik")
 st.caption("Hasil musyawarah desa/kelurahan yang wajib diumumkan (Kepmensos 73/HUK/2024). Warga dapat menyanggah.")
+terbaru = data.served_manifest().latest
+if periode != terbaru:
+    st.info(
+        f"Anda melihat daftar sebagaimana diumumkan pada periode **{nama_periode(periode)}**, bukan periode terbaru "
+        f"({nama_periode(terbaru)}). Daftar lama tetap dapat dilihat demi keterbukaan.",
+        icon=":material/history:",
+    )
+else:
+    st.caption("Daftar periode sebelumnya dapat dilihat dengan memilih **Periode data** di samping.")
 
 desa = ui.region_picker("daftar")
 if desa is None:

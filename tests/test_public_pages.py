@@ -224,8 +224,10 @@ def test_daftar_uji_publik(env: str) -> None:
     _choose_desa(at, "daftar", C)
     assert not at.exception
     assert "tidak mengadakan musyawarah dalam 3 bulan terakhir" in _texts(at)
+    assert "Daftar periode sebelumnya dapat dilihat" in _texts(at)
     at.sidebar.selectbox(key="periode").set_value("2026-06").run()
     assert not at.exception
+    assert "sebagaimana diumumkan pada periode **Juni 2026**" in _texts(at)
     labels = [e.label for e in at.expander]
     assert any(label.startswith("Usulan tambah (2)") for label in labels)
     assert any(label.startswith("Usulan penghentian (1)") for label in labels)
