@@ -11,9 +11,8 @@ from portal.fmt import tanggal
 from portal.privacy.row_tokens import find_row
 from portal.store import KATEGORI, PROGRESS_STATUSES, STATUSES, StoreValidationError
 
-ui.provenance_footer()
-
 scope = staff.require_scope()
+ui.provenance_footer()
 if not access.can_see_persons(scope):
     staff.deny(scope, "antrean_sanggahan", scope.region)
 st.title("Antrean Sanggahan")

@@ -5,9 +5,8 @@ import streamlit as st
 
 from portal import data, staff, ui
 
-ui.provenance_footer()
-
 scope = staff.require_scope()
+ui.provenance_footer()
 if scope.role != "pusat":
     staff.deny(scope, "audit", scope.region)
 st.title("Log Audit")

@@ -11,10 +11,9 @@ from portal import access, charts, data, explore, explore_ui, export, staff, ui
 from portal.fmt import angka, nama_periode
 from portal.periods import period_end
 
-ui.provenance_footer()
-
 TIDAK_TERBACA = "Data tidak dapat dibaca saat ini. Silakan coba lagi nanti atau hubungi administrator portal."
 scope = staff.require_scope()
+ui.provenance_footer()
 manifest = ui.require_register()
 st.title("Eksplorasi Data")
 

@@ -7,11 +7,10 @@ import streamlit as st
 from portal import access, analytics, charts, data, regions, staff, ui
 from portal.fmt import angka, nama_periode
 
-ui.provenance_footer()
-
 BATAS_BARIS = 1000
 GAGAL_HITUNG = "Perubahan antar periode tidak dapat dihitung saat ini. Silakan coba lagi atau hubungi administrator."
 scope = staff.require_scope()
+ui.provenance_footer()
 manifest = ui.require_register()
 st.title("Perubahan Antar Periode")
 pasangan = analytics.previous_and_latest(manifest.periods)

@@ -9,9 +9,8 @@ from portal.config import get_settings
 from portal.ingest import IngestError, upload
 from portal.ingest.report import column_notes, reason_table
 
-ui.provenance_footer()
-
 scope = staff.require_scope()
+ui.provenance_footer()
 if not upload.may_upload(scope):
     staff.deny(scope, "unggah_data", scope.region)
 st.title("Unggah Data Register")
