@@ -5,7 +5,7 @@ the same way."""
 
 import streamlit as st
 
-from portal import accountability, charts, data, public, ui
+from portal import accountability, charts, data, export, public, ui
 from portal.fmt import nama_periode
 from portal.suppression import TOTAL, note, to_display
 
@@ -44,9 +44,22 @@ st.subheader(judul)
 st.dataframe(tampil, width="stretch")
 st.caption(note(tabel.threshold))
 st.plotly_chart(charts.published_bars(tabel.values, TOTAL), width="stretch")
-csv = tabel.values.to_csv(index_label="wilayah").encode("utf-8")
+
+
+def csv_with_provenance(title: str, table) -> bytes:
+    """The published table (suppressed cells empty) under a header naming what it is and where it comes from."""
+    header = export.header_block(
+        title, f"{nama_periode(periode)} ({periode})", ui.provenance_header(periode), "publik", export.now_wib()
+    )
+    return export.to_csv(table.reset_index(names="wilayah"), header)
+
+
 st.download_button(
-    "Unduh CSV", csv, file_name=f"statistik-{judul}-{periode}.csv", mime="text/csv", icon=":material/download:"
+    "Unduh CSV",
+    csv_with_provenance(f"Keluarga penerima program — {judul}", tabel.values),
+    file_name=f"statistik-{judul}-{periode}.csv",
+    mime="text/csv",
+    icon=":material/download:",
 )
 
 st.subheader("Keluarga per desil kesejahteraan")
@@ -58,7 +71,7 @@ desil = public.suppress_path([desil_cells(tingkat, induk) for tingkat, induk in 
 st.dataframe(to_display(desil), width="stretch")
 st.download_button(
     "Unduh CSV desil",
-    desil.values.to_csv(index_label="wilayah").encode("utf-8"),
+    csv_with_provenance(f"Keluarga per desil — {judul}", desil.values),
     file_name=f"desil-{judul}-{periode}.csv",
     mime="text/csv",
     icon=":material/download:",
@@ -84,7 +97,7 @@ st.dataframe(accountability.to_display(angka_akuntabilitas), width="stretch")
 st.caption(note(10))
 st.download_button(
     "Unduh CSV akuntabilitas",
-    angka_akuntabilitas.to_csv(index_label="wilayah").encode("utf-8"),
+    csv_with_provenance("Akuntabilitas penanganan sanggahan dan usul", angka_akuntabilitas),
     file_name=f"akuntabilitas-{periode}.csv",
     mime="text/csv",
     icon=":material/download:",

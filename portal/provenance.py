@@ -38,3 +38,13 @@ def provenance_lines(
         f"Penyamaran: {MASKING.get(name_policy, MASKING['masked'])}",
         f"Statistik publik: angka di bawah {threshold} dan komplemennya disembunyikan (•)",
     ]
+
+
+def provenance_pairs(manifest: Manifest, periode: str, name_policy: str, threshold: int = 10) -> list[tuple[str, str]]:
+    """The same facts as (label, value) rows for the header block of an export (portal.export.header_block)."""
+    return [
+        ("Generasi register", manifest.generation),
+        ("Sumber", source_of(manifest, periode)),
+        ("Penyamaran nama", MASKING.get(name_policy, MASKING["masked"])),
+        ("Aturan penyembunyian", f"angka di bawah {threshold} dan komplemennya disembunyikan (kosong)"),
+    ]

@@ -82,6 +82,11 @@ def provenance_footer() -> None:
     st.sidebar.caption("  \n".join(["**Asal data**", *(escape_markdown(line) for line in lines)]))
 
 
+def provenance_header(periode: str) -> list[tuple[str, str]]:
+    """The provenance rows for an export's header block (generation, source, masking, suppression rule)."""
+    return provenance.provenance_pairs(data.served_manifest(), periode, get_settings().name_display)
+
+
 def boundaries_missing_note() -> None:
     """How to import boundaries, for map sections when none are imported."""
     st.info(

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import UTC, datetime
+
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from portal.provenance import provenance_lines, source_of
+from portal import export
+from portal.provenance import provenance_lines, provenance_pairs, source_of
 from portal.snapshot import Manifest
 from tests.conftest import APP, create_staff, signed_in
 
@@ -54,6 +60,20 @@ def test_lines_name_period_generation_source_masking_and_suppression() -> None:
 def test_source_per_period() -> None:
     assert source_of(INGESTED, "2026-09") == "ingest: siks_3471.csv, siks_3402.xlsx, diterbitkan 2026-10-05"
     assert "sintetis" in source_of(INGESTED, "2026-06")  # carried over from the demo generation
+
+
+def test_exports_carry_the_provenance() -> None:
+    pairs = provenance_pairs(INGESTED, "2026-09", "masked")
+    assert dict(pairs)["Generasi register"] == "gen-0008"
+    header = export.header_block(
+        "Statistik", "September 2026 (2026-09)", pairs, "publik", datetime(2026, 10, 6, tzinfo=UTC)
+    )
+    table = pd.DataFrame({"wilayah": ["34 · DI YOGYAKARTA"], "PKH": pd.array([pd.NA], dtype="Int64")})
+    rows = list(csv.reader(io.StringIO(export.to_csv(table, header).decode("utf-8-sig"))))
+    assert ["Sumber", "ingest: siks_3471.csv, siks_3402.xlsx, diterbitkan 2026-10-05"] in rows
+    assert ["Penyamaran nama", "nama disamarkan (contoh: W****N L***I)"] in rows
+    assert any(row[0] == "Aturan penyembunyian" and "di bawah 10" in row[1] for row in rows if row)
+    assert rows[-1] == ["34 · DI YOGYAKARTA", ""]  # a suppressed cell is empty, never its value
 
 
 def _footer(at: AppTest) -> str:
