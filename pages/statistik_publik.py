@@ -80,16 +80,19 @@ st.download_button(
 st.subheader("Akuntabilitas penanganan sanggahan dan usul")
 st.caption(
     f"Tiket periode {nama_periode(periode)} per wilayah: diterima, diputus dalam 14 hari kalender sejak diajukan, "
-    "melewati batas (diputus terlambat atau belum diputus setelah batas), masih dalam proses, banding, dan keputusan "
-    "yang dibatalkan pada banding."
+    "melewati batas (diputus terlambat atau belum diputus setelah batas), masih dalam proses, banding, keputusan "
+    "yang dibatalkan pada banding, dan desa/kelurahan yang mengadakan musyawarah dalam 3 bulan terakhir."
 )
 try:
-    levels = [accountability.region_counts(data.store().outcome_counts("", 2, periode=periode), tables[0].index)]
+    akun = [accountability.region_counts(data.store().outcome_counts("", 2, periode=periode), tables[0].index)]
+    rapat = [data.query("musdes_compliance_by_region", periode=periode, tingkat="provinsi", induk="")]
     if labels:  # a provinsi is chosen: its kab/kota (the figures stop at the kab/kota, the level accountable)
         kode_prov = labels[0].split(" · ")[0]
         anak = data.store().outcome_counts(kode_prov, 4, periode=periode)
-        levels.append(accountability.region_counts(anak, tables[1].index))
-    angka_akuntabilitas = accountability.published(levels, labels[:1])
+        akun.append(accountability.region_counts(anak, tables[1].index))
+        rapat.append(data.query("musdes_compliance_by_region", periode=periode, tingkat="kabupaten", induk=kode_prov))
+    musdes = [accountability.musdes_counts(rows, t.index) for rows, t in zip(rapat, tables, strict=False)]
+    angka_akuntabilitas = accountability.published(akun, labels[:1], musdes=musdes)
 except Exception:
     st.info("Angka akuntabilitas belum dapat ditampilkan saat ini.")
     st.stop()

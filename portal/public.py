@@ -95,13 +95,13 @@ def desil_table(rows: pd.DataFrame) -> pd.DataFrame:
     return cells[list(DESIL_COLUMNS.values())].astype("int64")
 
 
-def suppress_path(tables: list[pd.DataFrame], labels: list[str]) -> SuppressedTable:
+def suppress_path(tables: list[pd.DataFrame], labels: list[str], threshold: int = 10) -> SuppressedTable:
     """Suppress a drill-down path top-down: `tables[0]` is the national table, `tables[i]` the children of
     `labels[i - 1]` in `tables[i - 1]`. Each child's totals take exactly the parent's hidden pattern, so no
     figure hidden in one table can be recovered from another. Returns the last table."""
-    current = suppress_table(tables[0])
+    current = suppress_table(tables[0], threshold)
     for cells, label in zip(tables[1:], labels, strict=True):
-        current = suppress_table(cells, hidden_totals=current.hidden_totals_for(label))
+        current = suppress_table(cells, threshold, hidden_totals=current.hidden_totals_for(label))
     return current
 
 

@@ -65,3 +65,21 @@ def test_display_and_records() -> None:
     assert records[1]["kode"] == "34" and records[1]["nama"] == "DI YOGYAKARTA"
     assert records[1]["melewati_batas"] is None and records[2]["diterima"] == 385
     assert records[-1]["kode"] is None and records[-1]["nama"] == TOTAL
+
+
+def test_musdes_on_time_is_a_third_partition() -> None:
+    rollup = pd.DataFrame(
+        {"kode": ["31", "34", "35"], "jumlah_desa": [267, 438, 8494], "desa_musdes_3_bulan": [260, 433, 8000]}
+    )
+    musdes = accountability.musdes_counts(rollup, PROVINSI)
+    assert musdes.loc["34 · DI YOGYAKARTA"].tolist() == [433, 5]
+    top = accountability.region_counts(OUTCOMES_PROV, PROVINSI)
+    table = accountability.published([top], [], musdes=[musdes])
+    assert list(table.columns) == accountability.COLUMNS + accountability.MUSDES_COLUMNS
+    assert table.loc["35 · JAWA TIMUR", "desa"] == 8494 and table.loc["35 · JAWA TIMUR", "desa_tanpa_musdes"] == 494
+    assert table.loc["34 · DI YOGYAKARTA", "desa_tanpa_musdes"] is pd.NA  # 5 desa
+    hidden = table[accountability.MUSDES_COLUMNS].isna()
+    assert all(n != 1 for n in hidden.sum(axis=0)) and all(n != 1 for n in hidden.sum(axis=1))
+    assert "Desa musdes ≤ 3 bulan" in accountability.to_display(table).columns
+    with pytest.raises(ValueError):
+        accountability.published([top], [], musdes=[musdes, musdes])

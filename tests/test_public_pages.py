@@ -288,6 +288,7 @@ def test_statistik_publik_shows_accountability(env: str) -> None:
     assert table.loc[jogja, "Melewati batas"] == "•"  # 2 breached tickets
     assert (handling == "•").sum() >= 2  # and a complement in the same row, so 2 cannot be worked out
     assert table.loc[jogja, "Dalam proses"] == "0" and table.loc[jogja, "Banding"] == "0"
+    assert table.loc[jogja, "Desa musdes ≤ 3 bulan"] == "•"  # one fixture desa held its musdes on 10 August
     assert "diputus dalam 14 hari" in _texts(at)
     at.selectbox(key="stat_provinsi").set_value(jogja).run()
     assert not at.exception, at.exception
