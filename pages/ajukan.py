@@ -1,15 +1,19 @@
 """Ajukan Sanggahan / Usul: an objection to a listed row (by opaque token) or a proposal for someone not yet
-listed. Acknowledged only once durably stored; a double click or a rerun never makes a second ticket."""
+listed. Acknowledged only once durably stored; a double click or a rerun never makes a second ticket. An objection
+outside the desa's objection window is accepted as a late objection for the next musdes, and the citizen is told
+so before and after sending (portal.lifecycle.objection_window)."""
 
 import uuid
 
 import streamlit as st
 
-from portal import data, public, ui
+from portal import data, lifecycle, public, ui
 from portal.privacy.photos import PhotoRejected, sanitize_photo
 from portal.privacy.search_input import looks_like_nik
 from portal.privacy.user_text import clean_text
 from portal.store import KATEGORI, USUL_ONLY, StoreValidationError, Submission
+
+ui.provenance_footer()
 
 manifest = ui.require_register()
 ui.source_note(manifest)
@@ -18,12 +22,17 @@ st.title("Ajukan Sanggahan / Usul")
 tiket = st.session_state.get("ajukan_tiket")
 if tiket:
     st.success(f"Pengajuan Anda telah tersimpan. Kode tiket: **{tiket}**", icon=":material/task_alt:")
+    if st.session_state.get("ajukan_terlambat"):
+        st.info(
+            "Sanggahan ini diterima sebagai **sanggahan terlambat** (di luar masa sanggah) dan akan dibahas pada "
+            "musyawarah desa/kelurahan berikutnya. Verifikasinya tetap paling lambat 14 hari."
+        )
     st.write("Simpan kode ini untuk memantau tindak lanjutnya di halaman **Lacak Tiket**.")
     st.code(tiket, language=None)
     st.session_state["lacak_kode"] = tiket
     st.page_link("pages/lacak_tiket.py", label="Lacak tiket ini", icon=":material/confirmation_number:")
     if st.button("Buat pengajuan baru"):
-        for key in ("ajukan_tiket", "ajukan_kunci", "rujukan"):
+        for key in ("ajukan_tiket", "ajukan_kunci", "ajukan_terlambat", "rujukan"):
             st.session_state.pop(key, None)
         st.rerun()
     st.stop()
@@ -43,6 +52,12 @@ else:
         st.stop()
     kode_desa = desa[0]
     jenis = "usul"
+
+jendela = None
+if jenis == "sanggahan":  # a proposal has no objection window: it goes to the next musdes anyway
+    rapat = data.query("desa_musdes", periode=periode, kode_desa=kode_desa)
+    jendela = lifecycle.objection_window(lifecycle.today(), *public.objection_window_dates(rapat))
+    (st.warning if jendela.terlambat else st.caption)(jendela.pesan)
 
 kunci = st.session_state.setdefault("ajukan_kunci", uuid.uuid4().hex)
 with st.form("ajukan_form"):
@@ -102,6 +117,7 @@ try:
             foto_mime=foto_mime,
             persetujuan=True,
             idempotency_key=kunci,
+            terlambat=bool(jendela and jendela.terlambat),
         )
     )
 except StoreValidationError:
@@ -111,4 +127,5 @@ except Exception:  # the database is unreachable or busy: never acknowledge what
     st.error("Pengajuan **belum tersimpan** karena gangguan sistem. Silakan tekan Kirim sekali lagi.")
     st.stop()
 st.session_state["ajukan_tiket"] = hasil.display
+st.session_state["ajukan_terlambat"] = bool(jendela and jendela.terlambat)
 st.rerun()

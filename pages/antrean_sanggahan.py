@@ -1,22 +1,37 @@
 """Antrean Sanggahan: the objections and proposals of the official's region, oldest first, with the 14-day
-deadline; open one to see the referenced record (logged) and decide it. Public text is shown as plain text."""
+deadline and its SLA state; open one to see the referenced record (logged) and act on it at its stage: progress,
+field verification, a decision (code and reason), or the appeal when this official's level decides it. Breached
+tickets are escalated to the provinsi (store.sweep) whenever the queue is opened. Public text is plain text."""
 
 import pandas as pd
 import streamlit as st
 
-from portal import access, data, public, staff
+from portal import access, data, lifecycle, public, staff, ui
 from portal.fmt import tanggal
 from portal.privacy.row_tokens import find_row
-from portal.store import KATEGORI, STATUSES
+from portal.store import KATEGORI, PROGRESS_STATUSES, STATUSES, StoreValidationError
 
 scope = staff.require_scope()
+ui.provenance_footer()
 if not access.can_see_persons(scope):
     staff.deny(scope, "antrean_sanggahan", scope.region)
 st.title("Antrean Sanggahan")
+try:
+    data.store().sweep()  # escalations are audited in the store; a failure here must not hide the queue
+except Exception:
+    st.caption("Eskalasi otomatis belum dapat dijalankan saat ini.")
 
 kiri, kanan = st.columns(2)
 status = kiri.selectbox("Status", [None, *STATUSES], format_func=lambda s: "Semua" if s is None else s)
 kategori = kanan.selectbox("Kategori", [None, *KATEGORI], format_func=lambda s: "Semua" if s is None else s)
+tahap = kiri.selectbox(
+    "Tahap", [None, *lifecycle.STAGES], format_func=lambda s: "Semua" if s is None else lifecycle.STAGE_LABELS[s]
+)
+tingkat = kanan.selectbox(
+    "Ditangani tingkat",
+    [None, *lifecycle.TIERS],
+    format_func=lambda s: "Semua" if s is None else lifecycle.TIER_LABELS[s],
+)
 desa = kiri.text_input("Kode desa (opsional, 10 digit)", max_chars=10).strip() or None
 umur = kanan.number_input("Lebih lama dari (hari)", min_value=0, max_value=3650, value=0, step=1)
 if desa is not None and not (desa.isdigit() and len(desa) == 10 and access.allows(scope, desa)):
@@ -24,13 +39,19 @@ if desa is not None and not (desa.isdigit() and len(desa) == 10 and access.allow
     st.stop()
 
 antrean = data.store().queue(
-    scope.region, status=status, kategori=kategori, kode_desa=desa, older_than_days=int(umur) or None
+    scope.region,
+    status=status,
+    kategori=kategori,
+    kode_desa=desa,
+    older_than_days=int(umur) or None,
+    tahap=tahap,
+    tingkat=tingkat,
 )
 data.store().audit(
     scope.user,
     "lihat_antrean",
     scope.region,
-    {"status": status, "kategori": kategori, "desa": desa, "lebih_dari_hari": int(umur)},
+    {"status": status, "kategori": kategori, "desa": desa, "lebih_dari_hari": int(umur), "tahap": tahap},
 )
 if not antrean:
     st.info("Tidak ada tiket untuk saringan ini.")
@@ -39,18 +60,24 @@ tabel = pd.DataFrame(
     [
         {
             "Tiket": t.code,
-            "Jenis": t.jenis,
+            "Jenis": t.jenis + (" (terlambat)" if t.terlambat else ""),
             "Kategori": t.kategori,
             "Desa": t.kode_desa,
+            "Tahap": lifecycle.STAGE_LABELS[t.tahap],
+            "Ditangani": lifecycle.TIER_LABELS[t.tingkat],
             "Status": t.status,
             "Diajukan": tanggal(t.created_at),
-            "Batas": tanggal(t.batas_waktu),
-            "Lewat batas": "YA" if t.overdue else "",
+            "Batas": tanggal(lifecycle.last_day(t.banding_batas if t.tahap == "banding" else t.batas_waktu)),
+            "SLA": t.sla,
         }
         for t in antrean
     ]
 )
-st.caption(f"{len(antrean)} tiket · {sum(t.overdue for t in antrean)} melewati batas 14 hari")
+hitung = {
+    state: sum(t.sla == state for t in antrean if t.tahap not in ("diputus", "selesai"))
+    for state in lifecycle.SLA_STATES
+}
+st.caption(f"{len(antrean)} tiket · belum diputus: " + " · ".join(f"{n} {state}" for state, n in hitung.items()))
 st.dataframe(tabel, hide_index=True, width="stretch")
 
 kode = st.selectbox(
@@ -61,7 +88,12 @@ if kode is None:
 tiket = next(t for t in antrean if t.code == kode)
 access.require_persons(scope, tiket.kode_desa)
 st.subheader(f"Tiket {kode}")
-st.write(f"{tiket.jenis} · {tiket.kategori} · desa {tiket.kode_desa} · periode {tiket.periode}")
+st.write(
+    f"{tiket.jenis} · {tiket.kategori} · desa {tiket.kode_desa} · periode {tiket.periode} · "
+    f"tahap {lifecycle.STAGE_LABELS[tiket.tahap]} · ditangani {lifecycle.TIER_LABELS[tiket.tingkat]} · {tiket.sla}"
+)
+if tiket.terlambat:
+    st.caption("Sanggahan terlambat: diajukan di luar masa sanggah, dibahas pada musyawarah desa berikutnya.")
 st.text(tiket.deskripsi)  # never Markdown or HTML: this text comes from the public
 if tiket.kontak:
     st.text(f"Kontak: {tiket.kontak}")
@@ -78,17 +110,68 @@ if rujukan is not None:
 elif tiket.row_token:
     st.caption("Rujukan ke daftar usulan musdes atau ke data yang tidak lagi ada di periode ini.")
 
-with st.form("putusan"):
-    baru = st.selectbox(
-        "Keputusan", ["diproses", "perlu verifikasi lapangan", "diterima", "ditolak"], key="antrean_putusan"
-    )
-    alasan = st.text_area("Alasan (wajib untuk diterima/ditolak)", max_chars=2000)
-    simpan = st.form_submit_button("Simpan keputusan", type="primary")
-if simpan:
+
+def simpan(langkah) -> None:
+    """Run one store step; an Indonesian message instead of a traceback when it is refused."""
     try:
-        data.store().change_status(kode, baru, alasan.strip() or None, actor=scope.user)
-    except ValueError as exc:
-        st.error(f"Keputusan belum tersimpan: {exc}")
+        langkah()
+    except StoreValidationError as exc:
+        st.error(f"Belum tersimpan: {exc}")
         st.stop()
-    data.store().audit(scope.user, "ubah_status", tiket.kode_desa, {"tiket": kode, "status": baru})
-    st.success("Keputusan tersimpan; halaman Lacak Tiket kini menampilkan status baru.")
+    except Exception:
+        st.error("Belum tersimpan karena gangguan sistem. Silakan coba lagi.")
+        st.stop()
+    st.success("Tersimpan; halaman Lacak Tiket kini menampilkan perubahan ini.")
+
+
+if tiket.kode_putusan:
+    st.write(f"**Putusan:** {lifecycle.code_label(tiket.kode_putusan)}")
+if not lifecycle.may_act(scope.role, tiket.tingkat):
+    st.info(f"Tiket ini ditangani tingkat {lifecycle.TIER_LABELS[tiket.tingkat]}; Anda hanya dapat melihatnya.")
+elif tiket.tahap in lifecycle.OPEN_STAGES:
+    with st.form("tindak_lanjut"):
+        baru = st.selectbox("Status", PROGRESS_STATUSES, key="antrean_status")
+        hasil = st.text_area("Hasil verifikasi lapangan (opsional)", max_chars=2000, key="antrean_hasil")
+        lanjut = st.form_submit_button("Simpan tindak lanjut")
+    if lanjut:
+
+        def langkah() -> None:
+            data.store().change_status(kode, baru, None, actor=scope.user)
+            if hasil.strip():
+                data.store().record_verification(kode, hasil.strip(), scope.user, scope.role)
+
+        simpan(langkah)
+    with st.form("putusan"):
+        kode_putusan = st.selectbox(
+            "Keputusan", list(lifecycle.DECISION_CODES), format_func=lifecycle.code_label, key="antrean_putusan"
+        )
+        alasan = st.text_area("Alasan (wajib)", max_chars=2000, key="antrean_alasan")
+        putus = st.form_submit_button("Simpan keputusan", type="primary")
+    if putus:
+        if not alasan.strip():
+            st.error("Alasan keputusan wajib diisi.")
+            st.stop()
+        keputusan = lifecycle.DECISION_CODES[kode_putusan][0]
+        simpan(lambda: data.store().decide(kode, keputusan, kode_putusan, alasan.strip(), scope.user, scope.role))
+elif tiket.tahap == "banding":
+    st.write("**Banding warga:**")
+    st.text(tiket.banding_alasan or "")
+    if tiket.diputus_oleh == scope.user:
+        st.info("Anda membuat keputusan awal tiket ini, jadi banding diputus petugas lain.")
+        st.stop()
+    with st.form("banding"):
+        hasil_banding = st.selectbox(
+            "Putusan banding",
+            lifecycle.APPEAL_OUTCOMES,
+            format_func=lambda h: "Keputusan awal dikuatkan" if h == "dikuatkan" else "Keputusan awal dibatalkan",
+            key="antrean_banding",
+        )
+        alasan_banding = st.text_area("Alasan (wajib)", max_chars=2000, key="antrean_alasan_banding")
+        putus_banding = st.form_submit_button("Simpan putusan banding", type="primary")
+    if putus_banding:
+        if not alasan_banding.strip():
+            st.error("Alasan putusan banding wajib diisi.")
+            st.stop()
+        simpan(lambda: data.store().decide_appeal(kode, hasil_banding, alasan_banding.strip(), scope.user, scope.role))
+else:
+    st.info("Tiket ini sudah diputus; tidak ada tindakan yang menunggu.")

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from portal import data, staff
+from portal import data, staff, ui
 
 scope = staff.require_scope()
+ui.provenance_footer()
 if scope.role != "pusat":
     staff.deny(scope, "audit", scope.region)
 st.title("Log Audit")

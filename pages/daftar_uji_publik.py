@@ -112,4 +112,14 @@ def lists(periode: str, kode_desa: str, nama_desa: str) -> None:
 periode = ui.register_period()
 st.title("Daftar Uji Publik")
 st.caption("Hasil musyawarah desa/kelurahan yang wajib diumumkan (Kepmensos 73/HUK/2024). Warga dapat menyanggah.")
+terbaru = data.served_manifest().latest
+if periode != terbaru:
+    st.info(
+        f"Anda melihat daftar sebagaimana diumumkan pada periode **{nama_periode(periode)}**, bukan periode terbaru "
+        f"({nama_periode(terbaru)}). Daftar lama tetap dapat dilihat demi keterbukaan.",
+        icon=":material/history:",
+    )
+else:
+    st.caption("Daftar periode sebelumnya dapat dilihat dengan memilih **Periode data** di samping.")
+
 body(periode)

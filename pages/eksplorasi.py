@@ -13,6 +13,7 @@ from portal.periods import period_end
 
 TIDAK_TERBACA = "Data tidak dapat dibaca saat ini. Silakan coba lagi nanti atau hubungi administrator portal."
 scope = staff.require_scope()
+ui.provenance_footer()
 manifest = ui.require_register()
 st.title("Eksplorasi Data")
 

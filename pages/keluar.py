@@ -4,7 +4,9 @@ cookie then names an ended session, which leads nowhere)."""
 
 import streamlit as st
 
-from portal import staff
+from portal import staff, ui
+
+ui.provenance_footer()
 
 st.info("Anda telah keluar.", icon=":material/logout:")
 if not staff.sign_out():

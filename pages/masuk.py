@@ -3,7 +3,9 @@ browser opens the page it came for (`?lanjut=/path`)."""
 
 import streamlit as st
 
-from portal import staff
+from portal import staff, ui
+
+ui.provenance_footer()
 
 st.title("Masuk petugas")
 if st.session_state.pop(staff.ENDED, None):

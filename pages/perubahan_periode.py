@@ -10,6 +10,7 @@ from portal.fmt import angka, nama_periode
 BATAS_BARIS = 1000
 GAGAL_HITUNG = "Perubahan antar periode tidak dapat dihitung saat ini. Silakan coba lagi atau hubungi administrator."
 scope = staff.require_scope()
+ui.provenance_footer()
 manifest = ui.require_register()
 st.title("Perubahan Antar Periode")
 pasangan = analytics.previous_and_latest(manifest.periods)

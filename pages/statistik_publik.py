@@ -1,9 +1,11 @@
 """Statistik Publik: families receiving each programme by region, with small cells suppressed together
-with enough others that none can be recovered from the totals, consistently down the drill-down."""
+with enough others that none can be recovered from the totals, consistently down the drill-down; and how each
+provinsi and kab/kota handles objections (portal.accountability), and active families per welfare desil, suppressed
+the same way."""
 
 import streamlit as st
 
-from portal import charts, data, public, ui
+from portal import accountability, charts, data, export, public, ui
 from portal.fmt import nama_periode
 from portal.suppression import TOTAL, note, to_display
 
@@ -12,31 +14,94 @@ st.title("Statistik Publik")
 st.caption(f"Keluarga penerima program per wilayah, periode {nama_periode(periode)}.")
 
 
-def rollup(tingkat: str, induk: str):
-    return data.query("recipients_by_region", periode=periode, tingkat=tingkat, induk=induk)
+def cells(tingkat: str, induk: str):
+    return public.statistics_table(data.query("recipients_by_region", periode=periode, tingkat=tingkat, induk=induk))
 
 
-codes, judul, pilihan_ini = [], "Indonesia", public.statistics_table(rollup("provinsi", ""))
-for tingkat, label in (("provinsi", "Provinsi"), ("kabupaten", "Kabupaten/kota")):
+def desil_cells(tingkat: str, induk: str):
+    return public.desil_table(data.query("desil_by_region", periode=periode, tingkat=tingkat, induk=induk))
+
+
+tables, labels, judul = [cells("provinsi", "")], [], "Indonesia"
+levels = [("provinsi", "")]
+for tingkat, anak, label in (("provinsi", "kabupaten", "Provinsi"), ("kabupaten", "kecamatan", "Kabupaten/kota")):
     pilihan = st.selectbox(
-        label, [None, *pilihan_ini.index], format_func=lambda x: "Semua" if x is None else x, key=f"stat_{tingkat}"
+        label, [None, *tables[-1].index], format_func=lambda x: "Semua" if x is None else x, key=f"stat_{tingkat}"
     )
     if pilihan is None:
         break
-    kode, judul = pilihan.split(" · ", 1)
-    codes.append(kode)
-    pilihan_ini = public.statistics_table(rollup(public.STAT_LEVELS[len(codes)], kode))
+    tables.append(cells(anak, pilihan.split(" · ")[0]))
+    levels.append((anak, pilihan.split(" · ")[0]))
+    labels.append(pilihan)
+    judul = pilihan.split(" · ", 1)[1]
 
-if pilihan_ini.empty:
+if tables[-1].empty:
     st.info("Belum ada data untuk wilayah ini.")
     st.stop()
-tabel, _ = public.statistics_path(rollup, codes)
+tabel = public.suppress_path(tables, labels)
 tampil = to_display(tabel)
 st.subheader(judul)
 st.dataframe(tampil, width="stretch")
 st.caption(note(tabel.threshold))
 st.plotly_chart(charts.published_bars(tabel.values, TOTAL), width="stretch")
-csv = tabel.values.to_csv(index_label="wilayah").encode("utf-8")
+
+
+def csv_with_provenance(title: str, table) -> bytes:
+    """The published table (suppressed cells empty) under a header naming what it is and where it comes from."""
+    header = export.header_block(
+        title, f"{nama_periode(periode)} ({periode})", ui.provenance_header(periode), "publik", export.now_wib()
+    )
+    return export.to_csv(table.reset_index(names="wilayah"), header)
+
+
 st.download_button(
-    "Unduh CSV", csv, file_name=f"statistik-{judul}-{periode}.csv", mime="text/csv", icon=":material/download:"
+    "Unduh CSV",
+    csv_with_provenance(f"Keluarga penerima program — {judul}", tabel.values),
+    file_name=f"statistik-{judul}-{periode}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)
+
+st.subheader("Keluarga per desil kesejahteraan")
+st.caption(
+    f"Keluarga aktif per desil DTSEN (1 = paling miskin) di {judul}, periode {nama_periode(periode)}; "
+    "disembunyikan dengan aturan yang sama."
+)
+desil = public.suppress_path([desil_cells(tingkat, induk) for tingkat, induk in levels], labels)
+st.dataframe(to_display(desil), width="stretch")
+st.download_button(
+    "Unduh CSV desil",
+    csv_with_provenance(f"Keluarga per desil — {judul}", desil.values),
+    file_name=f"desil-{judul}-{periode}.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)
+
+st.subheader("Akuntabilitas penanganan sanggahan dan usul")
+st.caption(
+    f"Tiket periode {nama_periode(periode)} per wilayah: diterima, diputus dalam 14 hari kalender sejak diajukan, "
+    "melewati batas (diputus terlambat atau belum diputus setelah batas), masih dalam proses, banding, keputusan "
+    "yang dibatalkan pada banding, dan desa/kelurahan yang mengadakan musyawarah dalam 3 bulan terakhir."
+)
+try:
+    akun = [accountability.region_counts(data.store().outcome_counts("", 2, periode=periode), tables[0].index)]
+    rapat = [data.query("musdes_compliance_by_region", periode=periode, tingkat="provinsi", induk="")]
+    if labels:  # a provinsi is chosen: its kab/kota (the figures stop at the kab/kota, the level accountable)
+        kode_prov = labels[0].split(" · ")[0]
+        anak = data.store().outcome_counts(kode_prov, 4, periode=periode)
+        akun.append(accountability.region_counts(anak, tables[1].index))
+        rapat.append(data.query("musdes_compliance_by_region", periode=periode, tingkat="kabupaten", induk=kode_prov))
+    musdes = [accountability.musdes_counts(rows, t.index) for rows, t in zip(rapat, tables, strict=False)]
+    angka_akuntabilitas = accountability.published(akun, labels[:1], musdes=musdes)
+except Exception:
+    st.info("Angka akuntabilitas belum dapat ditampilkan saat ini.")
+    st.stop()
+st.dataframe(accountability.to_display(angka_akuntabilitas), width="stretch")
+st.caption(note(10))
+st.download_button(
+    "Unduh CSV akuntabilitas",
+    csv_with_provenance("Akuntabilitas penanganan sanggahan dan usul", angka_akuntabilitas),
+    file_name=f"akuntabilitas-{periode}.csv",
+    mime="text/csv",
+    icon=":material/download:",
 )

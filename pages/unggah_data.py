@@ -4,12 +4,13 @@ and downloads the rejected rows. Pusat replaces the whole period; provinsi and k
 import pandas as pd
 import streamlit as st
 
-from portal import data, staff
+from portal import data, staff, ui
 from portal.config import get_settings
 from portal.ingest import IngestError, upload
 from portal.ingest.report import column_notes, reason_table
 
 scope = staff.require_scope()
+ui.provenance_footer()
 if not upload.may_upload(scope):
     staff.deny(scope, "unggah_data", scope.region)
 st.title("Unggah Data Register")

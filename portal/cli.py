@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from portal.config import REPO_DIR, Settings, get_settings
+from portal.notify_cli import NotifyError, add_notify_parser, run_notify
 from portal.users_cli import UsersError, add_users_parser, run_users
 
 
@@ -147,6 +148,7 @@ def _parser() -> argparse.ArgumentParser:
     rebuild = sub.add_parser("rebuild-derived", help="rebuild the rollups and other derived tables of the register")
     rebuild.add_argument("--data-dir", type=_path, default=None, help="data directory (default PORTAL_DATA_DIR)")
     add_users_parser(sub)
+    add_notify_parser(sub)
 
     ingest = sub.add_parser("ingest", help="validate SIKS-NG / DTSEN export files and publish them as a period")
     ingest.add_argument("files", nargs="+", type=_path, metavar="FILE", help="CSV (any delimiter), CSV.gz or XLSX")
@@ -201,6 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(extra)
         if args.command == "users":
             return run_users(args, settings)
+        if args.command == "notify":
+            return run_notify(args, settings)
         if args.command == "ingest":
             return _ingest(args, settings)
         if args.command == "export-period":
@@ -208,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing was published", file=sys.stderr)
         return 130
-    except (CliError, UsersError) as exc:
+    except (CliError, UsersError, NotifyError) as exc:
         print_error(exc)
         return 2
     return 2

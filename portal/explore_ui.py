@@ -157,7 +157,7 @@ def downloads(
 ) -> None:
     """CSV and XLSX downloads side by side, each built when clicked (so its time is the download's) and audited
     then, with a header naming the period, the filters, the time and the official."""
-    filters = explore.describe(spec, scope.region, names)
+    filters = [*explore.describe(spec, scope.region, names), *ui.provenance_header(spec.periode)]
     periode_teks = f"{nama_periode(spec.periode)} ({spec.periode})"
 
     def build(fmt: str) -> bytes:

@@ -5,6 +5,7 @@ them, and these functions only pass on the columns listed in PUBLIC_COLUMNS."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 
 import pandas as pd
 import pyarrow as pa
@@ -91,13 +92,25 @@ def statistics_table(rows: pd.DataFrame) -> pd.DataFrame:
     return cells[list(STAT_COLUMNS.values())].astype("int64")
 
 
-def suppress_path(tables: list[pd.DataFrame], labels: list[str]) -> SuppressedTable:
+DESIL_COLUMNS = {**{f"desil_{d}": f"Desil {d}" for d in range(1, 11)}, "desil_kosong": "Tanpa desil"}
+
+
+def desil_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rollup rows (kode, nama, desil_1 … desil_10, desil_kosong) as the cells of the public desil table: active
+    families per desil, labelled 'kode · nama'. The columns partition the active families, so the row total is the
+    region's active families."""
+    cells = rows.rename(columns=DESIL_COLUMNS)
+    cells.index = rows["kode"] + " · " + rows["nama"]
+    return cells[list(DESIL_COLUMNS.values())].astype("int64")
+
+
+def suppress_path(tables: list[pd.DataFrame], labels: list[str], threshold: int = 10) -> SuppressedTable:
     """Suppress a drill-down path top-down: `tables[0]` is the national table, `tables[i]` the children of
     `labels[i - 1]` in `tables[i - 1]`. Each child's totals take exactly the parent's hidden pattern, so no
     figure hidden in one table can be recovered from another. Returns the last table."""
-    current = suppress_table(tables[0])
+    current = suppress_table(tables[0], threshold)
     for cells, label in zip(tables[1:], labels, strict=True):
-        current = suppress_table(cells, hidden_totals=current.hidden_totals_for(label))
+        current = suppress_table(cells, threshold, hidden_totals=current.hidden_totals_for(label))
     return current
 
 
@@ -121,6 +134,18 @@ def statistics_path(
         tables.append(statistics_table(fetch(STAT_LEVELS[depth], code)))
         labels.append(label)
     return suppress_path(tables, labels), labels
+
+
+def objection_window_dates(rapat: pd.DataFrame) -> tuple[date | None, date | None]:
+    """The current musdes's objection window (publication day, last objection day) from `desa_musdes` rows (newest
+    first), or (None, None) when the desa has no musdes or did not publish it."""
+    if rapat.empty:
+        return None, None
+    kini = rapat.iloc[0]
+    dibuka, ditutup = kini.get("tanggal_publikasi"), kini.get("masa_sanggah_sampai")
+    if pd.isna(dibuka) or pd.isna(ditutup):
+        return None, None
+    return pd.Timestamp(dibuka).date(), pd.Timestamp(ditutup).date()
 
 
 USULAN_PREFIX = "u."

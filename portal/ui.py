@@ -9,11 +9,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from portal import access, data, regions
+from portal import access, data, provenance, regions
 from portal.config import get_settings
 from portal.db import NoRegisterError, QueryError
 from portal.fmt import nama_periode
 from portal.maps import choropleth
+from portal.privacy.user_text import escape_markdown
 from portal.snapshot import Manifest, SnapshotError
 
 ACTIVE = "_aktif"  # when this browser session last did something (portal.staff's idle watch reads it)
@@ -57,6 +58,7 @@ def register_period(*, note: bool = True) -> str:
     periode = period_picker(manifest)
     if note:
         source_note(manifest)
+    provenance_footer()
     return periode
 
 
@@ -69,6 +71,23 @@ def source_note(manifest: Manifest) -> None:
         )
     else:
         st.sidebar.caption(f"Sumber data: {manifest.source}, diterbitkan {manifest.published_at[:10]}.")
+
+
+def provenance_footer() -> None:
+    """Where the data comes from, in the sidebar of every page (`register_period` calls it; every other page calls it
+    first): the chosen period (or the newest), the register generation, the source, the masking tier and the
+    suppression rule. Never fails a page: without a readable register it says so."""
+    try:
+        manifest = data.served_manifest()
+    except (NoRegisterError, SnapshotError, QueryError, OSError):
+        manifest = None
+    lines = provenance.provenance_lines(manifest, st.session_state.get(PERIOD_KEY), get_settings().name_display)
+    st.sidebar.caption("  \n".join(["**Asal data**", *(escape_markdown(line) for line in lines)]))
+
+
+def provenance_header(periode: str) -> list[tuple[str, str]]:
+    """The provenance rows for an export's header block (generation, source, masking, suppression rule)."""
+    return provenance.provenance_pairs(data.served_manifest(), periode, get_settings().name_display)
 
 
 def boundaries_missing_note() -> None:

@@ -4,6 +4,8 @@ queue and its decisions, the analyst's refusal, and anonymous visitors kept out.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,8 +22,25 @@ USERS = {
     "pusat1": ("pusat", ""),
     "jogja": ("kabupaten", "3471"),
     "jakpus": ("kabupaten", "3171"),
+    "diy": ("provinsi", "34"),
     "analis1": ("analis", ""),
 }
+
+
+def store_sub() -> Submission:
+    return Submission(
+        jenis="sanggahan",
+        kategori="tidak layak / sudah mampu",
+        kode_desa=A,
+        periode="2026-09",
+        row_token=None,
+        deskripsi="<script>alert('x')</script> keluarga ini sudah mampu",
+        kontak=None,
+        foto=None,
+        foto_mime=None,
+        persetujuan=True,
+        idempotency_key="test-ticket-000000001",
+    )
 
 
 @pytest.fixture
@@ -29,21 +48,7 @@ def env(portal_env: str) -> Iterator[str]:
     url = portal_env
     create_staff(url, USERS)
     store = open_store(url)
-    store.submit(
-        Submission(
-            jenis="sanggahan",
-            kategori="tidak layak / sudah mampu",
-            kode_desa=A,
-            periode="2026-09",
-            row_token=None,
-            deskripsi="<script>alert('x')</script> keluarga ini sudah mampu",
-            kontak=None,
-            foto=None,
-            foto_mime=None,
-            persetujuan=True,
-            idempotency_key="test-ticket-000000001",
-        )
-    )
+    store.submit(store_sub())
     store.close()
     yield url
 
@@ -98,17 +103,77 @@ def test_queue_is_scoped_and_decisions_reach_the_public(env: str) -> None:
     at.switch_page("pages/antrean_sanggahan.py").run()
     assert not at.exception, at.exception
     code = at.dataframe[0].value["Tiket"].iloc[0]
+    assert at.dataframe[0].value["SLA"].iloc[0] == "sesuai jadwal"
     at.selectbox(key="antrean_buka").set_value(code).run()
     assert any("<script>" in t.value for t in at.text)  # shown as plain text, never as HTML
-    at.selectbox(key="antrean_putusan").set_value("ditolak")  # form values commit on submit
-    at.text_area[0].set_value("Hasil verifikasi lapangan: keluarga masih layak.")
+    at.selectbox(key="antrean_status").set_value("perlu verifikasi lapangan")
+    at.text_area(key="antrean_hasil").set_value("Dikunjungi: rumah permanen, usaha toko.")
+    at.button[-2].click().run()
+    assert not at.exception, at.exception
+    at.selectbox(key="antrean_putusan").set_value("TIDAK-TERBUKTI")  # form values commit on submit
+    at.button[-1].click().run()
+    assert any("Alasan keputusan wajib" in e.value for e in at.error)  # a decision needs a reason
+    at.selectbox(key="antrean_putusan").set_value("TIDAK-TERBUKTI")
+    at.text_area(key="antrean_alasan").set_value("Hasil verifikasi lapangan: keluarga masih layak.")
     at.button[-1].click().run()
     assert not at.exception, at.exception
     store = open_store(env)
     try:
         view = store.get_ticket(code)
-        assert view.status == "ditolak"
-        assert any(e.action == "ubah_status" and e.actor == "jogja" for e in store.audit_log())
+        assert (view.status, view.tahap, view.kode_putusan) == ("ditolak", "diputus", "TIDAK-TERBUKTI")
+        assert [h.status for h in view.history] == [
+            "terdaftar",
+            "perlu verifikasi lapangan",
+            "terverifikasi lapangan",
+            "ditolak",
+        ]
+        mine = [e.action for e in store.audit_log() if e.actor == "jogja"]
+        assert {"ubah_status", "verifikasi_lapangan", "putusan"} <= set(mine)
+    finally:
+        store.close()
+
+
+def test_breached_tickets_go_to_the_provinsi_and_appeals_too(env: str) -> None:
+    store = open_store(env, clock=lambda: datetime.now(UTC) - timedelta(days=20))  # its deadline has passed
+    try:
+        code = store.submit(replace(store_sub(), idempotency_key="test-ticket-old-000001")).code
+    finally:
+        store.close()
+    at = signed_in("jogja")
+    at.switch_page("pages/antrean_sanggahan.py").run()  # opening the queue escalates it
+    assert at.dataframe[0].value["Tiket"].iloc[0] == code
+    assert at.dataframe[0].value["SLA"].iloc[0] == "melewati batas"
+    assert at.dataframe[0].value["Ditangani"].iloc[0] == "provinsi"
+    at.selectbox(key="antrean_buka").set_value(code).run()
+    assert any("ditangani tingkat provinsi" in i.value for i in at.info)  # the kab/kota may only look
+    assert not at.text_area  # no forms to act with
+
+    prov = signed_in("diy")
+    prov.switch_page("pages/antrean_sanggahan.py").run()
+    prov.selectbox(key="antrean_buka").set_value(code).run()
+    prov.selectbox(key="antrean_putusan").set_value("TERBUKTI")
+    prov.text_area(key="antrean_alasan").set_value("Terbukti memiliki toko.")
+    prov.button[-1].click().run()
+    assert not prov.exception, prov.exception
+    store = open_store(env)
+    try:
+        assert store.file_appeal(code, "Toko itu milik saudara saya.")
+        assert store.get_ticket(code).tingkat == "pusat"  # decided at provinsi: the appeal goes to pusat
+    finally:
+        store.close()
+    boss = signed_in("pusat1")
+    boss.switch_page("pages/antrean_sanggahan.py").run()
+    boss.selectbox(key="antrean_buka").set_value(code).run()
+    assert any("Toko itu milik saudara saya." in t.value for t in boss.text)
+    boss.selectbox(key="antrean_banding").set_value("dibatalkan")
+    boss.text_area(key="antrean_alasan_banding").set_value("Bukti kepemilikan toko atas nama saudara.")
+    boss.button[-1].click().run()
+    assert not boss.exception, boss.exception
+    store = open_store(env)
+    try:
+        view = store.get_ticket(code)
+        assert (view.status, view.tahap, view.banding.hasil) == ("ditolak", "selesai", "dibatalkan")
+        assert store.integrity_check()
     finally:
         store.close()
 

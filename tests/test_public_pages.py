@@ -4,12 +4,14 @@ field, throttling, and what each page must (not) show."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from portal.store import open_store
+from portal import lifecycle
+from portal.store import Submission, open_store
 from tests.conftest import reset_portal_caches
 from tests.fixture_register import A, C
 
@@ -70,16 +72,20 @@ def test_search_object_ticket_track(env: str) -> None:
     assert not at.exception
     at.switch_page("pages/ajukan.py").run()  # AppTest does not follow st.switch_page on later reruns
     assert "Sanggahan atas data" in _texts(at)
+    # A's musdes published its lists on 10 August 2026 with objections open until 24 August; today is later
+    assert "telah berakhir pada 24 Agustus 2026" in _texts(at)
     at.text_area[0].set_value("Keluarga ini sudah mampu, memiliki usaha toko besar sejak 2025.")
     at.checkbox[0].check()
     at.button[-1].click().run()
     assert not at.exception, at.exception
     code = next(s.value for s in at.success).split("**")[1]
     assert len(code) == 19
+    assert "sanggahan terlambat" in _texts(at)
     at.button[-1].click().run()  # a second press after the acknowledgement makes no second ticket
     store = open_store(env)
     try:
         assert len(store.queue("")) == 1
+        assert store.queue("")[0].terlambat
     finally:
         store.close()
 
@@ -88,6 +94,68 @@ def test_search_object_ticket_track(env: str) -> None:
     track.button[0].click().run()
     assert not track.exception
     assert any(m.value == "terdaftar" for m in track.metric)
+
+
+def _object_to_siti(at: AppTest) -> None:
+    _choose_desa(at, "cek", A)
+    _search(at, "siti")
+    at.button(key="sanggah_0").click().run()
+    at.switch_page("pages/ajukan.py").run()
+
+
+def test_objection_inside_the_window_is_on_time(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lifecycle, "today", lambda: date(2026, 8, 24))  # the window's last day
+    at = _app("pages/cek_status.py")
+    _object_to_siti(at)
+    assert "dalam masa sanggah (sampai 24 Agustus 2026)" in _texts(at)
+    at.text_area[0].set_value("Keluarga ini sudah mampu, memiliki usaha toko besar sejak 2025.")
+    at.checkbox[0].check()
+    at.button[-1].click().run()
+    assert not at.exception, at.exception
+    assert "sanggahan terlambat" not in _texts(at)
+    store = open_store(env)
+    try:
+        assert not store.queue("")[0].terlambat
+    finally:
+        store.close()
+
+
+def test_a_decision_can_be_appealed_once_on_lacak_tiket(env: str) -> None:
+    store = open_store(env)
+    try:
+        ticket = store.submit(
+            Submission(
+                jenis="usul",
+                kategori="layak tetapi belum terdaftar",
+                kode_desa=C,
+                periode="2026-09",
+                deskripsi="Keluarga Pak Rudi belum terdaftar.",
+                persetujuan=True,
+                idempotency_key="appeal-test-0000000001",
+            )
+        )
+        store.decide(ticket.code, "ditolak", "KETERANGAN-KURANG", "Alamat tidak jelas.", "op", "kabupaten")
+    finally:
+        store.close()
+    track = _app("pages/lacak_tiket.py")
+    track.text_input[0].set_value(ticket.display)
+    track.button[0].click().run()
+    assert "KETERANGAN-KURANG" not in _texts(track) and "Keterangan tidak cukup" in _texts(track)
+    assert any(m.value == "ditolak" for m in track.metric)
+    track.text_area[0].set_value("pendek")
+    track.button[-1].click().run()
+    assert "paling sedikit 10 karakter" in _texts(track)
+    track.text_area[0].set_value("Alamatnya RT 03/RW 02, di belakang masjid.")
+    track.button[-1].click().run()
+    assert not track.exception, track.exception
+    assert "menunggu putusan" in _texts(track)
+    assert not track.text_area  # one appeal per decision: the form is gone
+    store = open_store(env)
+    try:
+        view = store.get_ticket(ticket.code)
+        assert view.tahap == "banding" and view.tingkat == "provinsi"
+    finally:
+        store.close()
 
 
 def test_empty_result_offers_an_usul(env: str) -> None:
@@ -156,8 +224,10 @@ def test_daftar_uji_publik(env: str) -> None:
     _choose_desa(at, "daftar", C)
     assert not at.exception
     assert "tidak mengadakan musyawarah dalam 3 bulan terakhir" in _texts(at)
+    assert "Daftar periode sebelumnya dapat dilihat" in _texts(at)
     at.sidebar.selectbox(key="periode").set_value("2026-06").run()
     assert not at.exception
+    assert "sebagaimana diumumkan pada periode **Juni 2026**" in _texts(at)
     labels = [e.label for e in at.expander]
     assert any(label.startswith("Usulan tambah (2)") for label in labels)
     assert any(label.startswith("Usulan penghentian (1)") for label in labels)
@@ -169,6 +239,62 @@ def test_statistik_publik_hides_small_cells(env: str) -> None:
     shown = at.dataframe[0].value
     assert (shown == "•").any().any()  # every fixture count is below 10
     assert not shown.isin(["1", "2", "3"]).any().any()
+
+
+def test_statistik_publik_shows_families_per_desil(env: str, register: object) -> None:
+    at = _app("pages/statistik_publik.py")
+    assert not at.exception, at.exception
+    desil = at.dataframe[1].value
+    assert list(desil.columns) == [*(f"Desil {d}" for d in range(1, 11)), "Tanpa desil", "Jumlah"]
+    rows = register.run("desil_by_region", periode="2026-09", tingkat="provinsi", induk="")
+    small = rows.drop(columns=["kode", "nama"]).to_numpy()
+    assert ((small > 0) & (small < 10)).any()  # the fixture's counts are small ...
+    shown = desil.drop(index="Jumlah").drop(columns="Jumlah").to_numpy()
+    assert (shown[(small > 0) & (small < 10)] == "•").all()  # ... and every one of them is hidden
+    assert not desil.isin([str(n) for n in range(1, 10)]).any().any()
+    jogja = next(label for label in desil.index if label.startswith("34 · "))
+    at.selectbox(key="stat_provinsi").set_value(jogja).run()
+    assert not at.exception, at.exception
+    assert at.dataframe[1].value.loc["Jumlah"].tolist() == desil.loc[jogja].tolist()
+
+
+def test_statistik_publik_shows_accountability(env: str) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from portal.store import open_store as opened
+
+    def sub(n: int) -> Submission:
+        return Submission(
+            jenis="usul",
+            kategori="layak tetapi belum terdaftar",
+            kode_desa=A,
+            periode="2026-09",
+            deskripsi="Keluarga belum terdaftar.",
+            persetujuan=True,
+            idempotency_key=f"accountability-{n:010d}",
+        )
+
+    with opened(env) as store:
+        for n in range(12):
+            store.decide(store.submit(sub(n)).code, "diterima", "MUSDES", "Dibahas.", "op", "kabupaten")
+    with opened(env, clock=lambda: datetime.now(UTC) - timedelta(days=30)) as store:
+        for n in range(12, 14):
+            store.submit(sub(n))  # never decided: breached
+    at = _app("pages/statistik_publik.py")
+    assert not at.exception, at.exception
+    table = at.dataframe[2].value  # after the recipients and the desil tables
+    jogja = next(label for label in table.index if label.startswith("34 · "))
+    handling = table.loc[jogja, ["Diputus ≤ 14 hari", "Melewati batas", "Dalam proses", "Tiket diterima"]]
+    assert table.loc[jogja, "Melewati batas"] == "•"  # 2 breached tickets
+    assert (handling == "•").sum() >= 2  # and a complement in the same row, so 2 cannot be worked out
+    assert table.loc[jogja, "Dalam proses"] == "0" and table.loc[jogja, "Banding"] == "0"
+    assert table.loc[jogja, "Desa musdes ≤ 3 bulan"] == "•"  # one fixture desa held its musdes on 10 August
+    assert "diputus dalam 14 hari" in _texts(at)
+    at.selectbox(key="stat_provinsi").set_value(jogja).run()
+    assert not at.exception, at.exception
+    kab = at.dataframe[2].value
+    assert any(label.startswith("3471 · ") for label in kab.index)
+    assert kab.loc["Jumlah"].tolist() == table.loc[jogja].tolist()  # the provinsi's row, the same cells hidden
 
 
 def _all_output(at: AppTest) -> str:

@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 import pytest
 
+from portal import lifecycle
 from portal.store import (
     DEADLINE,
     KATEGORI,
@@ -148,7 +149,8 @@ def ticket_count(url: str) -> int:
 def test_submit_then_get_ticket(store: Store) -> None:
     ticket = store.submit(make_sub(kategori="pindah domisili", periode="2026-06"))
     assert not ticket.replayed
-    assert ticket.batas_waktu - ticket.created_at == DEADLINE == timedelta(days=14)
+    assert ticket.batas_waktu == lifecycle.deadline(ticket.created_at)
+    assert DEADLINE == timedelta(days=14) <= ticket.batas_waktu - ticket.created_at < timedelta(days=15)
     view = store.get_ticket(ticket.display)
     assert view is not None
     assert (view.code, view.jenis, view.kategori, view.kode_desa, view.periode) == (
@@ -402,7 +404,8 @@ def test_status_changes_build_the_history(store: Store) -> None:
     ticket = store.submit(make_sub())
     store.change_status(ticket.code, "diproses", None, "operator-3471")
     store.change_status(ticket.display, "perlu verifikasi lapangan", "cek ke rumah", "operator-3471")
-    store.change_status(ticket.display.lower(), "ditolak", "Masih hidup; diverifikasi RT 🙂 مرحبا", "kades-3471011001")
+    reason = "Masih hidup; diverifikasi RT 🙂 مرحبا"
+    store.decide(ticket.display.lower(), "ditolak", "TIDAK-TERBUKTI", reason, "kades-3471011001", "desa")
     view = store.get_ticket(ticket.code)
     assert view is not None
     assert view.status == "ditolak"
@@ -494,7 +497,7 @@ def test_queue_overdue_flag(store: Store) -> None:
         store.clock = lambda age=age: now - age
         codes[name] = store.submit(make_sub()).code
     store.clock = lambda: now
-    store.change_status(codes["old decided"], "diterima", "terbukti", "op")
+    store.decide(codes["old decided"], "diterima", "TERBUKTI", "terbukti", "op", "kabupaten")
     store.change_status(codes["old in progress"], "perlu verifikasi lapangan", None, "op")
     flags = {item.code: item.overdue for item in store.queue("")}
     assert flags == {
@@ -505,7 +508,7 @@ def test_queue_overdue_flag(store: Store) -> None:
         codes["just under"]: False,
     }
     item = next(i for i in store.queue("") if i.code == codes["old open"])
-    assert item.batas_waktu == item.created_at + DEADLINE
+    assert item.batas_waktu == lifecycle.deadline(item.created_at)
     assert item.row_token == "r1.AbCdEf_123-xyz" and item.kontak == "0812 3456 7890" and not item.has_foto
 
 
@@ -576,7 +579,7 @@ def test_audit_refuses_bad_input(store: Store, args: tuple[Any, ...]) -> None:
 def test_integrity_check_passes_on_a_sound_database(store: Store) -> None:
     assert store.integrity_check()
     ticket = store.submit(make_sub(foto=b"\x89PNG", foto_mime="image/png"))
-    store.change_status(ticket.code, "diterima", "ok", "op")
+    store.decide(ticket.code, "diterima", "TERBUKTI", "ok", "op", "kabupaten")
     store.audit("op", "x", "34", {"a": 1})
     assert store.integrity_check()
 

@@ -1,8 +1,10 @@
 """Durability: processes x threads submit at once, a writer process is SIGKILLed mid-way; nothing acknowledged is lost.
 
 Each submitter thread appends `code key` to its own acknowledgement file, flushed and fsynced, only after `submit`
-returned. A line that is not complete (the victim died while writing it) was never acknowledged. Some keys are
-shared by every thread of every process, so the same key is submitted concurrently and repeatedly.
+returned; and it decides every third ticket it submitted, appending `decided code` after `decide` returned (a
+decision writes the ticket, its lifecycle row, the history, the audit line and the citizen's outbox row at once).
+A line that is not complete (the victim died while writing it) was never acknowledged. Some keys are shared by
+every thread of every process, so the same key is submitted concurrently and repeatedly.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ def submission(worker: int, thread: int, n: int) -> Submission:
         kode_desa=f"34710{worker:02d}{thread:03d}",
         periode="2026-09",
         row_token=f"w{worker}t{thread}n{n}",
+        kontak=f"warga{worker}.{thread}@contoh.id",
         deskripsi=f"pengajuan {n} dari proses {worker} benang {thread} 🙂",
         foto=photo,
         foto_mime="image/jpeg" if photo else None,
@@ -67,6 +70,11 @@ def run_worker(url: str, ack_dir: str, worker: int, count: int | None, seconds: 
                     acks.write(f"{ticket.code} {key_for(worker, thread, n)}\n")
                     acks.flush()
                     os.fsync(acks.fileno())
+                    if n % 3 == 1:  # a unique key, so no other thread decides this ticket
+                        store.decide(ticket.code, "diterima", "TERBUKTI", f"cek {n}", f"op-{worker}", "kabupaten")
+                        acks.write(f"decided {ticket.code}\n")
+                        acks.flush()
+                        os.fsync(acks.fileno())
                     n += 1
         except BaseException as exc:
             errors.append(exc)
@@ -88,10 +96,16 @@ def read_acks(ack_dir: Path, worker: int | None = None) -> list[tuple[str, str]]
     for path in ack_dir.glob(pattern):
         text = path.read_text(encoding="utf-8")
         for line in text.splitlines(keepends=True):
-            if line.endswith("\n"):
+            if line.endswith("\n") and not line.startswith("decided "):
                 code, key = line.split()
                 acks.append((code, key))
     return acks
+
+
+def read_decisions(ack_dir: Path) -> set[str]:
+    """The codes of every acknowledged decision."""
+    lines = (line for path in ack_dir.glob("ack-*.txt") for line in path.read_text("utf-8").splitlines(True))
+    return {line.split()[1] for line in lines if line.startswith("decided ") and line.endswith("\n")}
 
 
 @pytest.mark.timeout(120)
@@ -144,8 +158,17 @@ def test_acknowledged_tickets_survive_a_killed_writer(backend: str, tmp_path: Pa
         assert all(len(codes) == 1 for codes in codes_by_key.values())
         assert len(set(stored.values())) == len(stored)
         assert len([key for key in stored.values() if key.startswith("shared-")]) <= SHARED_KEYS
+        # every acknowledged decision is there, with its audit line and the citizen's message
+        decided = read_decisions(ack_dir)
+        assert len(decided) >= WORKERS * THREADS * PER_THREAD // 4
+        stages = dict(raw_sql(url, "select code, tahap from ticket_lifecycle"))
+        assert {code for code in decided if stages.get(code) != "diputus"} == set()
+        audited = {row[0] for row in raw_sql(url, "select detail from audit_log where action = 'putusan'")}
+        assert len(audited) >= len(decided)
+        told = {row[0] for row in raw_sql(url, "select code from outbox where kind = 'putusan'")}
+        assert decided <= told
         with open_store(url) as store:
             assert store.integrity_check()
-            code, _key = acks[-1]
+            code = next(code for code, key in acks if code not in decided and key.startswith("shared-"))
             view = store.get_ticket(code)
             assert view is not None and [c.status for c in view.history] == ["terdaftar"]

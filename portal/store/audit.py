@@ -22,6 +22,15 @@ from portal.store.common import (
 MAX_AUDIT_DETAIL = 100_000
 # Each must count zero on a healthy database; a missing table makes the check fail with an error.
 INTEGRITY_CHECKS = ("select count(*) from audit_log where id is null",)
+INSERT_AUDIT = (
+    "insert into audit_log (logged_at, actor, action, region, detail) values (:at, :actor, :action, :region, :detail)"
+)
+
+
+def audit_params(at: str, actor: str, action: str, region: str, detail: dict[str, Any]) -> dict[str, Any]:
+    """INSERT_AUDIT's parameters for a line written inside another change's transaction (store-made detail)."""
+    text = json.dumps(detail, ensure_ascii=False, sort_keys=True, allow_nan=False)
+    return {"at": at, "actor": actor, "action": action, "region": region, "detail": text}
 
 
 @dataclass(frozen=True)
@@ -57,12 +66,7 @@ class Auditing(Connected):
             raise StoreValidationError(f"detail is longer than {MAX_AUDIT_DETAIL} characters as JSON")
         params = {"at": stamp(self.clock()), "actor": actor, "action": action, "region": region, "detail": text}
         with self._write() as conn:
-            self._run(
-                conn,
-                "insert into audit_log (logged_at, actor, action, region, detail) "
-                "values (:at, :actor, :action, :region, :detail)",
-                params,
-            )
+            self._run(conn, INSERT_AUDIT, params)
 
     def audit_log(self, limit: int = 200) -> list[AuditEntry]:
         """The newest audit lines first."""

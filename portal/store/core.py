@@ -8,7 +8,9 @@ from datetime import datetime
 from portal.store import audit, sessions, tickets
 from portal.store.audit import Auditing
 from portal.store.backends import backend_for
+from portal.store.lifecycle import Lifecycle
 from portal.store.migrations import Migrating, load_migrations
+from portal.store.outbox import Outbox
 from portal.store.sessions import Sessions
 from portal.store.throttles import Throttles
 from portal.store.tickets import Tickets
@@ -17,9 +19,9 @@ from portal.store.tickets import Tickets
 _LOGICAL_CHECKS = tickets.INTEGRITY_CHECKS + audit.INTEGRITY_CHECKS + sessions.INTEGRITY_CHECKS
 
 
-class Store(Tickets, Auditing, Sessions, Throttles, Migrating):
-    """Objections, proposals, their status history, the audit log, staff sessions and throttle counters; safe to
-    share between threads."""
+class Store(Tickets, Lifecycle, Outbox, Auditing, Sessions, Throttles, Migrating):
+    """Objections, proposals, their lifecycle and status history, the notification outbox, the audit log, staff
+    sessions and throttle counters; safe to share between threads."""
 
     def __enter__(self) -> Store:
         return self

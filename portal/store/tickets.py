@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from portal import lifecycle
 from portal.periods import PERIOD
 from portal.regions import level_of_length
+from portal.store.audit import INSERT_AUDIT, audit_params
 from portal.store.backends import Connected
 from portal.store.common import (
     MAX_ACTOR,
@@ -26,6 +28,7 @@ from portal.store.common import (
     parse_stamp,
     stamp,
 )
+from portal.store.outbox import enqueue, officials_for
 
 JENIS = ("sanggahan", "usul")
 KATEGORI = (
@@ -42,7 +45,9 @@ INITIAL_STATUS = "terdaftar"
 STATUSES = ("terdaftar", "diproses", "perlu verifikasi lapangan", "diterima", "ditolak")
 OPEN_STATUSES = frozenset({"terdaftar", "diproses", "perlu verifikasi lapangan"})
 NEEDS_REASON = frozenset({"diterima", "ditolak"})
-DEADLINE = timedelta(days=14)  # the local government must verify within 14 days (DOMAIN.md)
+# What change_status may set; a decision (diterima / ditolak) goes through Store.decide with a code and a reason.
+PROGRESS_STATUSES = ("diproses", "perlu verifikasi lapangan")
+DEADLINE = timedelta(days=lifecycle.DEADLINE_DAYS)  # nominal: the deadline is lifecycle.deadline (WIB calendar days)
 
 MAX_DESKRIPSI = 2_000
 MAX_KONTAK = 200
@@ -79,6 +84,7 @@ class Submission:
     foto_mime: str | None = None
     persetujuan: bool = False
     idempotency_key: str
+    terlambat: bool = False  # an objection outside the desa's objection window (lifecycle.objection_window)
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,18 @@ class StatusChange:
 
 
 @dataclass(frozen=True)
+class AppealView:
+    """A ticket's appeal (banding): when it was filed, the level deciding it, its deadline and outcome."""
+
+    tingkat: str
+    keputusan_asal: str
+    diajukan_at: datetime
+    batas_waktu: datetime
+    hasil: str | None
+    alasan_hasil: str | None
+
+
+@dataclass(frozen=True)
 class TicketView:
     """What anyone holding the code may see: no contact, no photo, no description, nothing about anyone else."""
 
@@ -118,6 +136,25 @@ class TicketView:
     status: str
     batas_waktu: datetime
     history: list[StatusChange] = field(default_factory=list)
+    tahap: str = "diajukan"
+    tingkat: str = "kabupaten"
+    terlambat: bool = False
+    kode_putusan: str | None = None
+    diputus_at: datetime | None = None
+    banding: AppealView | None = None
+
+    def sla(self, now: datetime) -> str:
+        """The SLA state of the step the ticket waits for (or of the last one, once it is closed)."""
+        return _sla(self.tahap, self.batas_waktu, self.diputus_at, self.banding, now)
+
+    def appeal_open(self, now: datetime) -> bool:
+        """Whether the citizen may still appeal: decided, never appealed, within APPEAL_DAYS of the decision."""
+        return (
+            self.tahap == "diputus"
+            and self.banding is None
+            and self.diputus_at is not None
+            and now < lifecycle.deadline(self.diputus_at, lifecycle.APPEAL_DAYS)
+        )
 
     @property
     def display(self) -> str:
@@ -142,6 +179,22 @@ class QueueItem:
     created_at: datetime
     batas_waktu: datetime
     overdue: bool
+    tahap: str = "diajukan"
+    tingkat: str = "kabupaten"
+    terlambat: bool = False
+    kode_putusan: str | None = None
+    sla: str = lifecycle.SLA_ON_TRACK
+    banding_alasan: str | None = None
+    banding_batas: datetime | None = None
+    diputus_oleh: str | None = None
+
+
+def _sla(tahap: str, batas: datetime, diputus_at: datetime | None, banding: AppealView | None, now: datetime) -> str:
+    if tahap == "banding" and banding is not None:
+        return lifecycle.sla_state(banding.batas_waktu, now)
+    if tahap in lifecycle.OPEN_STAGES:
+        return lifecycle.sla_state(batas, now)
+    return lifecycle.sla_state(batas, now, done_at=diputus_at or batas)
 
 
 # --- ticket codes -------------------------------------------------------------------------------------------
@@ -199,7 +252,16 @@ def validate_submission(sub: Submission) -> dict[str, Any]:
         "idempotency_key": check_pattern(
             sub.idempotency_key, "idempotency_key", _IDEMPOTENCY_KEY, "16-64 characters [A-Za-z0-9_-]"
         ),
+        "terlambat": _late(sub.terlambat, jenis),
     }
+
+
+def _late(terlambat: object, jenis: str) -> bool:
+    if not isinstance(terlambat, bool):
+        raise StoreValidationError("terlambat must be True or False")
+    if terlambat and jenis != "sanggahan":
+        raise StoreValidationError("only an objection (sanggahan) can be late: a proposal has no objection window")
+    return terlambat
 
 
 def _validate_photo(foto: object, mime: object) -> tuple[bytes | None, str | None]:
@@ -217,12 +279,23 @@ def _validate_photo(foto: object, mime: object) -> tuple[bytes | None, str | Non
     return data, check_choice(mime, "foto_mime", FOTO_MIME)
 
 
-_TICKET_COLUMNS = "code, jenis, kategori, kode_desa, periode, created_at, status, batas_waktu"
+_TICKET_COLUMNS = (
+    "t.code, t.jenis, t.kategori, t.kode_desa, t.periode, t.created_at, t.status, t.batas_waktu, "
+    "l.tahap, l.tingkat, l.terlambat, l.kode_putusan, l.diputus_at, "
+    "b.tingkat, b.keputusan_asal, b.diajukan_at, b.batas_waktu, b.hasil, b.alasan_hasil"
+)
 _QUEUE_COLUMNS = (
     "t.code, t.jenis, t.kategori, t.kode_desa, t.periode, t.row_token, t.deskripsi, t.kontak, "
     "exists (select 1 from ticket_photo p where p.code = t.code) as has_foto, "
-    "t.status, t.created_at, t.batas_waktu"
+    "t.status, t.created_at, t.batas_waktu, "
+    "l.tahap, l.tingkat, l.terlambat, l.kode_putusan, l.diputus_at, l.diputus_oleh, "
+    "b.tingkat, b.keputusan_asal, b.diajukan_at, b.batas_waktu, b.hasil, b.alasan_hasil, b.alasan"
 )
+_JOINS = "ticket t join ticket_lifecycle l on l.code = t.code left join banding b on b.code = t.code"
+_INSERT_LIFECYCLE = """
+insert into ticket_lifecycle (code, tahap, tingkat, terlambat, updated_at)
+values (:code, 'diajukan', 'kabupaten', :terlambat, :at)
+"""
 _INSERT_TICKET = """
 insert into ticket (code, idempotency_key, jenis, kategori, kode_desa, periode, row_token, deskripsi, kontak,
                     status, created_at, batas_waktu, updated_at)
@@ -234,15 +307,24 @@ _INSERT_CHANGE = """
 insert into status_change (code, status, reason, actor, changed_at) values (:code, :status, :reason, :actor, :at)
 """
 # Each must count zero on a healthy database; any missing table makes the check fail with an error.
-# Each must count zero on a healthy database; any missing table makes the check fail with an error.
 INTEGRITY_CHECKS = (
     "select count(*) from (select idempotency_key from ticket group by idempotency_key having count(*) > 1) d",
     "select count(*) from (select code from ticket group by code having count(*) > 1) d",
     "select count(*) from status_change h where not exists (select 1 from ticket t where t.code = h.code)",
     "select count(*) from ticket_photo p where not exists (select 1 from ticket t where t.code = p.code)",
     "select count(*) from ticket t where not exists (select 1 from status_change h where h.code = t.code)",
+    # History rows also record lifecycle steps (verification, escalation, appeal); the ticket's status is the newest
+    # of its rows that set a status.
     """select count(*) from ticket t
-       where t.status <> (select h.status from status_change h where h.code = t.code order by h.id desc limit 1)""",
+       where t.status <> (select h.status from status_change h
+                          where h.code = t.code and h.status in ('terdaftar', 'diproses', 'perlu verifikasi lapangan',
+                                                                 'diterima', 'ditolak')
+                          order by h.id desc limit 1)""",
+    "select count(*) from ticket t where not exists (select 1 from ticket_lifecycle l where l.code = t.code)",
+    """select count(*) from ticket t join ticket_lifecycle l on l.code = t.code
+       where (l.tahap in ('diputus', 'selesai')) <> (t.status in ('diterima', 'ditolak'))""",
+    """select count(*) from banding b join ticket_lifecycle l on l.code = b.code
+       where l.tahap not in ('banding', 'selesai')""",
     "select count(*) from audit_log where id is null",
 )
 
@@ -280,7 +362,7 @@ class Tickets(Connected):
             "code": new_ticket_code(),
             "status": INITIAL_STATUS,
             "created_at": stamp(now),
-            "batas_waktu": stamp(now + DEADLINE),
+            "batas_waktu": stamp(lifecycle.deadline(now)),
         }
         with self._write() as conn:
             if self._run(conn, _INSERT_TICKET, params).rowcount != 1:
@@ -297,8 +379,31 @@ class Tickets(Connected):
                 )
             change = {"code": params["code"], "status": INITIAL_STATUS, "reason": None, "actor": PUBLIC_ACTOR}
             self._run(conn, _INSERT_CHANGE, {**change, "at": params["created_at"]})
+            self._run(
+                conn,
+                _INSERT_LIFECYCLE,
+                {"code": params["code"], "terlambat": int(values["terlambat"]), "at": params["created_at"]},
+            )
+            self._tell_officials(conn, params)
         # Only here, after the commit returned, is the submission acknowledged.
         return Ticket(params["code"], parse_stamp(params["created_at"]), parse_stamp(params["batas_waktu"]))
+
+    def _tell_officials(self, conn: Any, ticket: dict[str, Any]) -> None:
+        """Outbox rows telling the officials of the desa, its kecamatan and its kab/kota of a new ticket."""
+
+        def run(sql: str, params: dict[str, Any] | None = None) -> Any:
+            return self._run(conn, sql, params)
+
+        display = format_ticket_code(ticket["code"])
+        batas = lifecycle.last_day(parse_stamp(ticket["batas_waktu"]))
+        body = (
+            f"Ada {ticket['jenis']} baru ({ticket['kategori']}) di desa/kelurahan {ticket['kode_desa']}.\n\n"
+            f"Kode tiket: {display}\nBatas waktu verifikasi: {batas.isoformat()} (WIB)\n\n"
+            "Buka halaman Antrean Sanggahan di Portal DTKS untuk menindaklanjuti.\n"
+        )
+        subject = f"Tiket baru {display} di desa {ticket['kode_desa']}"
+        for email in officials_for(run, ticket["kode_desa"], (4, 6, 10)):
+            enqueue(run, ticket["created_at"], "email", email, subject, body, "tiket_baru", ticket["code"])
 
     def _ticket_for_key(self, key: str) -> Ticket | None:
         with self._pool.connection() as conn:
@@ -313,11 +418,12 @@ class Tickets(Connected):
     # --- officials' writes ---
 
     def change_status(self, code: str, status: str, reason: str | None, actor: str) -> None:
-        """Move a ticket to a new status, appending the history row in the same transaction."""
+        """Move an open ticket to a progress status (diproses, perlu verifikasi lapangan), appending the history row in
+        the same transaction. Decisions go through `decide` (a decision code and a reason)."""
         normalised = normalise_ticket_code(code)
         if normalised is None:
             raise TicketNotFound("no ticket has this code")
-        check_choice(status, "status", STATUSES[1:])
+        check_choice(status, "status", PROGRESS_STATUSES)
         reason = optional_text(reason, "reason", MAX_REASON)
         if status in NEEDS_REASON and reason is None:
             raise StoreValidationError(f"a reason is required for status {status!r}")
@@ -333,6 +439,16 @@ class Tickets(Connected):
             )
             if updated.rowcount != 1:
                 raise TicketNotFound("no ticket has this code")
+            found = self._run(
+                conn,
+                "select l.tahap, t.kode_desa from ticket_lifecycle l join ticket t on t.code = l.code "
+                "where l.code = :code",
+                {"code": normalised},
+            ).fetchone()
+            if found is None or found[0] not in lifecycle.OPEN_STAGES:
+                raise StoreValidationError("the ticket is already decided: its status can no longer change")
+            detail = {"tiket": normalised, "status": status}
+            self._run(conn, INSERT_AUDIT, audit_params(at, actor, "ubah_status", found[1], detail))
             # The UPDATE holds the ticket's row lock, so concurrent changes to one ticket append in order.
             self._run(
                 conn, _INSERT_CHANGE, {"code": normalised, "status": status, "reason": reason, "actor": actor, "at": at}
@@ -347,7 +463,7 @@ class Tickets(Connected):
             return None
         with self._pool.connection() as conn:
             row = self._run(
-                conn, f"select {_TICKET_COLUMNS} from ticket where code = :code", {"code": normalised}
+                conn, f"select {_TICKET_COLUMNS} from {_JOINS} where t.code = :code", {"code": normalised}
             ).fetchone()
             if row is None:
                 return None
@@ -367,6 +483,12 @@ class Tickets(Connected):
             status=row[6],
             batas_waktu=parse_stamp(row[7]),
             history=history,
+            tahap=row[8],
+            tingkat=row[9],
+            terlambat=bool(row[10]),
+            kode_putusan=row[11],
+            diputus_at=_maybe_stamp(row[12]),
+            banding=_appeal(row[13:19]),
         )
 
     def get_photo(self, code: str) -> tuple[bytes, str] | None:
@@ -388,8 +510,11 @@ class Tickets(Connected):
         kode_desa: str | None = None,
         older_than_days: int | None = None,
         limit: int = 200,
+        tahap: str | None = None,
+        tingkat: str | None = None,
     ) -> list[QueueItem]:
-        """Tickets under a region code prefix ('' = all), oldest first, with optional filters and an overdue flag."""
+        """Tickets under a region code prefix ('' = all), oldest first, with optional filters, the SLA state and an
+        overdue flag."""
         prefix = check_pattern(region_prefix, "region_prefix", REGION, "a region code prefix of 0-10 digits")
         params: dict[str, Any] = {"lo": prefix.ljust(10, "0"), "hi": prefix.ljust(10, "9")}
         clauses = ["t.kode_desa between :lo and :hi"]  # a range, so the kode_desa index serves every level
@@ -399,6 +524,12 @@ class Tickets(Connected):
         if kategori is not None:
             params["kategori"] = check_choice(kategori, "kategori", KATEGORI)
             clauses.append("t.kategori = :kategori")
+        if tahap is not None:
+            params["tahap"] = check_choice(tahap, "tahap", lifecycle.STAGES)
+            clauses.append("l.tahap = :tahap")
+        if tingkat is not None:
+            params["tingkat"] = check_choice(tingkat, "tingkat", lifecycle.TIERS)
+            clauses.append("l.tingkat = :tingkat")
         if kode_desa is not None:
             params["kode_desa"] = check_pattern(kode_desa, "kode_desa", _KODE_DESA, "a 10-digit desa code")
             clauses.append("t.kode_desa = :kode_desa")
@@ -410,12 +541,47 @@ class Tickets(Connected):
             clauses.append("t.created_at < :cutoff")
         params["limit"] = check_limit(limit)
         sql = (
-            f"select {_QUEUE_COLUMNS} from ticket t where {' and '.join(clauses)} "
+            f"select {_QUEUE_COLUMNS} from {_JOINS} where {' and '.join(clauses)} "
             "order by t.created_at, t.code limit :limit"
         )
         with self._pool.connection() as conn:
             rows = self._run(conn, sql, params).fetchall()
         return [_queue_item(row, now) for row in rows]
+
+    def outcome_counts(
+        self, region_prefix: str, code_length: int, periode: str | None = None
+    ) -> dict[str, tuple[int, ...]]:
+        """How the tickets of each region of one level under a prefix fared, as of the store's clock:
+        {code: (decided on time, breached, open within the deadline, appeals upheld, overturned, pending)}. The first
+        three partition the tickets received, the last three the appeals. `periode` keeps the tickets of one period.
+        Breached = decided on or after the deadline, or still open past it."""
+        prefix = check_pattern(region_prefix, "region_prefix", REGION, "a region code prefix of 0-10 digits")
+        if level_of_length(code_length) in (None, "nasional") or code_length < len(prefix):
+            raise StoreValidationError("code_length must be 2, 4, 6 or 10 and not shorter than the prefix")
+        params: dict[str, Any] = {
+            "lo": prefix.ljust(10, "0"),
+            "hi": prefix.ljust(10, "9"),
+            "n": code_length,
+            "now": stamp(self.clock()),
+        }
+        where = "t.kode_desa between :lo and :hi"
+        if periode is not None:
+            params["periode"] = check_pattern(periode, "periode", PERIOD, "a period 'YYYY-MM'")
+            where += " and t.periode = :periode"
+        sql = f"""
+            select substr(t.kode_desa, 1, :n) as kode,
+                sum(case when l.diputus_at is not null and l.diputus_at < t.batas_waktu then 1 else 0 end),
+                sum(case when (l.diputus_at is not null and l.diputus_at >= t.batas_waktu)
+                           or (l.diputus_at is null and t.batas_waktu <= :now) then 1 else 0 end),
+                sum(case when l.diputus_at is null and t.batas_waktu > :now then 1 else 0 end),
+                sum(case when b.hasil = 'dikuatkan' then 1 else 0 end),
+                sum(case when b.hasil = 'dibatalkan' then 1 else 0 end),
+                sum(case when b.code is not null and b.hasil is null then 1 else 0 end)
+            from {_JOINS} where {where} group by substr(t.kode_desa, 1, :n)
+        """
+        with self._pool.connection() as conn:
+            rows = self._run(conn, sql, params).fetchall()
+        return {str(row[0]): tuple(int(v) for v in row[1:]) for row in rows}
 
     def count_by_region(self, region_prefix: str, code_length: int) -> dict[str, int]:
         """Tickets per region of one level under a prefix: {first `code_length` digits of kode_desa: count}."""
@@ -432,8 +598,20 @@ class Tickets(Connected):
         return {str(kode): int(count) for kode, count in rows}
 
 
+def _maybe_stamp(text: str | None) -> datetime | None:
+    return None if text is None else parse_stamp(text)
+
+
+def _appeal(row: tuple[Any, ...]) -> AppealView | None:
+    if row[0] is None:
+        return None
+    return AppealView(row[0], row[1], parse_stamp(row[2]), parse_stamp(row[3]), row[4], row[5])
+
+
 def _queue_item(row: tuple[Any, ...], now: datetime) -> QueueItem:
     batas_waktu = parse_stamp(row[11])
+    banding = _appeal(row[18:24])
+    diputus_at = _maybe_stamp(row[16])
     return QueueItem(
         code=row[0],
         jenis=row[1],
@@ -447,5 +625,13 @@ def _queue_item(row: tuple[Any, ...], now: datetime) -> QueueItem:
         status=row[9],
         created_at=parse_stamp(row[10]),
         batas_waktu=batas_waktu,
-        overdue=row[9] in OPEN_STATUSES and batas_waktu < now,
+        overdue=row[9] in OPEN_STATUSES and batas_waktu <= now,
+        tahap=row[12],
+        tingkat=row[13],
+        terlambat=bool(row[14]),
+        kode_putusan=row[15],
+        sla=_sla(row[12], batas_waktu, diputus_at, banding, now),
+        banding_alasan=row[24],
+        banding_batas=None if banding is None else banding.batas_waktu,
+        diputus_oleh=row[17],
     )
