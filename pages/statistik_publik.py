@@ -84,15 +84,12 @@ st.caption(
     "yang dibatalkan pada banding, dan desa/kelurahan yang mengadakan musyawarah dalam 3 bulan terakhir."
 )
 try:
-    akun = [accountability.region_counts(data.store().outcome_counts("", 2, periode=periode), tables[0].index)]
-    rapat = [data.query("musdes_compliance_by_region", periode=periode, tingkat="provinsi", induk="")]
-    if labels:  # a provinsi is chosen: its kab/kota (the figures stop at the kab/kota, the level accountable)
-        kode_prov = labels[0].split(" · ")[0]
-        anak = data.store().outcome_counts(kode_prov, 4, periode=periode)
-        akun.append(accountability.region_counts(anak, tables[1].index))
-        rapat.append(data.query("musdes_compliance_by_region", periode=periode, tingkat="kabupaten", induk=kode_prov))
-    musdes = [accountability.musdes_counts(rows, t.index) for rows, t in zip(rapat, tables, strict=False)]
-    angka_akuntabilitas = accountability.published(akun, labels[:1], musdes=musdes)
+    angka_akuntabilitas = accountability.figures(
+        lambda prefix, length: data.store().outcome_counts(prefix, length, periode=periode),
+        lambda tingkat, induk: data.query("musdes_compliance_by_region", periode=periode, tingkat=tingkat, induk=induk),
+        [t.index for t in tables[:2]],
+        labels[:1],
+    )
 except Exception:
     st.info("Angka akuntabilitas belum dapat ditampilkan saat ini.")
     st.stop()

@@ -20,7 +20,7 @@ decided tickets) give only bounds, not values, and are not checked.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
@@ -84,6 +84,28 @@ def published(
     out = pd.concat(parts, axis=1)[COLUMNS + (MUSDES_COLUMNS if musdes is not None else [])]
     out.index.name = "wilayah"
     return out
+
+
+def figures(
+    outcomes: Callable[[str, int], Mapping[str, Sequence[int]]],
+    musdes_rows: Callable[[str, str], pd.DataFrame],
+    region_labels: Sequence[Sequence[str]],
+    path: Sequence[str],
+) -> pd.DataFrame:
+    """The published figures for Statistik Publik and the open data API alike: `region_labels[0]` the provinsi
+    labels ('kode · nama'), and with a chosen provinsi (`path` = [its label]) `region_labels[1]` its kab/kota;
+    `outcomes(prefix, code_length)` is the store's `outcome_counts` for the period, `musdes_rows(tingkat, induk)`
+    the rollup's musdes compliance rows."""
+    if len(path) > 1 or len(region_labels) != len(path) + 1:
+        raise ValueError("the figures stop at the kab/kota: give the provinsi labels, and at most one provinsi")
+    levels = [region_counts(outcomes("", 2), region_labels[0])]
+    rows = [musdes_rows("provinsi", "")]
+    if path:
+        kode_prov = path[0].split(" · ", 1)[0]
+        levels.append(region_counts(outcomes(kode_prov, 4), region_labels[1]))
+        rows.append(musdes_rows("kabupaten", kode_prov))
+    musdes = [musdes_counts(r, labels) for r, labels in zip(rows, region_labels, strict=True)]
+    return published(levels, list(path), musdes=musdes)
 
 
 def to_display(table: pd.DataFrame) -> pd.DataFrame:

@@ -118,20 +118,24 @@ STAT_LEVELS = ("provinsi", "kabupaten", "kecamatan")
 
 
 def statistics_path(
-    fetch: Callable[[str, str], pd.DataFrame], codes: Sequence[str]
+    fetch: Callable[[str, str], pd.DataFrame],
+    codes: Sequence[str],
+    cells: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
 ) -> tuple[SuppressedTable, list[str]]:
     """The published table of Statistik Publik (and the open data API) for a drill-down: `codes` is () for the
     provinces, (provinsi,) for its kab/kota, (provinsi, kabupaten) for the kecamatan of a kab/kota. `fetch(tingkat,
-    induk)` returns rollup rows. Returns the suppressed table and the labels ('kode · nama') of the regions walked;
-    KeyError for a code that is not a child of the level above."""
+    induk)` returns rollup rows and `cells` makes them a table (`statistics_table`, the default, or `desil_table`).
+    Returns the suppressed table and the labels ('kode · nama') of the regions walked; KeyError for a code that is
+    not a child of the level above."""
+    cells = cells or statistics_table
     if len(codes) >= len(STAT_LEVELS):
         raise KeyError("too deep")
-    tables, labels = [statistics_table(fetch(STAT_LEVELS[0], ""))], []
+    tables, labels = [cells(fetch(STAT_LEVELS[0], ""))], []
     for depth, code in enumerate(codes, start=1):
         label = next((item for item in tables[-1].index if item.split(" · ", 1)[0] == code), None)
         if label is None:
             raise KeyError(code)
-        tables.append(statistics_table(fetch(STAT_LEVELS[depth], code)))
+        tables.append(cells(fetch(STAT_LEVELS[depth], code)))
         labels.append(label)
     return suppress_path(tables, labels), labels
 

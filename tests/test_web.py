@@ -345,3 +345,68 @@ def test_the_served_portal_ignores_x_forwarded_for_from_loopback(fixture_dir, tm
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.mark.parametrize("codes", [[], ["34"], ["34", "3471"]])
+def test_desil_statistics_are_the_published_table(client: TestClient, codes: list[str]) -> None:
+    manifest = data.served_manifest()
+
+    def fetch(tingkat: str, induk: str):
+        return db.run_query("desil_by_region", periode=manifest.latest, tingkat=tingkat, induk=induk)
+
+    expected, _ = public.statistics_path(fetch, codes, public.desil_table)
+    body = client.get("/api/v1/desil", params=dict(zip(("provinsi", "kabupaten"), codes, strict=False))).json()
+    got = [[row[c] for c in expected.values.columns] for row in body["baris"]]
+    want = [[None if pd.isna(v) else int(v) for v in row] for row in expected.values.to_numpy()]
+    assert got == want and body["satuan"].startswith("keluarga aktif per desil")
+
+
+def test_accountability_figures_are_served_without_any_ticket(client: TestClient) -> None:
+    from portal import accountability
+    from portal.store import Submission
+
+    store = data.store()
+    manifest = data.served_manifest()
+    codes = []
+    for n in range(3):
+        ticket = store.submit(
+            Submission(
+                jenis="usul",
+                kategori="layak tetapi belum terdaftar",
+                kode_desa="3471011001",
+                periode=manifest.latest,
+                row_token=None,
+                deskripsi=f"Keluarga rahasia nomor {n} layak dibantu.",
+                kontak="0812-0000-0000",
+                foto=None,
+                foto_mime=None,
+                persetujuan=True,
+                idempotency_key=f"api-akuntabilitas-{n:04d}",
+            )
+        )
+        codes.append(ticket.code)
+    for params in ({}, {"provinsi": "34"}):
+        response = client.get("/api/v1/akuntabilitas", params=params)
+        assert response.status_code == 200, response.text
+        text = response.text
+        assert not any(code in text for code in codes) and "rahasia" not in text and "0812" not in text
+
+        def rollup(tingkat: str, induk: str):
+            return db.run_query("recipients_by_region", periode=manifest.latest, tingkat=tingkat, induk=induk)
+
+        labels = [public.statistics_table(rollup("provinsi", "")).index]
+        path = []
+        if params:
+            labels.append(public.statistics_table(rollup("kabupaten", "34")).index)
+            path = [next(label for label in labels[0] if label.startswith("34 · "))]
+        expected = accountability.figures(
+            lambda prefix, length: store.outcome_counts(prefix, length, periode=manifest.latest),
+            lambda tingkat, induk: db.run_query(
+                "musdes_compliance_by_region", periode=manifest.latest, tingkat=tingkat, induk=induk
+            ),
+            labels,
+            path,
+        )
+        rows = response.json()["baris"]
+        assert [r["diterima"] for r in rows] == [None if pd.isna(v) else int(v) for v in expected["diterima"]]
+    assert client.get("/api/v1/akuntabilitas", params={"provinsi": "34", "kabupaten": "3471"}).status_code == 400

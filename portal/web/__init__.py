@@ -37,7 +37,7 @@ def routes() -> list[Route]:
         Route("/akun/sesi", web_routes.session_handoff, methods=["GET"]),
         Route("/akun/keluar", web_routes.sign_out, methods=["GET", "POST"]),
         Route("/api/v1/periode", api.periods, methods=["GET", "HEAD"]),
-        Route("/api/v1/statistik", api.statistics, methods=["GET", "HEAD"]),
+        *(Route(f"/api/v1/{kind}", api.table_endpoint(kind), methods=["GET", "HEAD"]) for kind in api.KINDS),
     ]
 
 

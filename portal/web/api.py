@@ -1,12 +1,14 @@
 """The open data API: the aggregates Statistik Publik shows, with the same suppression, as JSON or CSV.
 
-    GET /api/v1/periode                                    the periods served and the register generation
-    GET /api/v1/statistik[?periode=YYYY-MM][&provinsi=KK][&kabupaten=KKKK][&format=json|csv]
+    GET /api/v1/periode         the periods served and the register generation
+    GET /api/v1/statistik       families per programme    ?periode=YYYY-MM &provinsi=KK &kabupaten=KKKK &format=csv
+    GET /api/v1/desil           active families per welfare desil (the same parameters)
+    GET /api/v1/akuntabilitas   objections handled and musdes held, per provinsi or per kab/kota of one provinsi
 
-No personal data: only the rollup's family counts per region, suppressed exactly as on the page (a cell hidden
-there is `null` here, empty in CSV). Every answer names its period, generation, source and suppression rule (in the
-body for JSON, in `X-Portal-*` headers for CSV), carries an ETag and `Cache-Control`, and is rate limited per client
-address in the store (`PORTAL_API_LIMIT`), so every replica shares the budget.
+No personal data: only counts per region (families from the rollup; tickets from the store), suppressed exactly as
+on the page (a cell hidden there is `null` here, empty in CSV). Every answer names its period, generation, source
+and suppression rule (in the body for JSON, in `X-Portal-*` headers for CSV), carries an ETag and `Cache-Control`,
+and is rate limited per client address in the store (`PORTAL_API_LIMIT`), so every replica shares the budget.
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from portal import data, public
+from portal import accountability, data, public
 from portal.config import get_settings
 from portal.db import NoRegisterError, QueryError
 from portal.snapshot import SnapshotError
 from portal.suppression import TOTAL
 
 CACHE_SECONDS = 300
+THRESHOLD = 10  # the suppression threshold of every public table (portal.suppression's default)
 _DIGITS = {"provinsi": 2, "kabupaten": 4}
 _ALLOWED = {"periode", "provinsi", "kabupaten", "format"}
 SUPPRESSION_RULE = (
@@ -58,7 +61,14 @@ def _provenance(manifest: Any, periode: str) -> dict[str, Any]:
     return {"periode": periode, "generasi": manifest.generation, "sumber": source, "diterbitkan": manifest.published_at}
 
 
-def _statistics(params: dict[str, str]) -> tuple[dict[str, Any], pd.DataFrame]:
+KINDS = {
+    "statistik": ("recipients_by_region", public.statistics_table, "keluarga aktif penerima program"),
+    "desil": ("desil_by_region", public.desil_table, "keluarga aktif per desil kesejahteraan"),
+    "akuntabilitas": (None, None, "tiket sanggahan/usul dan desa yang bermusyawarah"),
+}
+
+
+def _statistics(kind: str, params: dict[str, str]) -> tuple[dict[str, Any], pd.DataFrame]:
     unknown = sorted(set(params) - _ALLOWED)
     if unknown:
         known = ", ".join(sorted(_ALLOWED))
@@ -79,22 +89,52 @@ def _statistics(params: dict[str, str]) -> tuple[dict[str, Any], pd.DataFrame]:
         raise ApiError(400, "kabupaten hanya bersama provinsi induknya.")
     if len(codes) == 2 and not codes[1].startswith(codes[0]):
         raise ApiError(400, "kabupaten tidak berada di provinsi tersebut.")
-
-    def fetch(tingkat: str, induk: str) -> pd.DataFrame:
-        return data.query("recipients_by_region", periode=periode, tingkat=tingkat, induk=induk)
-
+    query, cells, unit = KINDS[kind]
     try:
-        table, labels = public.statistics_path(fetch, codes)
+        if kind == "akuntabilitas":
+            values, labels = _accountability(periode, codes)
+        else:
+
+            def fetch(tingkat: str, induk: str) -> pd.DataFrame:
+                return data.query(query, periode=periode, tingkat=tingkat, induk=induk)
+
+            table, labels = public.statistics_path(fetch, codes, cells)
+            values = table.values
     except KeyError:
         raise ApiError(404, "Wilayah tidak ditemukan pada periode ini.") from None
     meta = {
         **_provenance(manifest, periode),
         "tingkat": public.STAT_LEVELS[len(codes)],
         "induk": [{"kode": label.split(" · ", 1)[0], "nama": label.split(" · ", 1)[1]} for label in labels],
-        "satuan": "keluarga aktif penerima program",
-        "penekanan": {"ambang": table.threshold, "aturan": SUPPRESSION_RULE.format(t=table.threshold)},
+        "satuan": unit,
+        "penekanan": {"ambang": THRESHOLD, "aturan": SUPPRESSION_RULE.format(t=THRESHOLD)},
     }
-    return meta, table.values
+    return meta, values
+
+
+def _accountability(periode: str, codes: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """What Statistik Publik shows under 'Akuntabilitas': per provinsi, or per kab/kota of one provinsi."""
+    if len(codes) > 1:
+        raise ApiError(400, "Angka akuntabilitas berhenti di kabupaten/kota: pilih paling banyak provinsi.")
+
+    def rollup(tingkat: str, induk: str) -> pd.DataFrame:
+        return data.query("recipients_by_region", periode=periode, tingkat=tingkat, induk=induk)
+
+    provinces = public.statistics_table(rollup("provinsi", ""))
+    region_labels, path = [provinces.index], []
+    if codes:
+        label = next((item for item in provinces.index if item.split(" · ", 1)[0] == codes[0]), None)
+        if label is None:
+            raise KeyError(codes[0])
+        region_labels.append(public.statistics_table(rollup("kabupaten", codes[0])).index)
+        path.append(label)
+    values = accountability.figures(
+        lambda prefix, length: data.store().outcome_counts(prefix, length, periode=periode),
+        lambda tingkat, induk: data.query("musdes_compliance_by_region", periode=periode, tingkat=tingkat, induk=induk),
+        region_labels,
+        path,
+    )
+    return values, path
 
 
 def _rows(values: pd.DataFrame) -> list[dict[str, Any]]:
@@ -122,7 +162,16 @@ def _etag(meta: dict[str, Any], params: dict[str, str]) -> str:
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
 
-async def statistics(request: Request) -> Response:
+def table_endpoint(kind: str):
+    """The handler of /api/v1/<kind>."""
+
+    async def endpoint(request: Request) -> Response:
+        return await _table_response(kind, request)
+
+    return endpoint
+
+
+async def _table_response(kind: str, request: Request) -> Response:
     params = dict(request.query_params)
     wait = await run_in_threadpool(_throttled, request)
     if wait > 0:
@@ -132,7 +181,7 @@ async def statistics(request: Request) -> Response:
     if fmt not in ("json", "csv"):
         return _error(400, "format harus json atau csv.")
     try:
-        meta, values = await run_in_threadpool(_statistics, params)
+        meta, values = await run_in_threadpool(_statistics, kind, params)
     except ApiError as exc:
         return _error(exc.status, exc.message)
     except (NoRegisterError, QueryError, SnapshotError):
@@ -147,7 +196,7 @@ async def statistics(request: Request) -> Response:
                 "x-portal-periode": meta["periode"],
                 "x-portal-generasi": meta["generasi"],
                 "x-portal-penekanan": f"ambang {meta['penekanan']['ambang']}; sel tersembunyi kosong",
-                "content-disposition": f'attachment; filename="statistik-{meta["tingkat"]}-{meta["periode"]}.csv"',
+                "content-disposition": f'attachment; filename="{kind}-{meta["tingkat"]}-{meta["periode"]}.csv"',
             }
         )
         return Response(_csv(values), media_type="text/csv; charset=utf-8", headers=headers)
