@@ -65,22 +65,25 @@ INDIKATOR = {
 
 
 @st.fragment
-def peta(provinsi: pd.DataFrame) -> None:
+def peta(periode: str, provinsi: pd.DataFrame) -> None:
     """The map and its indicator: a fragment, so that switching the indicator redraws the map only."""
     pilihan = st.selectbox("Indikator peta", list(INDIKATOR), key="beranda_indikator")
     kolom, persen_ = INDIKATOR[pilihan]
-    batas = data.boundaries("provinsi")
-    if batas is None:
+    if not data.boundaries_imported("provinsi"):
         ui.boundaries_missing_note()
-    else:
-        st.plotly_chart(charts.choropleth_figure(batas, provinsi, kolom, pilihan, persen_), width="stretch")
+        return
+    gambar = data.shared_figure(  # the same for every visitor: built once per period and indicator
+        ("beranda", periode, kolom),
+        lambda: charts.choropleth_figure(data.boundaries("provinsi"), provinsi, kolom, pilihan, persen_),
+    )
+    st.plotly_chart(gambar, width="stretch")
 
 
 provinsi = provinsi.assign(
     pangsa_desil_1_4=indicators.indicator_values(provinsi, "desil_1_4").to_numpy(),
     cakupan_pkh=indicators.indicator_values(provinsi, "cakupan_pkh").to_numpy(),
 )
-peta(provinsi)
+peta(periode, provinsi)
 st.plotly_chart(charts.ranking_figure(provinsi, "keluarga_aktif", "Keluarga aktif"), width="stretch")
 
 st.subheader("Perkembangan antar periode")
