@@ -98,9 +98,13 @@ def serve(app_dir: Path, data_dir: Path, profile: Path | None) -> Iterator[tuple
         launcher = [str(REPO_DIR / "bench" / "profiled_server.py"), str(profile)]
     options = ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
     options += ["--browser.gatherUsageStats", "false"]
+    # What `python -m portal run` serves (asgi.py: the pages behind the portal's middleware), or app.py in a checkout
+    # from before it existed.
+    entry = app_dir / "asgi.py" if (app_dir / "asgi.py").is_file() else app_dir / "app.py"
+    env["FORWARDED_ALLOW_IPS"] = "0.0.0.0/32"
     log = store.with_name("streamlit.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, *launcher, "run", str(app_dir / "app.py"), *options],
+        [sys.executable, *launcher, "run", str(entry), *options],
         cwd=app_dir,
         env=env,
         stdout=log,
