@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -164,3 +165,30 @@ def test_region_population(register: Register) -> None:
     kab = register.run("region_population", tingkat="kabupaten", induk="34")
     assert sorted(kab["kode"]) == ["3401", "3402", "3403", "3404", "3471"]
     assert register.run("region_population", tingkat="kecamatan", induk="3471").empty
+
+
+def test_served_manifest_is_reread_when_a_new_one_is_published(fixture_dir: Path, tmp_path: Path) -> None:
+    """`current_register` asks for the manifest on every call and parses it only when the file changed; a
+    publication (an atomic replace) must still be seen at once."""
+    import json
+    import os
+
+    from portal.snapshot import MANIFEST
+
+    source = json.loads((fixture_dir / "register" / MANIFEST).read_text())
+    register_dir = tmp_path / "register"
+    for generation in (source["generation"], "g-0000000000000001"):
+        (register_dir / generation).mkdir(parents=True)  # read_manifest checks that the generation exists
+    path = register_dir / MANIFEST
+    path.write_text(json.dumps(source))
+    first = db._served_manifest(register_dir)
+    assert first is not None and first.generation == source["generation"]
+    assert db._served_manifest(register_dir) is first  # unchanged file: not parsed again
+
+    staged = register_dir / "manifest.tmp"
+    staged.write_text(json.dumps({**source, "generation": "g-0000000000000001"}))
+    os.replace(staged, path)  # how snapshot publishes: a new inode under the same name
+    assert db._served_manifest(register_dir).generation == "g-0000000000000001"
+
+    path.unlink()
+    assert db._served_manifest(register_dir) is None
