@@ -29,6 +29,7 @@ class Settings:
     search_limit: str = "30/600"
     search_limit_address: str = "300/600"
     ticket_limit: str = "10/600"
+    build_workers: int = 1  # processes generating provinces at once in `python -m portal demo`
 
     @property
     def register_dir(self) -> Path:
@@ -97,7 +98,15 @@ def load_settings() -> Settings:
         search_limit=_lookup("PORTAL_SEARCH_LIMIT", secrets, "30/600") or "30/600",
         search_limit_address=_lookup("PORTAL_SEARCH_LIMIT_ADDRESS", secrets, "300/600") or "300/600",
         ticket_limit=_lookup("PORTAL_TICKET_LIMIT", secrets, "10/600") or "10/600",
+        build_workers=_build_workers(secrets),
     )
+
+
+def _build_workers(secrets: dict[str, object]) -> int:
+    workers = _whole_setting("PORTAL_BUILD_WORKERS", secrets, "2")
+    if not 1 <= workers <= 64:
+        raise ValueError(f"PORTAL_BUILD_WORKERS must be between 1 and 64, got {workers}")
+    return workers
 
 
 @lru_cache(maxsize=1)

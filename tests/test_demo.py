@@ -290,3 +290,11 @@ def test_small_blocks_still_sorted_deterministic_and_defects_exact(tmp_path: Pat
     for jenis in ("nik_tidak_valid", "nik_beda_domisili", "nik_ganda", "meninggal_aktif"):
         test_quality_checks_find_exactly_the_injected_rows(connection, jenis)
     connection.close()
+
+
+def test_provinces_built_in_parallel_give_the_same_bytes(small: Settings, tmp_path: Path) -> None:
+    """Two worker processes (PORTAL_BUILD_WORKERS=2) publish exactly what one process does."""
+    settings = dataclasses.replace(fixture_settings(tmp_path), ref_dir=_ref_dir(), build_workers=2)
+    build_demo(SMALL, settings, progress=lambda _line: None)
+    parallel = read_manifest(settings.register_dir)
+    assert parallel.content_sha256 == read_manifest(small.register_dir).content_sha256

@@ -10,8 +10,10 @@ sorted without holding the province."""
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -302,6 +304,29 @@ def _build_province(
     return written
 
 
+def _provinces(
+    stage: Staging, plan: Plan, options: DemoOptions, periods: list[str], workers: int
+) -> Iterator[tuple[str, int]]:
+    """Build every province (each writes only its own files, from its own random streams), `workers` at a time
+    in child processes; yields (province, person-rows) in province order."""
+    slots = list(enumerate(plan.provinces))
+    if workers <= 1 or len(slots) <= 1:
+        for slot, kode_prov in slots:
+            yield kode_prov, _build_province(stage, plan, options, periods, kode_prov, slot)
+        return
+    context = multiprocessing.get_context("spawn")  # no fork of a process that may hold Arrow's threads
+    with ProcessPoolExecutor(max_workers=min(workers, len(slots)), mp_context=context) as pool:
+        futures = [
+            pool.submit(_build_province, stage, plan, options, periods, kode_prov, slot) for slot, kode_prov in slots
+        ]
+        try:
+            for (_, kode_prov), future in zip(slots, futures, strict=True):
+                yield kode_prov, future.result()
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)  # build no further province once one failed
+            raise
+
+
 def build_demo(options: DemoOptions, settings: Settings, progress: Callable[[str], None] = print) -> Manifest:
     """Generate the register described by `options` and publish it as the served register."""
     periods = period_list(options.periods, options.last_period)
@@ -316,8 +341,8 @@ def build_demo(options: DemoOptions, settings: Settings, progress: Callable[[str
     with staging(settings.register_dir) as stage:
         _write_code_tables(stage.root, plan)
         rows = 0
-        for slot, kode_prov in enumerate(plan.provinces):
-            rows += _build_province(stage, plan, options, periods, kode_prov, slot)
+        for slot, (kode_prov, written) in enumerate(_provinces(stage, plan, options, periods, settings.build_workers)):
+            rows += written
             elapsed = time.monotonic() - started
             done = (slot + 1) / len(plan.provinces)
             eta = elapsed / done - elapsed
