@@ -134,20 +134,33 @@ def compare(
     note: str = "",
     columns: list[str] | None = None,
 ) -> Pair:
-    """Time the same query on both engines, alternately per query (one warm-up each), and check the rows agree
-    (on `columns` when the polars side returns only those)."""
+    """Time the same query on both engines, interleaved (one warm-up each, then DuckDB and polars in turn, so
+    both see the same load on a shared machine), and check the rows agree (on `columns` when the polars side
+    returns only those)."""
     a, b = duck(), polars()
     if columns is not None:
         a = a[columns]
     same = _frames_match(a.reset_index(drop=True), b.reset_index(drop=True))
-    pair = Pair(
-        label,
-        measure(key, f"{label} — DuckDB", params, duck, repeat),
-        measure(f"{key}_polars", f"{label} — polars lazy", params, polars, repeat),
-        same,
-        note,
+    _reset_peak_rss()
+    start_kb = _rss_kb("VmRSS")
+    times: dict[str, list[float]] = {"duckdb": [], "polars": []}
+    rows = {"duckdb": len(a), "polars": len(b)}
+    for _ in range(repeat):
+        for side, run in (("duckdb", duck), ("polars", polars)):
+            t0 = time.perf_counter()
+            run()
+            times[side].append(time.perf_counter() - t0)
+    peak = _rss_kb("VmHWM")
+    results = {
+        side: Result(f"{key}_{side}", f"{label} — {side}", params, rows[side], times[side], start_kb, peak)
+        for side in times
+    }
+    pair = Pair(label, results["duckdb"], results["polars"], same, note)
+    print(
+        f"  {label:<58} DuckDB {_secs(pair.duckdb.median)}, polars {_secs(pair.polars.median)}: "
+        f"ratio {pair.ratio:.2f}{'' if same else '  (ROWS DIFFER)'}",
+        flush=True,
     )
-    print(f"  {'':<58} DuckDB/polars {pair.ratio:.2f}{'' if same else '  (ROWS DIFFER)'}", flush=True)
     return pair
 
 
