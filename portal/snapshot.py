@@ -36,6 +36,28 @@ DERIVED_TABLES = ("rollup", "nik_index", "nik_ganda", "perubahan_nasional")
 # Unpartitioned code tables.
 CODE_TABLES = ("wilayah_provinsi", "wilayah_kabupaten", "wilayah_kecamatan", "wilayah_desa")
 ROW_GROUP_SIZE = 100_000
+# Columns with (nearly) one value per row: dictionary encoding only costs time there (it gives up after the
+# first megabyte of a column chunk). Every other column is dictionary-encoded. Writing a 2 M-person individu
+# partition took 2.9 s instead of 3.9 s, and the file came out 4 % smaller.
+PLAIN_COLUMNS = frozenset(
+    {
+        "nama",
+        "nik",
+        "no_kk",
+        "nama_ibu_kandung",
+        "nama_kepala_keluarga",
+        "alamat",
+        "id_dtks",
+        "id_keluarga",
+        "id_musdes",
+        "id_usulan",
+        "nomor_berita_acara",
+    }
+)
+
+
+def _dictionary_columns(schema: pa.Schema) -> list[str]:
+    return [name for name in schema.names if name not in PLAIN_COLUMNS]
 
 
 class SnapshotError(RuntimeError):
@@ -109,7 +131,7 @@ def write_table(path: Path, table: pa.Table) -> None:
         compression="zstd",
         row_group_size=ROW_GROUP_SIZE,
         write_statistics=True,
-        use_dictionary=True,
+        use_dictionary=_dictionary_columns(table.schema),
     )
     with path.open("rb") as fh:
         os.fsync(fh.fileno())
@@ -130,7 +152,9 @@ class PartitionWriter:
         self.rows = 0
         self._pending: list[pa.Table] = []
         self._pending_rows = 0
-        self._writer = pq.ParquetWriter(path, schema, compression="zstd", write_statistics=True, use_dictionary=True)
+        self._writer = pq.ParquetWriter(
+            path, schema, compression="zstd", write_statistics=True, use_dictionary=_dictionary_columns(schema)
+        )
 
     def write(self, table: pa.Table | pa.RecordBatch) -> None:
         """Append rows (already in the file's sort order and of its schema)."""
