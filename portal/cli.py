@@ -222,6 +222,10 @@ def _check_duckdb_settings(settings: Settings) -> None:
         ).close()
     except duckdb.Error as exc:
         raise CliError(f"PORTAL_DUCKDB_THREADS or PORTAL_DUCKDB_MEMORY cannot be used: {exc}") from None
+    try:
+        duckdb.connect(":memory:", config={"memory_limit": settings.build_memory_limit}).close()
+    except duckdb.Error as exc:
+        raise CliError(f"PORTAL_BUILD_MEMORY cannot be used: {exc}") from None
 
 
 def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> tuple[argparse.Namespace, list[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ class Settings:
     search_limit_address: str = "300/600"
     ticket_limit: str = "10/600"
     build_workers: int = 1  # processes generating provinces at once in `python -m portal demo`
+    build_memory_limit: str = "2GB"  # DuckDB's memory limit when building derived tables and ingesting
 
     @property
     def register_dir(self) -> Path:
@@ -40,6 +42,11 @@ class Settings:
     def geo_dir(self) -> Path:
         """Boundaries imported into the portal's own GeoParquet."""
         return self.data_dir / "geo"
+
+    def for_builds(self) -> Settings:
+        """The same settings with DuckDB limited to the build memory (PORTAL_BUILD_MEMORY): builds sort and group
+        the nation out of core, spilling to tmp_dir, so their memory does not grow with the register."""
+        return dataclasses.replace(self, duckdb_memory_limit=self.build_memory_limit)
 
     @property
     def tmp_dir(self) -> Path:
@@ -99,6 +106,7 @@ def load_settings() -> Settings:
         search_limit_address=_lookup("PORTAL_SEARCH_LIMIT_ADDRESS", secrets, "300/600") or "300/600",
         ticket_limit=_lookup("PORTAL_TICKET_LIMIT", secrets, "10/600") or "10/600",
         build_workers=_build_workers(secrets),
+        build_memory_limit=_lookup("PORTAL_BUILD_MEMORY", secrets, "2GB") or "2GB",
     )
 
 

@@ -69,8 +69,8 @@ def write_query(
 
 def build_derived(root: Path, periods: list[str], settings: Settings, progress: Callable[[str], None] = print) -> None:
     """Write the derived tables of every period under `root` (a staging generation), each streamed from DuckDB
-    (memory limit and spill directory from settings) into its file."""
-    con = new_connection(settings)
+    (PORTAL_BUILD_MEMORY and the spill directory from settings) into its file."""
+    con = new_connection(settings.for_builds())
     try:
         for periode in periods:
             for table, query in DERIVED:
