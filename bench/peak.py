@@ -4,7 +4,9 @@
 
 `ru_maxrss` (what `/usr/bin/time -v` prints) is the largest single process; a demo build with
 PORTAL_BUILD_WORKERS > 1 runs several, so this also samples the summed RSS of the whole process tree from /proc
-every 0.2 s (a peak shorter than that can be missed). Prints one line; `--json` also writes the figures.
+every 0.2 s (a peak shorter than that can be missed). The command's output is passed through, each line prefixed
+with the elapsed seconds and the tree's peak RSS so far, so the peak of each phase of a build can be read off.
+Prints one line at the end; `--json` also writes the figures.
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ def _tree_rss(pid: int) -> int:
 def measure(command: list[str]) -> dict:
     """Run `command`; wall s, user+sys CPU s, largest process RSS and sampled tree RSS (bytes), exit status."""
     started = time.monotonic()
-    child = subprocess.Popen(command)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # progress lines as they come, not at exit
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1, env=env)
     peak = [0]
     done = threading.Event()
 
@@ -56,6 +59,10 @@ def measure(command: list[str]) -> dict:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    assert child.stdout is not None
+    for line in child.stdout:
+        peak[0] = max(peak[0], _tree_rss(child.pid))
+        print(f"[{time.monotonic() - started:7.1f} s, peak {peak[0] / 1024**3:.2f} GB] {line}", end="", flush=True)
     _, status, usage = os.wait4(child.pid, 0)
     done.set()
     sampler.join()
