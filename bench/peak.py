@@ -62,7 +62,7 @@ def measure(command: list[str]) -> dict:
     assert child.stdout is not None
     for line in child.stdout:
         peak[0] = max(peak[0], _tree_rss(child.pid))
-        print(f"[{time.monotonic() - started:7.1f} s, peak {peak[0] / 1024**3:.2f} GB] {line}", end="", flush=True)
+        print(f"[{time.monotonic() - started:7.1f} s, peak {peak[0] / 1024**3:.2f} GiB] {line}", end="", flush=True)
     _, status, usage = os.wait4(child.pid, 0)
     done.set()
     sampler.join()
@@ -89,8 +89,8 @@ def main() -> int:
     gb = 1024**3
     print(
         f"wall {figures['wall_s']} s, CPU {figures['cpu_s']} s, "
-        f"largest process {figures['max_process_rss_bytes'] / gb:.2f} GB, "
-        f"process tree {figures['tree_rss_bytes'] / gb:.2f} GB (sampled), exit {figures['exit']}",
+        f"largest process {figures['max_process_rss_bytes'] / gb:.2f} GiB, "
+        f"process tree {figures['tree_rss_bytes'] / gb:.2f} GiB (sampled), exit {figures['exit']}",
         file=sys.stderr,
     )
     if args.json:
