@@ -4,6 +4,8 @@ exactly, churn between periods, every code from the real code list."""
 from __future__ import annotations
 
 import dataclasses
+import sys
+import types
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -292,9 +294,17 @@ def test_small_blocks_still_sorted_deterministic_and_defects_exact(tmp_path: Pat
     connection.close()
 
 
-def test_provinces_built_in_parallel_give_the_same_bytes(small: Settings, tmp_path: Path) -> None:
-    """Two worker processes (PORTAL_BUILD_WORKERS=2) publish exactly what one process does."""
-    settings = dataclasses.replace(fixture_settings(tmp_path), ref_dir=_ref_dir(), build_workers=2)
+def test_provinces_built_in_parallel_give_the_same_bytes(
+    small: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two worker processes (PORTAL_BUILD_WORKERS=2) publish exactly what one process does, also when the
+    caller's __main__ is a script (as under Streamlit's AppTest), which spawned workers must not run again."""
+    script = tmp_path / "page.py"
+    script.write_text("raise SystemExit('a spawned worker ran the caller script')\n")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    settings = dataclasses.replace(fixture_settings(tmp_path / "data"), ref_dir=_ref_dir(), build_workers=2)
     build_demo(SMALL, settings, progress=lambda _line: None)
     parallel = read_manifest(settings.register_dir)
     assert parallel.content_sha256 == read_manifest(small.register_dir).content_sha256

@@ -9,8 +9,10 @@ sorted without holding the province."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import multiprocessing
+import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -304,6 +306,23 @@ def _build_province(
     return written
 
 
+@contextlib.contextmanager
+def _no_script_main() -> Iterator[None]:
+    """Hide the file of a `__main__` that is a script run by an embedding program (Streamlit or its AppTest run
+    page scripts as `__main__`): spawned workers would run that script again before building anything. The
+    workers need nothing from `__main__`: they import portal.demo."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
 def _provinces(
     stage: Staging, plan: Plan, options: DemoOptions, periods: list[str], workers: int
 ) -> Iterator[tuple[str, int]]:
@@ -316,9 +335,11 @@ def _provinces(
         return
     context = multiprocessing.get_context("spawn")  # no fork of a process that may hold Arrow's threads
     with ProcessPoolExecutor(max_workers=min(workers, len(slots)), mp_context=context) as pool:
-        futures = [
-            pool.submit(_build_province, stage, plan, options, periods, kode_prov, slot) for slot, kode_prov in slots
-        ]
+        with _no_script_main():  # the workers start on these submissions
+            futures = [
+                pool.submit(_build_province, stage, plan, options, periods, kode_prov, slot)
+                for slot, kode_prov in slots
+            ]
         try:
             for (_, kode_prov), future in zip(slots, futures, strict=True):
                 yield kode_prov, future.result()
