@@ -282,7 +282,10 @@ def _build_province(
     foreign_serials: dict[int, int] = {}  # serials already issued per foreign prefix and date in this province
     pool = defects.DonorPool()
     written = 0
-    for block, (start, stop) in enumerate(blocks_of(geo.kode_kec, per_desa)):
+    blocks = blocks_of(geo.kode_kec, per_desa)
+    if len(blocks) * BLOCK_FAMILY_IDS >= 10**10:  # the id ranges of a province hold 1,000 blocks
+        raise PlanError(f"province {kode_prov} needs {len(blocks):,} blocks, more than its 1,000 id ranges")
+    for block, (start, stop) in enumerate(blocks):
         lo, hi = np.searchsorted(desa_idx, [start, stop])
         written += _build_block(
             writers,
