@@ -27,8 +27,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 REPO_DIR = Path(__file__).resolve().parent.parent
-if str(REPO_DIR) not in sys.path:
-    sys.path.insert(0, str(REPO_DIR))
+for _path in (REPO_DIR, REPO_DIR / "bench"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 import duckdb  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -40,6 +41,11 @@ from portal.demo import DemoOptions  # noqa: E402
 from portal.periods import period_end  # noqa: E402
 from portal.privacy.search_input import search_key  # noqa: E402
 from portal.snapshot import SnapshotError, read_manifest  # noqa: E402
+
+try:  # requirements-dev.txt; without it the polars column is left out
+    import polars_side
+except ImportError:  # pragma: no cover
+    polars_side = None
 
 OUT_DIR = REPO_DIR / "bench" / "out"
 RESULTS = OUT_DIR / "results.md"
@@ -89,6 +95,73 @@ class Result:
     @property
     def median(self) -> float:
         return statistics.median(self.times)
+
+
+@dataclass
+class Pair:
+    """A shared query timed on DuckDB (as the page runs it) and on polars lazy, same files, same run."""
+
+    label: str
+    duckdb: Result
+    polars: Result
+    same_rows: bool
+    note: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.duckdb.median / self.polars.median
+
+
+def _frames_match(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """Same shape and the same values column by column (nulls equal), ignoring dtypes and the index."""
+    if a.shape != b.shape or list(a.columns) != list(b.columns):
+        return False
+    for column in a.columns:
+        left = a[column].astype(object).where(a[column].notna(), None).astype(str).to_numpy()
+        right = b[column].astype(object).where(b[column].notna(), None).astype(str).to_numpy()
+        if not (left == right).all():
+            return False
+    return True
+
+
+def compare(
+    key: str,
+    label: str,
+    params: str,
+    duck: Callable[[], pd.DataFrame],
+    polars: Callable[[], pd.DataFrame],
+    repeat: int,
+    note: str = "",
+    columns: list[str] | None = None,
+) -> Pair:
+    """Time the same query on both engines, interleaved (one warm-up each, then DuckDB and polars in turn, so
+    both see the same load on a shared machine), and check the rows agree (on `columns` when the polars side
+    returns only those)."""
+    a, b = duck(), polars()
+    if columns is not None:
+        a = a[columns]
+    same = _frames_match(a.reset_index(drop=True), b.reset_index(drop=True))
+    _reset_peak_rss()
+    start_kb = _rss_kb("VmRSS")
+    times: dict[str, list[float]] = {"duckdb": [], "polars": []}
+    rows = {"duckdb": len(a), "polars": len(b)}
+    for _ in range(repeat):
+        for side, run in (("duckdb", duck), ("polars", polars)):
+            t0 = time.perf_counter()
+            run()
+            times[side].append(time.perf_counter() - t0)
+    peak = _rss_kb("VmHWM")
+    results = {
+        side: Result(f"{key}_{side}", f"{label} — {side}", params, rows[side], times[side], start_kb, peak)
+        for side in times
+    }
+    pair = Pair(label, results["duckdb"], results["polars"], same, note)
+    print(
+        f"  {label:<58} DuckDB {_secs(pair.duckdb.median)}, polars {_secs(pair.polars.median)}: "
+        f"ratio {pair.ratio:.2f}{'' if same else '  (ROWS DIFFER)'}",
+        flush=True,
+    )
+    return pair
 
 
 # --------------------------------------------------------------------------------------------------- helpers
@@ -390,6 +463,80 @@ def unsorted_copy(con: duckdb.DuckDBPyConnection, data_dir: Path, generation: st
     return path
 
 
+def polars_pairs(register: Register, root: Path, p: Picks, r: int) -> list[Pair]:
+    """Each query the pages share, on DuckDB as the page runs it and on polars lazy over the same files."""
+    print("DuckDB beside polars lazy (same files):", flush=True)
+    desa = {"periode": p.periode, "akhir": p.akhir, "kode_desa": p.kode_desa}
+    explore_spec = explore.FilterSpec(periode=p.periode, program=("pkh",), baris="kecamatan")
+    explore_params = {**explore.query_params(explore_spec, p.kode_kab, p.akhir), "dim_baris": "kecamatan"}
+    ps = polars_side
+    return [
+        compare(
+            "pl_desa_rows",
+            "Cek Status, a desa's rows into pandas (`desa_people`)",
+            f"desa {p.kode_desa}",
+            _page(register, "desa_people", **desa),
+            lambda: ps.desa_people(root, p.periode, p.akhir, p.kode_desa),
+            r,
+        ),
+        compare(
+            "pl_desa_page",
+            "Cek Status, the same plus name keys (what the page caches)",
+            f"desa {p.kode_desa}",
+            lambda: public.with_search_keys(register.run("desa_people", **desa)),
+            lambda: public.with_search_keys(ps.desa_people(root, p.periode, p.akhir, p.kode_desa)),
+            r,
+            note="name keys are the same Python on both sides",
+        ),
+        compare(
+            "pl_kec_counts",
+            "Eksplorasi, families per kecamatan, PKH",
+            f"kab {p.kode_kab}",
+            lambda: (
+                _page(register, "explore_keluarga_counts", **explore_params, dim_kolom="")()
+                .rename(columns={"baris": "kode_kec"})
+                .reset_index(drop=True)
+            ),
+            lambda: ps.kec_counts(root, p.periode, p.kode_kab, "pkh"),
+            r,
+            note="polars side counts only (no region names, totals or tally macro)",
+            columns=["kode_kec", "jumlah"],
+        ),
+        compare(
+            "pl_kab_rollup",
+            "Kemiskinan Ekstrem, every kab/kota from the rollup",
+            f"periode {p.periode}",
+            lambda: register.run("rollup_within_region", periode=p.periode, tingkat="kabupaten", kode=""),
+            lambda: ps.rollup_within_region(root, p.periode, "kabupaten", ""),
+            r,
+        ),
+        compare(
+            "pl_nik_side",
+            "NIK lookup via the side table",
+            f"nik {p.nik}",
+            _adhoc(register._con, bench_sql("nik_lookup"), {"nik": p.nik}),
+            lambda: ps.nik_lookup(root, p.periode, p.nik),
+            r,
+        ),
+        compare(
+            "pl_changes_stored",
+            "Perubahan Antar Periode, nation precomputed",
+            f"{p.previous} → {p.periode}",
+            lambda: register.run("period_changes_nasional", dari=p.previous, ke=p.periode),
+            lambda: ps.changes_stored(root, p.previous, p.periode),
+            r,
+        ),
+        compare(
+            "pl_nik_ganda",
+            "duplicate NIK, nation, raw rows (build time, not a page)",
+            f"periode {p.periode}",
+            lambda: register.run("build/nik_ganda", periode=p.periode),
+            lambda: ps.nik_ganda(root, p.periode),
+            r,
+        ),
+    ]
+
+
 # ------------------------------------------------------------------------------------------------------ report
 
 
@@ -399,6 +546,7 @@ def render(
     settings: Settings,
     header: list[str],
     repeat: int,
+    pairs: list[Pair] | None = None,
 ) -> str:
     lines = [
         "# Benchmark results",
@@ -427,6 +575,23 @@ def render(
             f"Layout comparison (Cek Status's desa query): sorted+hive {_secs(a.median)}, unsorted single file "
             f"{_secs(b.median)}, ratio {b.median / a.median:,.0f}×.",
         ]
+    if pairs:
+        lines += [
+            "",
+            "## DuckDB beside polars lazy (same files, same run)",
+            "",
+            f"polars {polars_side.pl.__version__ if polars_side else '?'} `scan_parquet` over the same hive layout "
+            "(partition columns as strings), result into pandas like the page's; medians as above. "
+            "Ratio = DuckDB ÷ polars (below 1: DuckDB faster).",
+            "",
+            "| query | DuckDB median | polars median | ratio | same rows | note |",
+            "|---|---:|---:|---:|---|---|",
+        ]
+        for pair in pairs:
+            lines.append(
+                f"| {pair.label} | {_secs(pair.duckdb.median)} | {_secs(pair.polars.median)} | {pair.ratio:.2f} | "
+                f"{'yes' if pair.same_rows else 'NO'} | {pair.note} |"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -637,6 +802,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
 
+    pairs = polars_pairs(register, gen_dir, p, r) if polars_side is not None else []
+
     # Layout: Cek Status's desa query on the sorted hive files and on one unsorted file of the newest period.
     unsorted = unsorted_copy(adhoc, data_dir, manifest.generation, p.periode)
     flat = new_connection(settings)
@@ -654,7 +821,7 @@ def main(argv: list[str] | None = None) -> int:
     adhoc.close()
     register.close()
 
-    table = render(results, machine, settings, header, r)
+    table = render(results, machine, settings, header, r, pairs)
     print()
     print(table, end="")
     try:

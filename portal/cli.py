@@ -231,6 +231,10 @@ def _check_duckdb_settings(settings: Settings) -> None:
         ).close()
     except duckdb.Error as exc:
         raise CliError(f"PORTAL_DUCKDB_THREADS or PORTAL_DUCKDB_MEMORY cannot be used: {exc}") from None
+    try:
+        duckdb.connect(":memory:", config={"memory_limit": settings.build_memory_limit}).close()
+    except duckdb.Error as exc:
+        raise CliError(f"PORTAL_BUILD_MEMORY cannot be used: {exc}") from None
 
 
 def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -268,6 +272,8 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def build(options: object, settings: Settings) -> None:
     """Build and publish the demo register, turning every expected failure into a CliError."""
+    import duckdb
+
     from portal.demo import PlanError, build_demo
     from portal.snapshot import SnapshotError
     from portal.wilayah import ReferenceDataError
@@ -276,8 +282,17 @@ def build(options: object, settings: Settings) -> None:
         build_demo(options, settings)  # type: ignore[arg-type]
     except (PlanError, SnapshotError, ReferenceDataError) as exc:
         raise CliError(str(exc)) from None
-    except OSError as exc:
-        raise CliError(f"cannot write the register under {settings.data_dir}: {exc.strerror or exc}") from None
+    except (OSError, duckdb.IOException, duckdb.OutOfMemoryException) as exc:
+        raise CliError(build_stopped(settings, exc)) from None
+
+
+def build_stopped(settings: Settings, exc: BaseException) -> str:
+    """One line for a build that could not write (a full disk, a spill directory out of room): what happened,
+    and that the served register, if any, is the one from before (staging is never published half-written)."""
+    reason = getattr(exc, "strerror", None) or str(exc).strip().splitlines()[0]
+    served = (settings.register_dir / "manifest.json").is_file()
+    kept = "the served register is unchanged" if served else "no register was served before"
+    return f"the build stopped and published nothing ({kept}): cannot write under {settings.data_dir}: {reason}"
 
 
 def _geo_import(source: Path | None, settings: Settings) -> int:
@@ -349,10 +364,14 @@ def _refresh_derived(settings: Settings, manifest: object, force: bool = False) 
     if found == DERIVED_VERSION and not force:
         return
     print(f"Rebuilding the derived tables (version {found} -> {DERIVED_VERSION}); the rows are kept as they are.")
+    import duckdb
+
     try:
         rebuilt = rebuild_derived(settings)
     except SnapshotError as exc:
         raise CliError(str(exc)) from None
+    except (OSError, duckdb.IOException, duckdb.OutOfMemoryException) as exc:
+        raise CliError(build_stopped(settings, exc)) from None
     print(f"Published {rebuilt.generation} with derived tables version {DERIVED_VERSION}.")
 
 

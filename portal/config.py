@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ class Settings:
     # An official's session ends after this long without activity; a citizen's search results are cleared.
     staff_idle_seconds: int = 1800
     public_idle_seconds: int = 600
+    build_workers: int = 1  # processes generating provinces at once in `python -m portal demo`
+    build_memory_limit: str = "2GB"  # DuckDB's memory limit when building derived tables and ingesting
 
     @property
     def register_dir(self) -> Path:
@@ -45,6 +48,11 @@ class Settings:
     def geo_dir(self) -> Path:
         """Boundaries imported into the portal's own GeoParquet."""
         return self.data_dir / "geo"
+
+    def for_builds(self) -> Settings:
+        """The same settings with DuckDB limited to the build memory (PORTAL_BUILD_MEMORY): builds sort and group
+        the nation out of core, spilling to tmp_dir, so their memory does not grow with the register."""
+        return dataclasses.replace(self, duckdb_memory_limit=self.build_memory_limit)
 
     @property
     def tmp_dir(self) -> Path:
@@ -114,7 +122,16 @@ def load_settings() -> Settings:
         trusted_proxies=_lookup("PORTAL_TRUSTED_PROXIES", secrets, "") or "",
         staff_idle_seconds=_seconds("PORTAL_STAFF_IDLE_SECONDS", secrets, "1800"),
         public_idle_seconds=_seconds("PORTAL_PUBLIC_IDLE_SECONDS", secrets, "600"),
+        build_workers=_build_workers(secrets),
+        build_memory_limit=_lookup("PORTAL_BUILD_MEMORY", secrets, "2GB") or "2GB",
     )
+
+
+def _build_workers(secrets: dict[str, object]) -> int:
+    workers = _whole_setting("PORTAL_BUILD_WORKERS", secrets, "2")
+    if not 1 <= workers <= 64:
+        raise ValueError(f"PORTAL_BUILD_WORKERS must be between 1 and 64, got {workers}")
+    return workers
 
 
 @lru_cache(maxsize=1)

@@ -94,7 +94,7 @@ def register_views(con: duckdb.DuckDBPyConnection, root: Path, latest: str | Non
 def new_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the thread and memory limits and the spill directory from settings."""
     settings.tmp_dir.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(
+    con = duckdb.connect(
         ":memory:",
         config={
             "threads": settings.duckdb_threads,
@@ -102,6 +102,10 @@ def new_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
             "temp_directory": str(settings.tmp_dir),
         },
     )
+    # Keep Parquet footers between queries: a generation's files never change (a new one has new paths), and
+    # re-reading them on every query was a third of a desa's Cek Status query at 4 M (bench/README.md).
+    con.execute("set parquet_metadata_cache = true")
+    return con
 
 
 class Register:

@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
 from portal.config import Settings
@@ -15,13 +16,14 @@ from portal.db import load_sql, new_connection, register_views
 from portal.periods import period_end  # also imported from here by portal/ingest/pipeline.py
 from portal.snapshot import (
     DERIVED_TABLES,
+    ROW_GROUP_SIZE,
     Manifest,
+    PartitionWriter,
     SnapshotError,
     link_file,
     partition_path,
     read_manifest,
     staging,
-    write_table,
 )
 
 # Order matters: the rollup reads the duplicate-NIK table of its own period.
@@ -40,9 +42,35 @@ def previous_period(root: Path, periode: str) -> str | None:
     return earlier[-1] if earlier else None
 
 
+def write_query(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: dict,
+    path: Path,
+    extra: dict[str, tuple[object, pa.DataType]] | None = None,
+) -> int:
+    """Run `sql` and stream its rows, in the query's order, into one Parquet file (plus constant `extra`
+    columns). DuckDB sorts and aggregates within its memory limit, spilling to its temp directory; Python holds
+    one batch and one row group, so memory does not grow with the result. Returns the rows written."""
+    reader = con.sql(sql, params=params).to_arrow_reader(ROW_GROUP_SIZE)
+    schema = reader.schema
+    for name, (_, kind) in (extra or {}).items():
+        schema = schema.append(pa.field(name, kind))
+    writer = PartitionWriter(path, schema)
+    try:
+        for batch in reader:
+            for name, (value, kind) in (extra or {}).items():
+                batch = batch.append_column(name, pa.array([value] * batch.num_rows, kind))
+            writer.write(batch)
+    finally:
+        writer.close()
+    return writer.rows
+
+
 def build_derived(root: Path, periods: list[str], settings: Settings, progress: Callable[[str], None] = print) -> None:
-    """Write the derived tables of every period under `root` (a staging generation)."""
-    con = new_connection(settings)
+    """Write the derived tables of every period under `root` (a staging generation), each streamed from DuckDB
+    (PORTAL_BUILD_MEMORY and the spill directory from settings) into its file."""
+    con = new_connection(settings.for_builds())
     try:
         for periode in periods:
             for table, query in DERIVED:
@@ -51,15 +79,13 @@ def build_derived(root: Path, periods: list[str], settings: Settings, progress: 
                 params = {"periode": periode}
                 if "$akhir" in sql:
                     params["akhir"] = period_end(periode)
-                result = con.sql(sql, params=params).to_arrow_table()
-                write_table(partition_path(root, table, periode), result)
+                write_query(con, sql, params, partition_path(root, table, periode))
             before = previous_period(root, periode)
             if before is not None:
                 register_views(con, root, None)
                 params = {"dari": before, "ke": periode, "kode": "", "panjang": 2}
-                changes = con.sql(load_sql("period_changes"), params=params).to_arrow_table()
-                changes = changes.append_column("dari", pa.array([before] * changes.num_rows, pa.string()))
-                write_table(partition_path(root, NATIONAL_CHANGES, periode), changes)
+                path = partition_path(root, NATIONAL_CHANGES, periode)
+                write_query(con, load_sql("period_changes"), params, path, extra={"dari": (before, pa.string())})
             since = f", changes since {before}" if before else ""
             progress(f"  derived tables for {periode}: rollups, NIK index, duplicate NIK{since}")
     finally:

@@ -153,3 +153,37 @@ def test_unknown_options_elsewhere_are_refused() -> None:
     result = _portal("setup", "--bogus")
     assert result.returncode == 2
     assert "unrecognized arguments: --bogus" in result.stderr
+
+
+def test_a_disk_that_fills_during_a_build_leaves_the_served_register(tmp_path: Path) -> None:
+    """The kernel refuses a write half-way through a build (a file-size limit stands in for a full disk):
+    one line, exit 2, the served register exactly as before and no staging left behind."""
+    import resource
+
+    ok = _portal("demo", "--out", str(tmp_path), "--individuals", "2000", "--provinces", "34", "--periods", "1")
+    assert ok.returncode == 0, ok.stderr
+    register = tmp_path / "register"
+    before = (register / "manifest.json").read_bytes()
+    served = read_manifest(register)
+
+    def small_disk() -> None:  # the code tables fit, the first province's people do not
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1_500_000, 1_500_000))
+
+    args = ["demo", "--out", str(tmp_path), "--individuals", "100000", "--provinces", "34", "--periods", "2"]
+    result = subprocess.run(
+        [sys.executable, "-m", "portal", *args, "--seed", "5"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        preexec_fn=small_disk,
+    )
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "the build stopped and published nothing (the served register is unchanged)" in result.stderr
+    assert "File too large" in result.stderr
+    assert (register / "manifest.json").read_bytes() == before
+    assert sorted(p.name for p in register.iterdir() if p.name.startswith(("g-", ".staging"))) == [served.generation]
+    con = duckdb.connect()
+    files = (register / served.generation / "individu").rglob("*.parquet")
+    assert sum(con.sql(f"select count(*) from read_parquet('{f}')").fetchall()[0][0] for f in files) > 0

@@ -459,6 +459,9 @@ def test_unusable_settings_are_one_line(env: Env, monkeypatch: pytest.MonkeyPatc
         ("PORTAL_DUCKDB_THREADS", "banyak", "PORTAL_DUCKDB_THREADS must be a whole number"),
         ("PORTAL_DUCKDB_THREADS", "0", "PORTAL_DUCKDB_THREADS or PORTAL_DUCKDB_MEMORY"),
         ("PORTAL_DUCKDB_MEMORY", "lots", "PORTAL_DUCKDB_THREADS or PORTAL_DUCKDB_MEMORY"),
+        ("PORTAL_BUILD_WORKERS", "0", "PORTAL_BUILD_WORKERS must be between 1 and 64"),
+        ("PORTAL_BUILD_MEMORY", "heaps", "PORTAL_BUILD_MEMORY cannot be used"),
+        ("PORTAL_BUILD_WORKERS", "dua", "PORTAL_BUILD_WORKERS must be a whole number"),
         ("PORTAL_DATA_DIR", env.paths["file"], "PORTAL_DATA_DIR"),
     ):
         with monkeypatch.context() as patch:

@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from portal.ingest import normalise as nz
 from portal.ingest.headers import HeaderMapError, header_key, load_header_map, match_header
 from portal.ingest.reading import cell_text, open_tables
 from portal.ingest.regions import region_index
 from portal.ingest.validate import mask_nik
+from portal.nik import id_fields, kk_is_valid, nik_is_valid
 
 NIK = "3471011507850001"
 NIK_2_53 = str(2**53)
@@ -287,3 +290,32 @@ def test_coded_columns_and_column_hints() -> None:
     words, bad = decode(pa.array(["1", "2", " 6 ", "", "9", "2.0"]), match.codes[3])
     assert words.to_pylist() == ["ada", "meninggal", "tidak ditemukan", "", "", "meninggal"]
     assert bad.tolist() == [False, False, False, False, True, False]  # code 9 is not in the table: never guessed
+
+
+_DIGITS = st.text(alphabet="0123456789", min_size=16, max_size=16)
+_NEAR = st.builds(
+    lambda prov, mid, day, month, yy, serial: f"{prov}{mid}{day:02d}{month:02d}{yy:02d}{serial:04d}",
+    st.sampled_from(["11", "32", "34", "91", "96", "00", "10", "97"]),
+    st.text(alphabet="0123456789", min_size=4, max_size=4),
+    st.integers(0, 99),
+    st.integers(0, 99),
+    st.integers(0, 99),
+    st.integers(0, 9999),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(_NEAR, _DIGITS, st.none(), st.text(max_size=18)), max_size=200))
+def test_vectorised_id_checks_agree_with_the_row_by_row_rules(values: list[str | None]) -> None:
+    """portal.nik.id_fields, which ingest runs over whole batches, says exactly what nik_is_valid / kk_is_valid say."""
+    array = pa.array(values, type=pa.string())
+    nik, kk = id_fields(array, women=True), id_fields(array, women=False)
+    assert nik["valid"].tolist() == [v is not None and nik_is_valid(v) for v in values]
+    assert kk["valid"].tolist() == [v is not None and kk_is_valid(v) for v in values]
+    for i, value in enumerate(values):
+        if nik["valid"][i]:
+            assert (nik["day"][i], nik["month"][i], nik["yy"][i]) == (
+                int(value[6:8]),
+                int(value[8:10]),
+                int(value[10:12]),
+            )

@@ -9,11 +9,13 @@ import signal
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from portal.snapshot import (
     MANIFEST,
     STAGING_PREFIX,
+    PartitionWriter,
     SnapshotError,
     content_hash,
     partition_path,
@@ -100,3 +102,21 @@ def test_content_hash_changes_with_bytes(tmp_path: Path) -> None:
     first = content_hash(tmp_path)
     (tmp_path / "a").write_bytes(b"2")
     assert content_hash(tmp_path) != first
+
+
+@pytest.mark.parametrize("pieces", [[250_001], [1, 99_999, 150_001], [7] * 3 + [249_980], [100_000, 100_000, 50_001]])
+def test_partition_writer_same_bytes_whatever_the_pieces(tmp_path: Path, pieces: list[int]) -> None:
+    rows = sum(pieces)
+    table = pa.table({"kode_desa": [f"{i // 97:010d}" for i in range(rows)], "n": pa.array(range(rows), pa.int64())})
+    whole = tmp_path / "whole.parquet"
+    write_table(whole, table)
+    streamed = tmp_path / "streamed.parquet"
+    writer = PartitionWriter(streamed, table.schema)
+    start = 0
+    for size in pieces:
+        writer.write(table.slice(start, size))
+        start += size
+    writer.close()
+    assert writer.rows == rows
+    assert pq.ParquetFile(streamed).metadata.num_row_groups == 3
+    assert streamed.read_bytes() == whole.read_bytes()

@@ -1,9 +1,21 @@
-"""The synthetic DTKS register: built province by province, period by period, then published atomically."""
+"""The synthetic DTKS register: built province by province and, inside a province, block by block (whole
+kecamatan in code order, up to BLOCK_FAMILIES families each), every period of a block before the next block, then
+published atomically.
+
+A block is the unit of generation: its random streams, its ids and the people who move or are born in it are its
+own, so memory holds one block (all periods) plus one row group per file being written, whatever the register's
+size. Blocks are consecutive in kode_desa order, so appending each block's sorted rows writes the province's files
+sorted without holding the province."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import multiprocessing
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,12 +30,18 @@ from portal.demo.households import ProvinceGeo, make_families
 from portal.demo.plan import DEFAULT_DENSE, DEFAULT_INDIVIDUALS, MIN_FAMILIES_PER_KEC, Plan, PlanError, make_plan
 from portal.periods import period_end
 from portal.rollups import build_derived
-from portal.schema import to_arrow
-from portal.snapshot import Manifest, Staging, partition_path, staging, write_table
+from portal.schema import SCHEMAS, to_arrow
+from portal.snapshot import Manifest, PartitionWriter, Staging, partition_path, staging, write_table
 from portal.wilayah import load_code_tables, load_kab_stats, short_kab_name
 
 LAST_PERIOD = "2026-09"
 PAPUA = ("91", "92", "93", "94", "95", "96")
+# Families of the base period per block (whole kecamatan are never split): what bounds the generator's memory.
+# Part of what the data are: changing it changes the register a seed gives.
+BLOCK_FAMILIES = 50_000
+# Id ranges per block: families prov·10¹⁰ + block·10⁷ + n, people prov·10¹¹ + block·10⁸ + n.
+BLOCK_FAMILY_IDS, BLOCK_PERSON_IDS = 10**7, 10**8
+GENERATED_TABLES = ("keluarga", "individu", "musdes", "usulan", "truth_cacat", "truth_usulan")
 
 __all__ = ["DemoOptions", "PlanError", "build_demo", "period_list"]
 
@@ -152,9 +170,7 @@ def _truth_cacat(state: churn.ProvinceState) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
-def _write_period(
-    root: Path, periode: str, kode_prov: str, state: churn.ProvinceState, q: musdes.QuarterDecisions
-) -> int:
+def _write_period(writers: dict[str, PartitionWriter], state: churn.ProvinceState, q: musdes.QuarterDecisions) -> int:
     tables = {
         "keluarga": state.keluarga,
         "individu": state.individu,
@@ -164,7 +180,7 @@ def _write_period(
         "truth_usulan": q.truth,
     }
     for name, frame in tables.items():
-        write_table(partition_path(root, name, periode, kode_prov), to_arrow(name, frame))
+        writers[name].write(to_arrow(name, frame))
     return len(state.individu)
 
 
@@ -188,34 +204,151 @@ def _write_code_tables(root: Path, plan: Plan) -> None:
         write_table(partition_path(root, name), pa.Table.from_pandas(frame, preserve_index=False))
 
 
-def _build_province(
-    stage: Staging, plan: Plan, options: DemoOptions, periods: list[str], kode_prov: str, slot: int
+def blocks_of(kode_kec: np.ndarray, per_desa: np.ndarray, limit: int | None = None) -> list[tuple[int, int]]:
+    """Desa ranges [start, stop) of whole kecamatan, consecutive in code order, each holding at most `limit`
+    (BLOCK_FAMILIES) families (a kecamatan with more is a block of its own); `per_desa`: families per desa."""
+    limit = BLOCK_FAMILIES if limit is None else limit
+    starts = np.r_[0, np.flatnonzero(kode_kec[1:] != kode_kec[:-1]) + 1] if kode_kec.size else np.zeros(0, int)
+    stops = np.r_[starts[1:], kode_kec.size].astype(int)
+    families = np.add.reduceat(per_desa, starts) if starts.size else np.zeros(0, int)
+    blocks: list[tuple[int, int]] = []
+    start, held = 0, 0
+    for kec_start, kec_stop, count in zip(starts.tolist(), stops.tolist(), families.tolist(), strict=True):
+        if held and held + count > limit:
+            blocks.append((start, kec_start))
+            start, held = kec_start, 0
+        held += count
+        if kec_stop == kode_kec.size:
+            blocks.append((start, kec_stop))
+    return [b for b in blocks if per_desa[b[0] : b[1]].sum() > 0]
+
+
+def _block_geo(geo: ProvinceGeo, start: int, stop: int) -> ProvinceGeo:
+    """The province's geography cut to the desa of one block (kab-level arrays unchanged)."""
+    per_desa = ("kode_desa", "kode_kec", "kode_kab", "kelurahan", "kab_index", "n_dusun", "n_rw", "dusun_offset")
+    return dataclasses.replace(geo, **{name: getattr(geo, name)[start:stop] for name in per_desa})
+
+
+def _build_block(
+    writers: dict[tuple[str, str], PartitionWriter],
+    geo: ProvinceGeo,
+    compliance: np.ndarray,
+    desa_idx: np.ndarray,
+    options: DemoOptions,
+    periods: list[str],
+    slot: int,
+    block: int,
+    foreign_serials: dict[int, int],
+    pool: defects.DonorPool,
 ) -> int:
-    geo, compliance = _province_geo(plan, kode_prov, options.seed)
-    prov = int(kode_prov)
+    prov = int(geo.kode_prov)
     base_end = period_end(periods[0])
-    rng = _rng(options.seed, prov, 1, 0)
-    desa_idx = _allocate(rng, plan, geo)
-    next_ids = [prov * 10**10 + 1, prov * 10**11 + 1]
+    rng = _rng(options.seed, prov, 3, block)
+    next_ids = [prov * 10**10 + block * BLOCK_FAMILY_IDS + 1, prov * 10**11 + block * BLOCK_PERSON_IDS + 1]
     batch = make_families(rng, geo, desa_idx, base_end, next_ids[0], next_ids[1])
     next_ids[0] += len(batch.keluarga)
     next_ids[1] += len(batch.individu)
     base_day = int(np.datetime64(base_end, "D").astype(np.int64))
-    defects.inject(rng, batch.keluarga, batch.individu, geo.foreign_kec, slot, base_day)
+    defects.inject(rng, batch.keluarga, batch.individu, geo.foreign_kec, slot, base_day, foreign_serials, pool)
     state = churn.new_state(batch, next_ids)
     written = 0
     decisions: musdes.QuarterDecisions | None = None
     for k, periode in enumerate(periods):
         end = period_end(periode)
         start = quarter_start(periode)
-        period_rng = _rng(options.seed, prov, 2, k)
+        period_rng = _rng(options.seed, prov, 4, block, k)
         if decisions is not None:
             churn.advance(period_rng, state, geo, decisions, start, end, k)
         else:
             churn.mark_protected(state)
         decisions = musdes.hold_musdes(period_rng, geo, state.keluarga, compliance, start, end, state.next_ids, k)
-        written += _write_period(stage.root, periode, kode_prov, state, decisions)
+        written += _write_period({t: writers[(t, periode)] for t in GENERATED_TABLES}, state, decisions)
+    if state.next_ids[0] - next_ids[0] >= BLOCK_FAMILY_IDS or state.next_ids[1] - next_ids[1] >= BLOCK_PERSON_IDS:
+        raise PlanError(f"block {block} of province {geo.kode_prov} ran out of ids: use fewer --periods")
     return written
+
+
+def _build_province(
+    stage: Staging, plan: Plan, options: DemoOptions, periods: list[str], kode_prov: str, slot: int
+) -> int:
+    geo, compliance = _province_geo(plan, kode_prov, options.seed)
+    desa_idx = _allocate(_rng(options.seed, int(kode_prov), 1, 0), plan, geo)
+    per_desa = np.bincount(desa_idx, minlength=geo.kode_desa.size)
+    writers = {
+        (table, periode): PartitionWriter(partition_path(stage.root, table, periode, kode_prov), SCHEMAS[table])
+        for periode in periods
+        for table in GENERATED_TABLES
+    }
+    foreign_serials: dict[int, int] = {}  # serials already issued per foreign prefix and date in this province
+    pool = defects.DonorPool()
+    written = 0
+    blocks = blocks_of(geo.kode_kec, per_desa)
+    if len(blocks) * BLOCK_FAMILY_IDS >= 10**10:  # the id ranges of a province hold 1,000 blocks
+        raise PlanError(f"province {kode_prov} needs {len(blocks):,} blocks, more than its 1,000 id ranges")
+    for block, (start, stop) in enumerate(blocks):
+        lo, hi = np.searchsorted(desa_idx, [start, stop])
+        written += _build_block(
+            writers,
+            _block_geo(geo, start, stop),
+            compliance,
+            desa_idx[lo:hi] - start,
+            options,
+            periods,
+            slot,
+            block,
+            foreign_serials,
+            pool,
+        )
+    # Donors whose NIK a later block copied: reserved people never churn, so the same row in every period. They
+    # come after the province's blocks in the truth table (sorted among themselves).
+    donors = to_arrow("truth_cacat", pool.used_truth())
+    for periode in periods:
+        writers[("truth_cacat", periode)].write(donors)
+    for writer in writers.values():
+        writer.close()
+    return written
+
+
+@contextlib.contextmanager
+def _no_script_main() -> Iterator[None]:
+    """Hide the file of a `__main__` that is a script run by an embedding program (Streamlit or its AppTest run
+    page scripts as `__main__`): spawned workers would run that script again before building anything. The
+    workers need nothing from `__main__`: they import portal.demo."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None or getattr(main, "__spec__", None) is not None:
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
+def _provinces(
+    stage: Staging, plan: Plan, options: DemoOptions, periods: list[str], workers: int
+) -> Iterator[tuple[str, int]]:
+    """Build every province (each writes only its own files, from its own random streams), `workers` at a time
+    in child processes; yields (province, person-rows) in province order."""
+    slots = list(enumerate(plan.provinces))
+    if workers <= 1 or len(slots) <= 1:
+        for slot, kode_prov in slots:
+            yield kode_prov, _build_province(stage, plan, options, periods, kode_prov, slot)
+        return
+    context = multiprocessing.get_context("spawn")  # no fork of a process that may hold Arrow's threads
+    with ProcessPoolExecutor(max_workers=min(workers, len(slots)), mp_context=context) as pool:
+        with _no_script_main():  # the workers start on these submissions
+            futures = [
+                pool.submit(_build_province, stage, plan, options, periods, kode_prov, slot)
+                for slot, kode_prov in slots
+            ]
+        try:
+            for (_, kode_prov), future in zip(slots, futures, strict=True):
+                yield kode_prov, future.result()
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)  # build no further province once one failed
+            raise
 
 
 def build_demo(options: DemoOptions, settings: Settings, progress: Callable[[str], None] = print) -> Manifest:
@@ -232,8 +365,8 @@ def build_demo(options: DemoOptions, settings: Settings, progress: Callable[[str
     with staging(settings.register_dir) as stage:
         _write_code_tables(stage.root, plan)
         rows = 0
-        for slot, kode_prov in enumerate(plan.provinces):
-            rows += _build_province(stage, plan, options, periods, kode_prov, slot)
+        for slot, (kode_prov, written) in enumerate(_provinces(stage, plan, options, periods, settings.build_workers)):
+            rows += written
             elapsed = time.monotonic() - started
             done = (slot + 1) / len(plan.provinces)
             eta = elapsed / done - elapsed
@@ -247,6 +380,7 @@ def build_demo(options: DemoOptions, settings: Settings, progress: Callable[[str
             "statistics_source": source,
             "defect_rates": defects.RATES,
             "person_rows": rows,
+            "block_families": BLOCK_FAMILIES,
         }
         manifest = stage.publish(periods, source="demo", details=details)
     progress(f"Published {manifest.generation} ({', '.join(periods)}) in {time.monotonic() - started:,.1f} s")

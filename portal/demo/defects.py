@@ -8,6 +8,8 @@ known in every period.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
@@ -18,6 +20,8 @@ NIK_GANDA = 2
 NIK_BEDA_DOMISILI = 4
 MENINGGAL_AKTIF = 8
 DESIL_KOSONG = 16
+# Not a defect: a person kept free of churn so that a later block of the province may copy their NIK.
+DONOR_RESERVE = 32
 KINDS = {
     NIK_TIDAK_VALID: "nik_tidak_valid",
     NIK_GANDA: "nik_ganda",
@@ -36,6 +40,54 @@ RATES = {
 }
 
 
+DONOR_FIELDS = ("kode_desa", "id_keluarga", "id_dtks", "kode_kab", "nik")
+
+
+@dataclass
+class DonorPool:
+    """People of earlier blocks of a province whose NIK a later block may copy (a block inside one kab/kota has
+    no donor of another kab/kota of its own). Reserved people never churn, so a donor is the same row in every
+    period; the donors used are returned by `used_truth`, for the province's truth table."""
+
+    waiting: list[pd.DataFrame] = field(default_factory=list)
+    used: list[pd.DataFrame] = field(default_factory=list)
+
+    def add(self, individu: pd.DataFrame, rows: np.ndarray, nik: np.ndarray) -> None:
+        frame = individu.iloc[rows][list(DONOR_FIELDS[:-1])].reset_index(drop=True)
+        frame["nik"] = nik[rows]
+        self.waiting.append(frame)
+
+    def take(self, kab_of_copy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each copy, the NIK of the first waiting donor of another kab/kota (None when there is none);
+        those donors leave the pool. Also returns which copies got one."""
+        waiting = pd.concat(self.waiting, ignore_index=True) if self.waiting else pd.DataFrame(columns=DONOR_FIELDS)
+        taken = np.zeros(len(waiting), dtype=bool)
+        donor_kab = waiting["kode_kab"].to_numpy()
+        nik = np.full(kab_of_copy.size, None, dtype=object)
+        for i, kab in enumerate(kab_of_copy.tolist()):
+            candidates = np.flatnonzero(~taken & (donor_kab != kab))
+            if candidates.size == 0:
+                continue
+            taken[candidates[0]] = True
+            nik[i] = waiting["nik"].iat[candidates[0]]
+        self.used.append(waiting[taken])
+        self.waiting = [waiting[~taken].reset_index(drop=True)]
+        return nik, nik != None  # noqa: E711 (elementwise)
+
+    def used_truth(self) -> pd.DataFrame:
+        """Truth rows (kode_desa, jenis, id_keluarga, id_dtks, kode_kab) of the donors taken so far."""
+        used = pd.concat(self.used, ignore_index=True) if self.used else pd.DataFrame(columns=DONOR_FIELDS)
+        return pd.DataFrame(
+            {
+                "kode_desa": used["kode_desa"].to_numpy(),
+                "jenis": KINDS[NIK_GANDA],
+                "id_keluarga": used["id_keluarga"].to_numpy(),
+                "id_dtks": used["id_dtks"].to_numpy(),
+                "kode_kab": used["kode_kab"].to_numpy(),
+            }
+        )
+
+
 def inject(
     rng: np.random.Generator,
     keluarga: pd.DataFrame,
@@ -43,8 +95,15 @@ def inject(
     foreign_kec: np.ndarray,
     province_slot: int,
     period_day: int,
+    foreign_serials: dict[int, int] | None = None,
+    pool: DonorPool | None = None,
 ) -> None:
-    """Apply every defect in place, on disjoint sets of rows."""
+    """Apply every defect in place, on disjoint sets of rows.
+
+    `foreign_serials` counts the serials already issued per foreign prefix and date by earlier blocks of the
+    province (updated here), so NIK written with another province's prefix never collide between blocks.
+    Copies of a NIK find their donor in another kab/kota of the same block, else in `pool` (earlier blocks);
+    each block then reserves as many donors for later blocks as it made copies."""
     free = np.ones(len(individu), dtype=bool)
     bits = individu["_cacat"].to_numpy().copy()
     nik = individu["nik"].to_numpy().copy()
@@ -55,24 +114,36 @@ def inject(
     free[invalid] = False
 
     kab = individu["kode_kab"].to_numpy()
-    copies = _pick(rng, free & _in_multi_kab_province(kab), RATES["nik_ganda"])
+    copies = _pick(rng, free, RATES["nik_ganda"])
     free[copies] = False
-    donors = _pick_donors(rng, free, kab, copies)
+    donors = _pick_donors(rng, free, kab, copies) if _in_multi_kab_province(kab).any() else np.full(copies.size, -1)
     keep = donors >= 0
-    copies, donors = copies[keep], donors[keep]
-    nik[copies] = nik[donors]
-    bits[copies] |= NIK_GANDA | NIK_BEDA_DOMISILI  # the copy lives in another kab than its NIK says
+    inside, donors = copies[keep], donors[keep]
+    nik[inside] = nik[donors]
     bits[donors] |= NIK_GANDA
     free[donors] = False
+    outside = copies[~keep]
+    if pool is not None and outside.size:
+        copied, found = pool.take(kab[outside])
+        outside = outside[found]
+        nik[outside] = copied[found]
+    else:
+        outside = outside[:0]
+    bits[np.sort(np.r_[inside, outside])] |= NIK_GANDA | NIK_BEDA_DOMISILI  # the copy lives where its NIK is not
 
     foreign = _pick(rng, free, RATES["nik_beda_domisili"])
     # foreign_kec holds only kecamatan outside this province, so the prefix never matches the domicile.
     prefix = foreign_kec[rng.integers(0, foreign_kec.size, foreign.size)]
     # A serial range of its own per province keeps these NIK from colliding with real holders of that prefix.
-    dates = np.array([n[6:12] for n in nik[foreign]], dtype=object)
-    key = np.array([p + d for p, d in zip(prefix, dates, strict=True)], dtype=object)
-    serial = 9000 + province_slot * 25 + group_rank(key)
-    nik[foreign] = np.array([k + f"{s:04d}" for k, s in zip(key, serial, strict=True)], dtype=object)
+    dates = (nik[foreign].astype(np.int64) // 10_000) % 1_000_000 if foreign.size else np.zeros(0, np.int64)
+    key = prefix.astype(np.int64) * 1_000_000 + dates
+    used = foreign_serials if foreign_serials is not None else {}
+    issued = np.array([used.get(k, 0) for k in key.tolist()], dtype=np.int64)
+    rank = group_rank(key)
+    serial = 9000 + province_slot * 25 + issued + rank
+    for k, count in zip(*(a.tolist() for a in np.unique(key, return_counts=True)), strict=True):
+        used[k] = used.get(k, 0) + count
+    nik[foreign] = (key * 10_000 + serial).astype(str).astype(object)
     bits[foreign] |= NIK_BEDA_DOMISILI
     free[foreign] = False
 
@@ -85,6 +156,12 @@ def inject(
     tanggal = individu["tanggal_keberadaan"].to_numpy().copy()
     tanggal[dead] = (period_day - rng.integers(30, 720, dead.size)).astype("datetime64[D]")
     bits[dead] |= MENINGGAL_AKTIF
+    free[dead] = False
+
+    if pool is not None:
+        reserve = _pick(rng, free, RATES["nik_ganda"])
+        bits[reserve] |= DONOR_RESERVE
+        pool.add(individu, reserve, nik)
 
     individu["nik"] = nik
     individu["_cacat"] = bits

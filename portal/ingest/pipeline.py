@@ -266,7 +266,7 @@ def ingest(
         raise IngestError(str(exc), BUSY_ID if busy else "Register tidak dapat ditulis.") from None
     except duckdb.OutOfMemoryException as exc:
         raise IngestError(
-            f"out of memory while sorting (PORTAL_DUCKDB_MEMORY): {exc}", "Memori tidak cukup untuk mengurutkan data."
+            f"out of memory while sorting (PORTAL_BUILD_MEMORY): {exc}", "Memori tidak cukup untuk mengurutkan data."
         ) from None
     except OSError as exc:
         raise IngestError(
@@ -374,7 +374,7 @@ class _Run:
         totals = None
         families = 0
         if self.spill_files:
-            con = self.con = new_connection(dataclasses.replace(self.settings, data_dir=work))
+            con = self.con = new_connection(dataclasses.replace(self.settings.for_builds(), data_dir=work))
             self._duplicates(con, work)
             families = self._families(con, work)
             self._warnings(con, work)

@@ -1,6 +1,6 @@
 """Building the new generation in the staging directory: the previous generation's files hard-linked, the new
-period's keluarga/individu partitions written by the demo's code path (schema.to_arrow → snapshot.write_table),
-derived tables for the new period only, then one atomic publish."""
+period's keluarga/individu partitions streamed from DuckDB's sorted result into the register's Parquet files
+(snapshot.PartitionWriter, the demo's writer), derived tables for the new period only, then one atomic publish."""
 
 from __future__ import annotations
 
@@ -11,14 +11,21 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from portal import access
 from portal.config import Settings
 from portal.ingest.sql import load_ingest_sql
-from portal.schema import INDIVIDU, KELUARGA, MUSDES, USULAN, to_arrow
-from portal.snapshot import CODE_TABLES, REGISTER_TABLES, content_hash, link_file, partition_path, write_table
+from portal.schema import INDIVIDU, KELUARGA, MUSDES, SORT_KEYS, USULAN, to_arrow
+from portal.snapshot import (
+    CODE_TABLES,
+    REGISTER_TABLES,
+    ROW_GROUP_SIZE,
+    PartitionWriter,
+    content_hash,
+    link_file,
+    partition_path,
+    write_table,
+)
 from portal.wilayah import load_code_tables, load_kab_stats
 
 # Tables of the replaced period that are kept (not part of an ingest file) and that are dropped (they describe
@@ -78,22 +85,46 @@ def period_files(root: Path, table: str, periode: str) -> list[str]:
     return sorted(str(p) for p in (root / table / f"periode={periode}").glob("kode_prov=*/*.parquet"))
 
 
-def _carry(prev_root: Path | None, table: str, periode: str, province: str, scope: access.Scope | None) -> pa.Table:
-    """Rows of the existing period's partition that lie outside the uploader's region (kept as they were)."""
-    schema = KELUARGA if table == "keluarga" else INDIVIDU
+def _carry_source(
+    prev_root: Path | None, table: str, periode: str, province: str, scope: access.Scope | None
+) -> Path | None:
+    """The existing period's partition whose rows outside the uploader's region are kept as they were (None when
+    the upload covers whole provinces or there is no such partition)."""
     if prev_root is None or scope is None or len(scope.region) <= 2:
-        return schema.empty_table()
+        return None
     path = partition_path(prev_root, table, periode, province)
-    if not path.is_file():
-        return schema.empty_table()
-    old = pq.read_table(path, schema=schema)
-    return old.filter(pc.invert(pc.starts_with(old["kode_desa"], scope.region)))
+    return path if path.is_file() else None
 
 
-def _write(root: Path, table: str, periode: str, province: str, rows: pa.Table) -> int:
-    frame = rows.to_pandas(types_mapper=pd.ArrowDtype)
-    write_table(partition_path(root, table, periode, province), to_arrow(table, frame))
-    return rows.num_rows
+def _stream_partition(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict, root: Path, table: str, periode: str, province: str
+) -> int:
+    """Stream `sql`'s rows (already in the register's order) into the table's partition file, cast to its schema;
+    DuckDB sorts within its memory limit and spills, Python holds one batch. No file when there are no rows."""
+    schema = KELUARGA if table == "keluarga" else INDIVIDU
+    writer: PartitionWriter | None = None
+    try:
+        for batch in con.sql(sql, params=params).to_arrow_reader(ROW_GROUP_SIZE):
+            if batch.num_rows == 0:
+                continue
+            if writer is None:
+                writer = PartitionWriter(partition_path(root, table, periode, province), schema)
+            writer.write(pa.Table.from_batches([batch]).select(schema.names).cast(schema))
+    finally:
+        if writer is not None:
+            writer.close()
+    return writer.rows if writer is not None else 0
+
+
+def _with_carry(sql: str, schema: pa.Schema, table: str) -> str:
+    """`sql`'s rows merged with the kept rows of $carry (outside $region), kept rows first among equal keys."""
+    columns = ", ".join(schema.names)
+    keys = ", ".join(SORT_KEYS[table])
+    return (
+        f"select {columns} from (select {columns}, 0 as _src from read_parquet($carry)"
+        f" where not starts_with(kode_desa, $region)"
+        f" union all by name select {columns}, 1 as _src from ({sql})) order by {keys}, _src"
+    )
 
 
 def write_period(
@@ -106,7 +137,8 @@ def write_period(
     provinces: list[str],
     progress: Callable[[int, int], None],
 ) -> dict[str, int]:
-    """Write the period's keluarga and individu partitions, province by province (memory: one province)."""
+    """Write the period's keluarga and individu partitions, province by province, streamed (memory: DuckDB's
+    limit plus one row group, whatever the province's size)."""
     carried = {"keluarga": 0, "individu": 0}
     individu_sql = load_ingest_sql("individu", individu_columns=[f.name for f in INDIVIDU])
     family_sql = load_ingest_sql("keluarga_provinsi")
@@ -114,16 +146,21 @@ def write_period(
         spill = [str(work / "spill" / f"{province}.parquet")]
         families = sorted(str(p) for p in (work / "keluarga" / f"kode_prov={province}").glob("*.parquet"))
         for table, schema in (("keluarga", KELUARGA), ("individu", INDIVIDU)):
-            old = _carry(prev_root, table, periode, province, scope)
             if table == "keluarga":
-                new = con.sql(family_sql, params={"files": families}).to_arrow_table() if families else None
+                sql, params = (family_sql, {"files": families}) if families else (None, {})
             else:
-                new = con.sql(individu_sql, params={"spill": spill, "prov": province}).to_arrow_table()
-            parts = [old] + ([new.select(schema.names).cast(schema)] if new is not None else [])
-            rows = pa.concat_tables(parts)
-            carried[table] += old.num_rows
-            if rows.num_rows:
-                _write(root, table, periode, province, rows)
+                sql, params = individu_sql, {"spill": spill, "prov": province}
+            carry = _carry_source(prev_root, table, periode, province, scope)
+            if carry is not None:
+                assert scope is not None
+                keep = {"carry": str(carry), "region": scope.region}
+                kept = "select count(*) from read_parquet($carry) where not starts_with(kode_desa, $region)"
+                carried[table] += con.sql(kept, params=keep).fetchall()[0][0]
+                if sql is None:  # nothing new in this province: the kept rows alone
+                    sql, params = "select * from read_parquet($carry) where false", {}
+                sql, params = _with_carry(sql, schema, table), {**params, **keep}
+            if sql is not None:
+                _stream_partition(con, sql, params, root, table, periode, province)
         progress(done, len(provinces))
     return carried
 

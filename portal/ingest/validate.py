@@ -20,7 +20,7 @@ from portal.ingest import regions
 from portal.ingest.columns import COLUMNS, FAMILY_STATUS, FIELDS, INT_RANGES, ORDER
 from portal.ingest.reading import MAX_RAW, SUMMARY_LABEL, Batch
 from portal.ingest.reasons import UNREADABLE
-from portal.nik import kk_is_valid, nik_is_valid
+from portal.nik import id_fields, kk_is_valid, nik_is_valid
 
 SPILL_EXTRA = [
     ("kode_prov", pa.string()),
@@ -243,27 +243,32 @@ class BatchChecker:
 
     def _check_nik(self, values: dict[str, Column], n: int, reasons: list, warnings: list) -> None:
         """Structure of NIK and No KK (warnings), birth date against the period and against the NIK."""
+        # Vectorised over the batch (portal.nik.id_fields: the same rules as nik_is_valid / kk_is_valid).
         valid = {}
-        lists = {}
-        for name, (_from_number, invalid, is_valid) in _ID_WARN.items():
-            lists[name] = column = _pylist(values, name, n)
-            valid[name] = np.array([v is not None and is_valid(v) for v in column], dtype=bool)
-            present = np.array([v is not None for v in column], dtype=bool)
+        fields = {}
+        for name, (_from_number, invalid, _is_valid) in _ID_WARN.items():
+            column = _array(values, name, n, pa.string())
+            fields[name] = id_fields(column, women=name == "nik")
+            valid[name] = fields[name]["valid"]
+            present = ~column.is_null().to_numpy(zero_copy_only=False)
             warnings.append((invalid, present & ~valid[name]))
-        born = _pylist(values, "tanggal_lahir", n)
-        sexes = _pylist(values, "jenis_kelamin", n)
-        late = np.array([d is not None and d > self.periode_end for d in born], dtype=bool)
+        born = _array(values, "tanggal_lahir", n, pa.date32())
+        days = born.cast(pa.int32()).to_numpy(zero_copy_only=False)  # days since 1970, NaN where missing
+        has_date = ~born.is_null().to_numpy(zero_copy_only=False)
+        late = has_date & (np.nan_to_num(days, nan=0) > (self.periode_end - date(1970, 1, 1)).days)
         reasons.append(("TGL_LAHIR_TIDAK_VALID", late))
-        wrong_date = np.zeros(n, dtype=bool)
-        wrong_sex = np.zeros(n, dtype=bool)
-        for i in np.flatnonzero(valid["nik"]):
-            nik, day, sex = lists["nik"][i], born[i], sexes[i]
-            dd, mm, yy = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
-            if sex is not None and sex != ("P" if dd > 40 else "L"):
-                wrong_sex[i] = True
-            dd = dd - 40 if dd > 40 else dd
-            if day is not None and (day.day, day.month, day.year % 100) != (dd, mm, yy):
-                wrong_date[i] = True
+        sexes = _array(values, "jenis_kelamin", n, pa.string())
+        nik = fields["nik"]
+        expected = np.where(nik["day"] > 40, "P", "L")
+        sex = pc.fill_null(sexes, "").to_numpy(zero_copy_only=False).astype(str)
+        wrong_sex = valid["nik"] & ~sexes.is_null().to_numpy(zero_copy_only=False) & (sex != expected)
+        when = np.where(has_date, np.nan_to_num(days, nan=0), 0).astype("int64").astype("datetime64[D]")
+        year = when.astype("datetime64[Y]").astype(np.int64) + 1970
+        month = when.astype("datetime64[M]").astype(np.int64) % 12 + 1
+        day = (when - when.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1
+        nik_day = np.where(nik["day"] > 40, nik["day"] - 40, nik["day"])
+        differs = (day != nik_day) | (month != nik["month"]) | (year % 100 != nik["yy"])
+        wrong_date = valid["nik"] & has_date & differs
         warnings.append(("TGL_LAHIR_BEDA_NIK", wrong_date))
         warnings.append(("JK_BEDA_NIK", wrong_sex))
 
@@ -366,16 +371,34 @@ def summary_rows(columns: dict[int, str], cells: list[pa.Array]) -> np.ndarray:
     """Which rows of a batch are summary or footer rows (see `BatchChecker._drop_summary_rows`)."""
     n = len(cells[0]) if cells else 0
     no_identity = np.ones(n, dtype=bool)
-    known_blank = np.ones(n, dtype=bool)
-    labelled = np.zeros(n, dtype=bool)
     for index, column in enumerate(cells):
-        upper = pc.utf8_upper(column)
         if columns.get(index) in _IDENTITY:
-            no_identity &= ~pc.match_substring_regex(upper, "[0-9]").to_numpy(zero_copy_only=False)
+            no_identity &= ~pc.match_substring_regex(column, "[0-9]").to_numpy(zero_copy_only=False)
+    # Only rows without a digit in NIK and No KK can be summary rows: in an export of people that is next to none,
+    # so the other checks (every cell of the row) run on those rows alone.
+    rows = np.flatnonzero(no_identity)
+    if rows.size == 0:
+        return no_identity
+    chosen = pa.array(rows, type=pa.int64())
+    known_blank = np.ones(rows.size, dtype=bool)
+    labelled = np.zeros(rows.size, dtype=bool)
+    for index, column in enumerate(cells):
+        part = column.take(chosen)
         if index in columns:
-            known_blank &= pc.equal(pc.utf8_trim_whitespace(column), "").to_numpy(zero_copy_only=False)
-        labelled |= pc.match_substring_regex(upper, SUMMARY_LABEL).to_numpy(zero_copy_only=False)
-    return no_identity & (labelled | known_blank)
+            known_blank &= pc.equal(pc.utf8_trim_whitespace(part), "").to_numpy(zero_copy_only=False)
+        labelled |= pc.match_substring_regex(pc.utf8_upper(part), SUMMARY_LABEL).to_numpy(zero_copy_only=False)
+    out = np.zeros(n, dtype=bool)
+    out[rows] = labelled | known_blank
+    return out
+
+
+def _array(values: dict[str, Column], name: str, n: int, kind: pa.DataType) -> pa.Array:
+    """A column as an Arrow array of `kind` (all null when the file lacks it)."""
+    value = values.get(name)
+    if value is None:
+        return pa.nulls(n, kind)
+    array = value if isinstance(value, pa.Array) else pa.array(value, type=kind)
+    return array.cast(kind)
 
 
 def _pylist(values: dict[str, Column], name: str, n: int) -> list:
