@@ -97,7 +97,7 @@ def test_field_verification_is_a_step_before_the_decision(store: Store, clock: C
     store.decide(code, "diterima", "TERBUKTI", "Pindah.", "op", "kecamatan")
     with pytest.raises(LifecycleRefused):
         store.record_verification(code, "lagi", "op", "desa")
-    assert actions(store) == ["verifikasi_lapangan", "putusan"]
+    assert actions(store) == ["ubah_status", "verifikasi_lapangan", "putusan"]
     assert store.integrity_check()
 
 
