@@ -97,7 +97,7 @@ def _fill(page: object, n: int) -> None:
     page.get_by_text("Saya menyatakan keterangan ini benar").click()
 
 
-def _ticket(page: object, timeout: float = 30_000) -> str | None:
+def _ticket(page: object, timeout: float = 60_000) -> str | None:
     code = page.locator('[data-testid="stCode"]').first
     try:
         code.wait_for(timeout=timeout)
@@ -117,7 +117,7 @@ def test_no_acknowledged_objection_is_lost_when_a_replica_is_killed(browser: obj
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
-        page.set_default_timeout(30_000)
+        page.set_default_timeout(60_000)
         for n in range(2):
             _open_form(page, url)
             _fill(page, n)
@@ -164,7 +164,7 @@ def test_a_sign_in_survives_the_failover_of_its_replica(browser: object, cluster
     serving = None
     try:
         page = context.new_page()
-        page.set_default_timeout(30_000)
+        page.set_default_timeout(60_000)
         page.goto(f"{url}/masuk")
         page.get_by_label("Nama pengguna").fill("jogja3")
         page.get_by_label("Kata sandi").fill(PASSWORD)
