@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from portal.accounts import Accounts
 from portal.store import open_store
@@ -137,7 +138,10 @@ def test_no_acknowledged_objection_is_lost_when_a_replica_is_killed(browser: obj
             acknowledged.append(ticket)
         # The citizen reloads: the balancer sends them to the surviving replica, and they carry on.
         for n in range(3, 5):
-            _open_form(page, url)
+            try:
+                _open_form(page, url)
+            except PlaywrightError:  # the page met the dying replica's last moments: reload, as a citizen would
+                _open_form(page, url)
             if n == 3:
                 failover = time.monotonic() - killed_at
             _fill(page, n)
