@@ -11,8 +11,6 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from portal.config import get_settings
-from portal.web import api
-from portal.web import routes as web_routes
 from portal.web.client import UVICORN_TRUSTS_NOBODY, parse_trusted
 from portal.web.middleware import ClientAddress, SecurityHeaders
 
@@ -31,7 +29,11 @@ def navigation_only() -> None:
 
 
 def routes() -> list[Route]:
-    """The portal's HTTP routes beside Streamlit's."""
+    """The portal's HTTP routes beside Streamlit's (imported here, not with the package: `python -m portal run`
+    reads `portal.web.client` without loading the pages' data layer)."""
+    from portal.web import api
+    from portal.web import routes as web_routes
+
     return [
         Route("/healthz", web_routes.healthz, methods=["GET", "HEAD"]),
         Route("/akun/sesi", web_routes.session_handoff, methods=["GET"]),
