@@ -6,4 +6,4 @@ import streamlit as st
 from portal import web
 
 web.navigation_only()
-app = st.App("app.py", routes=web.routes(), middleware=web.middleware())
+app = st.App("app.py", routes=web.portal_routes(), middleware=web.middleware())

@@ -111,7 +111,7 @@ def client(portal_env: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestCli
     from tests.conftest import reset_portal_caches
 
     reset_portal_caches()
-    app = Starlette(routes=web.routes(), middleware=web.middleware())
+    app = Starlette(routes=web.portal_routes(), middleware=web.middleware())
     with TestClient(app, client=("203.0.113.9", 40000), follow_redirects=False) as test_client:
         yield test_client
 
@@ -229,7 +229,7 @@ def test_the_api_limit_is_per_client_and_ignores_a_forged_header(portal_env: str
 
     monkeypatch.setenv("PORTAL_API_LIMIT", "3/600")
     reset_portal_caches()
-    app = Starlette(routes=web.routes(), middleware=web.middleware())
+    app = Starlette(routes=web.portal_routes(), middleware=web.middleware())
     with TestClient(app, client=("203.0.113.9", 1), follow_redirects=False) as one:
         answers = [
             one.get("/api/v1/periode", headers={"x-forwarded-for": f"198.51.100.{i}"}).status_code for i in range(5)
@@ -247,7 +247,7 @@ def test_behind_a_trusted_proxy_two_citizens_are_two_addresses(portal_env: str, 
     monkeypatch.setenv("PORTAL_API_LIMIT", "2/600")
     monkeypatch.setenv("PORTAL_TRUSTED_PROXIES", "127.0.0.1")
     reset_portal_caches()
-    app = Starlette(routes=web.routes(), middleware=web.middleware())
+    app = Starlette(routes=web.portal_routes(), middleware=web.middleware())
     with TestClient(app, client=("127.0.0.1", 1)) as proxy:
 
         def ask(citizen: str) -> int:

@@ -1,7 +1,7 @@
 """The portal as an ASGI app (`st.App`): Streamlit's pages plus the health check, the session cookie's routes and
 the open data API, behind middleware that resolves the client's address and adds security headers.
 
-`asgi.py` at the repository root builds it as `st.App(..., routes=routes(), middleware=middleware())` (written
+`asgi.py` at the repository root builds it as `st.App(..., routes=portal_routes(), middleware=middleware())` (written
 out there, so that `streamlit run asgi.py` recognises it); `python -m portal run` serves it with uvicorn's own
 proxy-header handling off (the address is resolved here, against PORTAL_TRUSTED_PROXIES)."""
 
@@ -14,7 +14,7 @@ from portal.config import get_settings
 from portal.web.client import UVICORN_TRUSTS_NOBODY, parse_trusted
 from portal.web.middleware import ClientAddress, SecurityHeaders
 
-__all__ = ["UVICORN_TRUSTS_NOBODY", "middleware", "navigation_only", "routes"]
+__all__ = ["UVICORN_TRUSTS_NOBODY", "middleware", "navigation_only", "portal_routes"]
 
 
 def navigation_only() -> None:
@@ -28,7 +28,7 @@ def navigation_only() -> None:
     PagesManager.uses_pages_directory = False
 
 
-def routes() -> list[Route]:
+def portal_routes() -> list[Route]:
     """The portal's HTTP routes beside Streamlit's (imported here, not with the package: `python -m portal run`
     reads `portal.web.client` without loading the pages' data layer)."""
     from portal.web import api
