@@ -39,6 +39,7 @@ def stand_in(name: str, title: str) -> Callable[[], None]:
     """The page at an internal page's address for someone who may not open it."""
 
     def run() -> None:
+        ui.provenance_footer()
         if scope is None:
             staff.page_for_signed_in(title)
         else:

@@ -3,6 +3,8 @@ with enough others that none can be recovered from the totals, consistently down
 provinsi and kab/kota handles objections (portal.accountability), and active families per welfare desil, suppressed
 the same way."""
 
+import logging
+
 import streamlit as st
 
 from portal import accountability, charts, data, export, public, ui
@@ -90,7 +92,8 @@ try:
         [t.index for t in tables[:2]],
         labels[:1],
     )
-except Exception:
+except Exception:  # the page stays up; the cause goes to the server's log
+    logging.getLogger(__name__).exception("accountability figures for %s could not be computed", periode)
     st.info("Angka akuntabilitas belum dapat ditampilkan saat ini.")
     st.stop()
 st.dataframe(accountability.to_display(angka_akuntabilitas), width="stretch")

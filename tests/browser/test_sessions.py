@@ -67,6 +67,7 @@ def test_a_shared_link_opened_cold_comes_back_to_its_view_and_the_sign_in_surviv
         page.set_default_timeout(30_000)
         page.goto(replicas["one"] + VIEW)
         page.get_by_text("Halaman ini khusus petugas").wait_for()
+        page.get_by_text("Asal data").wait_for()  # the provenance footer, as on every page
         _sign_in_here(page, "analis2")
         page.get_by_role("link", name="Keluar (analis2)").wait_for()
         page.get_by_role("heading", name="Eksplorasi Data").wait_for()
