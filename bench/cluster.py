@@ -40,13 +40,14 @@ def cluster(env: dict[str, str], *args: str) -> str:
 def store_url() -> str:
     """A fresh schema in the throwaway PostgreSQL, so each run starts from an empty store."""
     import psycopg
+    from psycopg import sql
 
     base = subprocess.run(
         ["bash", str(REPO_DIR / "scripts" / "pg-test-server"), "start"], capture_output=True, text=True, check=True
     ).stdout.strip()
     schema = f"bench_{secrets.token_hex(4)}"
     with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"create schema {schema}")
+        conn.execute(sql.SQL("create schema {}").format(sql.Identifier(schema)))
     return f"{base}?options=-csearch_path%3D{schema}"
 
 

@@ -62,6 +62,8 @@ def test_trusted_proxies_are_checked() -> None:
     )
     with pytest.raises(TrustedProxyError, match="PORTAL_TRUSTED_PROXIES"):
         parse_trusted("localhost")
+    with pytest.raises(TrustedProxyError, match="host bits set"):
+        parse_trusted("10.0.0.1/8")  # a typo for 10.0.0.0/8 or 10.0.0.1/32: said, not guessed
 
 
 def test_a_forged_portal_client_header_is_replaced() -> None:

@@ -28,10 +28,12 @@ def parse_trusted(text: str) -> tuple[Network, ...]:
         if not item:
             continue
         try:
-            networks.append(ipaddress.ip_network(item, strict=False))
-        except ValueError:
+            # strict: '10.0.0.1/8' is refused rather than silently widened to 10.0.0.0/8
+            networks.append(ipaddress.ip_network(item, strict=True))
+        except ValueError as exc:
             raise TrustedProxyError(
-                f"PORTAL_TRUSTED_PROXIES: {item!r} is not an IP address or network (e.g. 127.0.0.1 or 10.0.0.0/8)"
+                f"PORTAL_TRUSTED_PROXIES: {item!r} is not an IP address or network ({exc}); write e.g. 127.0.0.1 "
+                "or 10.0.0.0/8"
             ) from None
     return tuple(networks)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -28,6 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = REPO / "tests" / "browser" / "artifacts"
+USER_PASSWORD = "kata-sandi-yang-panjang-1"  # every local account of portal_env
 
 
 def free_port() -> int:
@@ -90,6 +92,32 @@ def serve(app: Path, env: dict[str, str], log: Path, *extra: str, port: int | No
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def portal_env(fixture_dir: Path, work: Path, users: dict[str, tuple[str, str]], **settings: str) -> dict[str, str]:
+    """The environment of a portal of its own: a copy of the fixture register under `work`, a fresh SQLite store
+    with local accounts `users` (name → (role, region), password USER_PASSWORD), no boundaries, a fixed secret and
+    any further PORTAL_* `settings`. The store's URL is env["PORTAL_DB_URL"]."""
+    from portal.accounts import Accounts
+    from portal.store import open_store
+
+    data_dir = work / "data"
+    shutil.copytree(fixture_dir / "register", data_dir / "register")
+    store_url = f"sqlite:///{work / 'store.db'}"
+    store = open_store(store_url)
+    try:
+        for name, (role, region) in users.items():
+            Accounts(store).create_user(name, USER_PASSWORD, role, region)
+    finally:
+        store.close()
+    return {
+        **os.environ,
+        "PORTAL_DATA_DIR": str(data_dir),
+        "PORTAL_GEO_DIR": str(work / "no-geo"),
+        "PORTAL_DB_URL": store_url,
+        "PORTAL_SECRET_KEY": "cd" * 32,
+        **settings,
+    }
 
 
 @pytest.fixture(scope="session")

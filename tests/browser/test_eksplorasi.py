@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from portal.accounts import Accounts
 from portal.store import open_store
-from tests.browser.conftest import REPO, serve
+from tests.browser.conftest import REPO, USER_PASSWORD, portal_env, serve
 
 pytestmark = pytest.mark.browser
-PASSWORD = "kata-sandi-yang-panjang-1"
+PASSWORD = USER_PASSWORD
 
 
 @pytest.fixture(scope="module")
@@ -26,20 +23,8 @@ def own_portal(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     """A portal of its own (URL, store URL) with local accounts 'analis1' (analis, whole nation) and 'jogja'
     (kabupaten 3471)."""
     tmp_path = tmp_path_factory.mktemp("eksplorasi")
-    data_dir = tmp_path / "data"
-    shutil.copytree(fixture_dir / "register", data_dir / "register")
-    store_url = f"sqlite:///{tmp_path / 'store.db'}"
-    store = open_store(store_url)
-    Accounts(store).create_user("analis1", PASSWORD, "analis", "")
-    Accounts(store).create_user("jogja", PASSWORD, "kabupaten", "3471")
-    store.close()
-    env = {
-        **os.environ,
-        "PORTAL_DATA_DIR": str(data_dir),
-        "PORTAL_GEO_DIR": str(tmp_path / "no-geo"),
-        "PORTAL_DB_URL": store_url,
-        "PORTAL_SECRET_KEY": "cd" * 32,
-    }
+    env = portal_env(fixture_dir, tmp_path, {"analis1": ("analis", ""), "jogja": ("kabupaten", "3471")})
+    store_url = env["PORTAL_DB_URL"]
     with serve(REPO / "asgi.py", env, tmp_path / "streamlit.log") as url:
         yield url, store_url
 

@@ -4,20 +4,17 @@ store); signing out ends it in every tab; a page outside the official's navigati
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from portal.accounts import Accounts
 from portal.store import open_store
 from portal.store.sessions import SESSION_COOKIE
-from tests.browser.conftest import REPO, serve
+from tests.browser.conftest import REPO, USER_PASSWORD, portal_env, serve
 
 pytestmark = pytest.mark.browser
-PASSWORD = "kata-sandi-sesi-yang-panjang"
+PASSWORD = USER_PASSWORD
 VIEW = "/eksplorasi?prov=34&kab=3471&kec=347101&baris=desil"
 
 
@@ -26,20 +23,8 @@ def replicas(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     """Two portal processes (replicas) on one register and one store, with accounts 'analis2' (analis) and
     'jogja2' (kabupaten 3471)."""
     work = tmp_path_factory.mktemp("sesi")
-    data_dir = work / "data"
-    shutil.copytree(fixture_dir / "register", data_dir / "register")
-    store_url = f"sqlite:///{work / 'store.db'}"
-    store = open_store(store_url)
-    Accounts(store).create_user("analis2", PASSWORD, "analis", "")
-    Accounts(store).create_user("jogja2", PASSWORD, "kabupaten", "3471")
-    store.close()
-    env = {
-        **os.environ,
-        "PORTAL_DATA_DIR": str(data_dir),
-        "PORTAL_GEO_DIR": str(work / "no-geo"),
-        "PORTAL_DB_URL": store_url,
-        "PORTAL_SECRET_KEY": "ef" * 32,
-    }
+    env = portal_env(fixture_dir, work, {"analis2": ("analis", ""), "jogja2": ("kabupaten", "3471")})
+    store_url = env["PORTAL_DB_URL"]
     with serve(REPO / "asgi.py", env, work / "one.log") as one, serve(REPO / "asgi.py", env, work / "two.log") as two:
         yield {"one": one, "two": two, "store": store_url}
 
@@ -124,21 +109,14 @@ def test_a_page_outside_the_navigation_is_refused_and_audited(browser: object, r
 def impatient(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     """A portal whose sessions go idle after 15 seconds (the check runs every 5)."""
     work = tmp_path_factory.mktemp("idle")
-    data_dir = work / "data"
-    shutil.copytree(fixture_dir / "register", data_dir / "register")
-    store_url = f"sqlite:///{work / 'store.db'}"
-    store = open_store(store_url)
-    Accounts(store).create_user("jogja4", PASSWORD, "kabupaten", "3471")
-    store.close()
-    env = {
-        **os.environ,
-        "PORTAL_DATA_DIR": str(data_dir),
-        "PORTAL_GEO_DIR": str(work / "no-geo"),
-        "PORTAL_DB_URL": store_url,
-        "PORTAL_SECRET_KEY": "ab" * 32,
-        "PORTAL_STAFF_IDLE_SECONDS": "15",
-        "PORTAL_PUBLIC_IDLE_SECONDS": "15",
-    }
+    env = portal_env(
+        fixture_dir,
+        work,
+        {"jogja4": ("kabupaten", "3471")},
+        PORTAL_STAFF_IDLE_SECONDS="15",
+        PORTAL_PUBLIC_IDLE_SECONDS="15",
+    )
+    store_url = env["PORTAL_DB_URL"]
     with serve(REPO / "asgi.py", env, work / "idle.log") as url:
         yield {"url": url, "store": store_url}
 
