@@ -252,3 +252,61 @@ def refer_to_form(reference: dict[str, str]) -> None:
     """Carry a list row (by its opaque token) to the objection form."""
     st.session_state["rujukan"] = reference
     st.switch_page("pages/ajukan.py")
+
+
+WIB = "Asia/Jakarta"
+
+
+def table(
+    rows: pd.DataFrame,
+    *,
+    labels: dict[str, str] | None = None,
+    percent: tuple[str, ...] = (),
+    decimals: dict[str, int] | None = None,
+    hide_index: bool = True,
+    **kwargs: Any,
+) -> Any:
+    """`st.dataframe` the way every table of the portal is shown (see `table_view`); returns what it returns
+    (the selection, with `on_select`)."""
+    shown, config = table_view(rows, labels=labels, percent=percent, decimals=decimals)
+    kwargs.setdefault("width", "stretch")
+    return st.dataframe(shown, hide_index=hide_index, column_config=config, **kwargs)
+
+
+def table_view(
+    rows: pd.DataFrame,
+    *,
+    labels: dict[str, str] | None = None,
+    percent: tuple[str, ...] = (),
+    decimals: dict[str, int] | None = None,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """A table ready for a reader, and its column_config: headings from `portal.words`, numbers in the reader's
+    format ("localized": the page pins the browser's number locale to id-ID, so 6.510 and 10,69), `percent`
+    columns (0–100) as percentages, times in WIB, and empty text cells as "–" instead of "None". The data stays
+    numeric, so sorting a column still sorts numbers."""
+    from portal import words
+
+    shown = rows.copy()
+    config: dict[str, Any] = {}
+    digits = decimals or {}
+    for name in shown.columns:
+        label = words.heading(str(name), labels)
+        column = shown[name]
+        if name in percent:
+            shown[name] = pd.to_numeric(column, errors="coerce") / 100.0
+            step = 10 ** -(digits.get(name, 1) + 2)
+            config[name] = st.column_config.NumberColumn(label, format="percent", step=step)
+        elif pd.api.types.is_bool_dtype(column):
+            config[name] = st.column_config.CheckboxColumn(label)
+        elif pd.api.types.is_numeric_dtype(column):
+            step = 10 ** -digits[name] if name in digits else None
+            config[name] = st.column_config.NumberColumn(label, format="localized", step=step)
+        elif pd.api.types.is_datetime64_any_dtype(column):
+            if column.dt.tz is None:
+                column = column.dt.tz_localize("UTC")
+            shown[name] = column.dt.tz_convert(WIB).dt.tz_localize(None)
+            config[name] = st.column_config.DatetimeColumn(label, format="DD/MM/YYYY HH:mm [WIB]")
+        else:
+            shown[name] = column.astype(object).where(column.notna(), "–")
+            config[name] = st.column_config.TextColumn(label)
+    return shown, config
