@@ -8,6 +8,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import IO
 from xml.etree import ElementTree as ET
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -121,7 +122,93 @@ class Workbook:
         return 0
 
     def rows(self, sheet: str, min_row: int = 1, max_row: int | None = None) -> Iterator[tuple[int, list[object]]]:
-        """(row number, values) of the sheet's non-empty rows from `min_row` on, each row as long as its last cell."""
+        """(row number, values) of the sheet's non-empty rows from `min_row` on, each row as long as its last cell.
+
+        The sheet XML is cut into rows and cells with regular expressions (the forms Excel, LibreOffice and openpyxl
+        write); a row in any other form (entities, rich or pretty-printed text, other attribute orders, carriage
+        returns) is parsed with ElementTree, and so is a whole sheet whose XML is not plain UTF-8 in the default
+        namespace. Both give the values of `rows_parsed` (tests/test_ingest_xlsx_fast.py compares them)."""
+        with self.zip.open(self.sheets[sheet]) as fh:
+            head = fh.read(_CHUNK)
+            root = _ROOT.search(head)
+            if root is None or not _plain(head, root):
+                yield from self.rows_parsed(sheet, min_row, max_row)
+                return
+            namespaces = b" ".join(_XMLNS.findall(root.group(1)))
+            yield from self._rows_fast(fh, head, namespaces, min_row, max_row)
+
+    def _rows_fast(
+        self, fh: IO[bytes], buffer: bytes, namespaces: bytes, min_row: int, max_row: int | None
+    ) -> Iterator[tuple[int, list[object]]]:
+        shared, dates = self.shared, self.date_styles
+        columns = _COLUMNS_BYTES
+        cell_form = _CELL.findall
+        number = 0
+        while True:
+            chunk = fh.read(_CHUNK)
+            if chunk:
+                buffer += chunk
+                cut = buffer.rfind(b"<row")  # every row before the last one that starts is whole
+                if cut <= 0:
+                    continue
+                text, buffer = buffer[:cut], buffer[cut:]
+            else:
+                text, buffer = buffer, b""
+            for match in _ROW.finditer(text):
+                attrs, content = match.group(1), match.group(2)
+                found = _ROW_NUMBER.search(attrs)
+                if found is not None and content is not None:
+                    cells = cell_form(content)
+                    fast = len(cells) == content.count(b"<c") and not _SPECIAL.search(content)
+                else:
+                    cells, fast = [], content is None and found is not None and b"&" not in attrs
+                if not fast:
+                    element = ET.fromstring(b"<row " + namespaces + b" " + attrs + b">" + (content or b"") + b"</row>")
+                    number = int(element.get("r", number + 1))
+                    row = _row_parsed(element, shared, dates)
+                else:
+                    number = int(found.group(1))  # type: ignore[union-attr]
+                    row = []
+                    for letters, style, kind, value, inline in cells:
+                        column = columns.get(letters)
+                        if column is None:
+                            column = _column_index(letters.decode("ascii"))
+                            columns[letters] = column
+                        if kind == b"inlineStr":
+                            item: object = inline.decode()
+                        elif not value:
+                            item = None
+                        elif kind == b"s":
+                            item = shared[int(value)]
+                        elif not kind or kind == b"n":
+                            item = float(value) if (b"." in value or b"E" in value or b"e" in value) else int(value)
+                            if (int(style) if style else 0) in dates and 0 < item < 2_958_466:
+                                item = EPOCH + timedelta(days=float(item))
+                        elif kind in (b"str", b"e", b"d"):
+                            item = value.decode()
+                        elif kind == b"b":
+                            item = value.strip() == b"1"
+                        else:
+                            item = float(value) if (b"." in value or b"E" in value or b"e" in value) else int(value)
+                            if (int(style) if style else 0) in dates and 0 < item < 2_958_466:
+                                item = EPOCH + timedelta(days=float(item))
+                        if column == len(row):
+                            row.append(item)
+                        else:
+                            if column >= len(row):
+                                row.extend([None] * (column + 1 - len(row)))
+                            row[column] = item
+                if max_row is not None and number > max_row:
+                    return
+                if number >= min_row:
+                    yield number, row
+            if not chunk:
+                return
+
+    def rows_parsed(
+        self, sheet: str, min_row: int = 1, max_row: int | None = None
+    ) -> Iterator[tuple[int, list[object]]]:
+        """`rows`, every element parsed by ElementTree.iterparse (any well-formed sheet XML)."""
         shared, dates = self.shared, self.date_styles
         with self.zip.open(self.sheets[sheet]) as fh:
             events = ET.iterparse(fh, events=("start", "end"))
@@ -138,12 +225,7 @@ class Workbook:
                         row = []
                     continue
                 if tag == f"{MAIN}c":
-                    column = _column_index(elem.get("r", ""))
-                    if column < 0:
-                        column = len(row)
-                    if column >= len(row):
-                        row.extend([None] * (column + 1 - len(row)))
-                    row[column] = _value(elem, shared, dates)
+                    _put(row, elem, shared, dates)
                 elif tag == f"{MAIN}row":
                     if max_row is not None and number > max_row:
                         return
@@ -151,6 +233,52 @@ class Workbook:
                         yield number, row
                     if parent is not None:
                         parent.clear()
+
+
+def _put(row: list[object], cell: ET.Element, shared: list[str], dates: frozenset[int]) -> None:
+    column = _column_index(cell.get("r", ""))
+    if column < 0:
+        column = len(row)
+    if column >= len(row):
+        row.extend([None] * (column + 1 - len(row)))
+    row[column] = _value(cell, shared, dates)
+
+
+def _row_parsed(element: ET.Element, shared: list[str], dates: frozenset[int]) -> list[object]:
+    """The values of one parsed row element, as `rows_parsed` gives them."""
+    row: list[object] = []
+    for cell in element.iter(f"{MAIN}c"):
+        _put(row, cell, shared, dates)
+    return row
+
+
+def _plain(head: bytes, root: re.Match[bytes]) -> bool:
+    """Whether the sheet XML can be cut with the regular expressions: UTF-8 (with or without BOM), no DOCTYPE
+    (entity definitions), the worksheet element unprefixed in the main namespace."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"<!DOCTYPE" in head[: root.start()]:
+        return False
+    declaration = _DECLARATION.match(head.removeprefix(b"\xef\xbb\xbf"))
+    if declaration is not None and declaration.group(1).lower() not in (b"utf-8", b"utf8"):
+        return False
+    return _DEFAULT_NS.search(root.group(1)) is not None
+
+
+_CHUNK = 1 << 20
+_DECLARATION = re.compile(rb'\s*<\?xml[^>]*?encoding=["\']([^"\']+)["\']')
+_ROOT = re.compile(rb"<worksheet\b([^>]*)>")
+_XMLNS = re.compile(rb'xmlns(?::[\w.-]+)?="[^"]*"')
+_DEFAULT_NS = re.compile(rb'(?:^|\s)xmlns="' + re.escape(MAIN[1:-1].encode()) + rb'"')
+_ROW = re.compile(rb"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
+_ROW_NUMBER = re.compile(rb'^\s+r="(\d+)"')
+# A cell as Excel and openpyxl write it: attributes r, s, t in that order, a value, or an inline string, and an
+# optional formula without text that needs unescaping (rows with '&' or a carriage return are parsed instead).
+_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})[0-9]+"(?: s="([0-9]+)")?(?: t="([A-Za-z]+)")?'
+    rb"(?:/>|>(?:<f>[^<]*</f>|<f\b[^<>]*/>|<f\b[^<>]*>[^<]*</f>)?(?:<v>([^<]*)</v>|<v/>)?</c>"
+    rb'|><is><t(?: xml:space="preserve")?>([^<]*)</t></is></c>)'
+)
+_SPECIAL = re.compile(rb"[&\r]|<!")
+_COLUMNS_BYTES: dict[bytes, int] = {}
 
 
 def _value(cell: ET.Element, shared: list[str], dates: frozenset[int]) -> object:

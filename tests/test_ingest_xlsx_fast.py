@@ -1,0 +1,198 @@
+"""The XLSX reader's regular-expression path (`Workbook.rows`) gives exactly the values of the ElementTree path
+(`Workbook.rows_parsed`): on openpyxl workbooks (the messy corpus), on sheet XML written by hand in the forms
+other tools write (inline and rich strings, entities, formulas, pretty-printing, missing or reordered attributes,
+a prefixed namespace, big integers, date styles), and on random sheets (hypothesis)."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from portal.ingest import xlsx
+from portal.ingest.xlsx import Workbook
+from tests.messy_corpus import people, siksng_xlsx
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+WORKBOOK = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{MAIN_NS}" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="data" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships '
+    'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+    'Target="worksheets/sheet1.xml"/></Relationships>'
+)
+STYLES = (
+    f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{MAIN_NS}">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts>'
+    '<cellXfs count="3"><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/></cellXfs></styleSheet>'
+)
+SHARED = (
+    f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" count="3" uniqueCount="3">'
+    "<si><t>NIK</t></si><si><t>Nama lengkap</t></si><si><r><t>BU</t></r><r><rPr><b/></rPr><t>DI</t></r></si></sst>"
+)
+
+
+def _book(tmp_path: Path, sheet_data: str, root: str | None = None, declaration: str | None = None) -> Path:
+    """A one-sheet workbook with the given sheetData content (and optionally another root tag or declaration)."""
+    root = root or (
+        f'<worksheet xmlns="{MAIN_NS}" xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac">'
+    )
+    end = "</" + root[1:].split()[0].rstrip(">") + ">"
+    declaration = declaration if declaration is not None else '<?xml version="1.0" encoding="UTF-8"?>\n'
+    tag = root[1:].split()[0].split(":")[0] + ":" if ":" in root.split()[0] else ""
+    sheet = f'{declaration}{root}<{tag}dimension ref="A1:C9"/><{tag}sheetData>{sheet_data}</{tag}sheetData>'
+    sheet += f'<{tag}rowBreaks count="1"><{tag}brk id="5"/></{tag}rowBreaks>{end}'
+    path = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("xl/workbook.xml", WORKBOOK)
+        zf.writestr("xl/_rels/workbook.xml.rels", RELS)
+        zf.writestr("xl/styles.xml", STYLES)
+        zf.writestr("xl/sharedStrings.xml", SHARED)
+        zf.writestr("xl/worksheets/sheet1.xml", sheet.encode("utf-8"))
+    return path
+
+
+def _both(path: Path, **bounds: int) -> tuple[list, list]:
+    book = Workbook(path)
+    try:
+        sheet = next(iter(book.sheets))
+        fast = [(n, list(r)) for n, r in book.rows(sheet, **bounds)]
+        parsed = [(n, list(r)) for n, r in book.rows_parsed(sheet, **bounds)]
+    finally:
+        book.close()
+    return fast, parsed
+
+
+def _typed(rows: list) -> list:
+    """Rows with each value's type beside it (1 == 1.0 == True in Python, but not here)."""
+    return [(n, [(type(v).__name__, v) for v in r]) for n, r in rows]
+
+
+ROWS = {
+    "plain": '<row r="1" spans="1:3"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+    '<row r="2"><c r="A2" t="n"><v>3471011507850001</v></c><c r="B2" t="s"><v>2</v></c>'
+    '<c r="C2" s="1"><v>29221</v></c></row>',
+    "big integers and floats": '<row r="3"><c r="A3"><v>9101011507850001</v></c><c r="B3"><v>3.4710115078500012E+15</v>'
+    '</c><c r="C3"><v>1.5</v></c><c r="D3"><v>-7</v></c><c r="E3"><v>12345678901234567890123</v></c></row>',
+    "dates by style": '<row r="4"><c r="A4" s="2"><v>44000.5</v></c><c r="B4" s="1"><v>0</v></c>'
+    '<c r="C4" s="1"><v>2958466</v></c><c r="D4" s="0"><v>44000</v></c></row>',
+    "gaps and empty cells": '<row r="5"><c r="C5"><v>1</v></c><c r="A5" t="s"/><c r="F5" t="str"><v></v></c>'
+    '<c r="G5"><v/></c></row><row r="6"/><row r="7" spans="1:1"></row>',
+    "inline and formula strings": '<row r="8"><c r="A8" t="inlineStr"><is><t>Siti</t></is></c>'
+    '<c r="B8" t="inlineStr"><is><t xml:space="preserve"> Aminah </t></is></c><c r="C8" t="str"><f>A8</f>'
+    '<v>Siti</v></c><c r="D8"><f t="shared" ref="D8:D9" si="0">1+1</f><v>2</v></c><c r="E8"><f t="shared" si="0"/>'
+    '<v>3</v></c><c r="F8" t="inlineStr"><v>x</v></c><c r="G8" t="s"><is><t>y</t></is></c></row>',
+    "booleans errors dates as text": '<row r="9"><c r="A9" t="b"><v>1</v></c><c r="B9" t="b"><v>0</v></c>'
+    '<c r="C9" t="e"><v>#N/A</v></c><c r="D9" t="d"><v>2020-01-02T00:00:00</v></c><c r="E9" t="x"><v>5</v></c></row>',
+    "entities and carriage returns": '<row r="10"><c r="A10" t="str"><v>A &amp; B &#233;</v></c>'
+    '<c r="B10" t="str"><v>a\r\nb</v></c><c r="C10" t="str"><v>bärbel</v></c></row>',
+    "rich inline string": '<row r="11"><c r="A11" t="inlineStr"><is><r><rPr><color rgb="FF0000"/></rPr><t>BU</t></r>'
+    "<r><t>DI</t></r></is></c></row>",
+    "pretty-printed": '\n  <row r="12">\n    <c r="A12" t="s">\n      <v>0</v>\n    </c>\n  </row>\n',
+    "other attribute orders": '<row spans="1:2" r="13"><c t="s" r="A13"><v>1</v></c><c r="B13" t="n" s="1">'
+    '<v>30000</v></c><c r="C13" cm="1"><v>4</v></c></row><row x14ac:dyDescent="0.25" r="14"><c r="a14"><v>1</v></c>'
+    "</row>",
+    "no references": '<row><c><v>1</v></c><c t="s"><v>1</v></c></row><row><c r="B16"><v>2</v></c><c><v>3</v></c></row>',
+    "comment and cdata": '<row r="17"><!-- x --><c r="A17" t="str"><v><![CDATA[a<b]]></v></c></row>',
+}
+
+
+@pytest.mark.parametrize("name", sorted(ROWS))
+def test_hand_written_sheet_xml_reads_the_same_both_ways(tmp_path: Path, name: str) -> None:
+    fast, parsed = _both(_book(tmp_path, ROWS[name]))
+    assert parsed, "the parsed path read nothing: the sheet is malformed"
+    assert _typed(fast) == _typed(parsed)
+
+
+def test_whole_sheet_of_variants_and_row_bounds(tmp_path: Path) -> None:
+    path = _book(tmp_path, "".join(ROWS[k] for k in sorted(ROWS, key=lambda k: ROWS[k].find('r="'))))
+    for bounds in ({}, {"max_row": 4}, {"min_row": 5}, {"min_row": 3, "max_row": 9}):
+        fast, parsed = _both(path, **bounds)
+        assert _typed(fast) == _typed(parsed)
+
+
+def test_values_are_the_exact_ones(tmp_path: Path) -> None:
+    """Not only the same both ways: the right values (a 16-digit integer kept whole, a date-styled serial as a date,
+    a shared rich string joined, an entity unescaped)."""
+    fast, _ = _both(
+        _book(tmp_path, ROWS["plain"] + ROWS["big integers and floats"] + ROWS["entities and carriage returns"])
+    )
+    rows = dict(fast)
+    assert rows[1] == ["NIK", "Nama lengkap"]
+    assert rows[2] == [3471011507850001, "BUDI", datetime(1980, 1, 1)]
+    assert rows[3][0] == 9101011507850001 and isinstance(rows[3][0], int)
+    assert rows[3][1] == 3.4710115078500012e15
+    assert rows[10][0] == "A & B é" and rows[10][1] == "a\nb"
+
+
+@pytest.mark.parametrize(
+    ("root", "declaration"),
+    [
+        (f'<x:worksheet xmlns:x="{MAIN_NS}">', None),
+        ('<worksheet xmlns="http://purl.oclc.org/ooxml/spreadsheetml/main">', None),
+        (None, '<?xml version="1.0" encoding="ISO-8859-1"?>'),
+        (None, ""),
+    ],
+)
+def test_other_documents_read_the_same(tmp_path: Path, root: str | None, declaration: str | None) -> None:
+    fast, parsed = _both(_book(tmp_path, ROWS["plain"] + ROWS["dates by style"], root, declaration))
+    assert _typed(fast) == _typed(parsed)
+
+
+def test_rows_longer_than_a_chunk_and_many_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(xlsx, "_CHUNK", 64)
+    data = "".join(
+        f'<row r="{n}"><c r="A{n}" t="s"><v>{n % 3}</v></c><c r="B{n}"><v>{n * 1.5}</v></c>'
+        f'<c r="Z{n}" t="inlineStr"><is><t>{"x" * n}</t></is></c></row>'
+        for n in range(1, 120)
+    )
+    fast, parsed = _both(_book(tmp_path, data))
+    assert len(fast) == 119
+    assert _typed(fast) == _typed(parsed)
+
+
+def test_the_messy_corpus_workbook_reads_the_same(tmp_path: Path) -> None:
+    path, _cases, _rows = siksng_xlsx(tmp_path, people())
+    book = Workbook(path)
+    try:
+        for sheet in book.sheets:
+            fast = list(book.rows(sheet))
+            assert _typed(fast) == _typed(list(book.rows_parsed(sheet)))
+            assert fast
+    finally:
+        book.close()
+
+
+CELL_VALUES = st.one_of(
+    st.none(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=12),
+    st.booleans(),
+    st.datetimes(min_value=datetime(1900, 3, 1), max_value=datetime(2100, 1, 1)),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(CELL_VALUES, max_size=6), min_size=1, max_size=8))
+def test_random_openpyxl_sheets_read_the_same(tmp_path: Path, rows: list[list[object]]) -> None:
+    path = tmp_path / "random.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        cleaned = [
+            "".join(ch for ch in v if ch.isprintable() or ch in "\t\n") if isinstance(v, str) else v for v in row
+        ]
+        sheet.append(cleaned)
+    book.save(path)
+    fast, parsed = _both(path)
+    assert _typed(fast) == _typed(parsed)
