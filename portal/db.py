@@ -6,17 +6,20 @@ registered the configuration is locked, so no query can change settings or reach
 
 from __future__ import annotations
 
+import os
 import re
 import threading
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow.compute as pc
 
 from portal.config import REPO_DIR, Settings, get_settings
 from portal.periods import is_period
-from portal.snapshot import MANIFEST, Manifest, SnapshotError, read_manifest
+from portal.snapshot import MANIFEST, Manifest, SnapshotError, partition_path, read_manifest
 
 QUERY_DIR = REPO_DIR / "queries"
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
@@ -29,6 +32,24 @@ def _hive_options(sample: Path, table_dir: Path) -> str:
     keys = [part.split("=", 1)[0] for part in sample.relative_to(table_dir).parts[:-1] if "=" in part]
     types = ", ".join(f"'{key}': VARCHAR" for key in keys)
     return f"hive_partitioning = true, hive_types = {{{types}}}"
+
+
+@dataclass(frozen=True)
+class DesaFileQuery:
+    """A desa-scoped query read from the desa's own partition files: `sql` (a query file) binds each of `tables`'
+    partition file of the period and the desa's province as `$<table>`, and its rows are ordered by `order`."""
+
+    sql: str
+    tables: tuple[str, ...]
+    order: tuple[str, ...]
+
+
+# Desa-scoped page queries and their partition-file forms (docs/NATIONAL_SCALE.md: a desa's rows are in one file
+# per table, so reading it directly skips binding and pruning the glob over every partition).
+DESA_FILE_QUERIES = {
+    "desa_people": DesaFileQuery("desa_people_file", ("individu", "keluarga"), ("rt", "rw", "nama", "id_dtks")),
+}
+_DESA_CODE = re.compile(r"[0-9]{10}")
 
 
 class QueryError(RuntimeError):
@@ -134,13 +155,52 @@ class Register:
         if missing:
             raise QueryError(f"query {name!r} needs parameter(s): {', '.join(missing)}")
         bound = {key: params[key] for key in wanted}
+        scoped = DESA_FILE_QUERIES.get(name)
+        files = self.desa_files(scoped.tables, bound) if scoped is not None else None
         cursor = self._con.cursor()
         try:
+            if scoped is not None and files is not None:
+                found = self._run_desa_file(cursor, scoped, files, bound)
+                if found is not None:
+                    return found
             return cursor.execute(sql, bound).df()
         except duckdb.Error as exc:
             raise QueryError(f"query {name!r} failed: {exc}") from exc
         finally:
             cursor.close()
+
+    def desa_files(self, tables: tuple[str, ...], params: dict[str, object]) -> dict[str, str] | None:
+        """The partition file of each table for the period and the desa's province, or None (then the query
+        reads the views): a malformed period or desa code, a missing partition, or a partition of several files."""
+        periode, kode_desa = params.get("periode"), params.get("kode_desa")
+        if not (isinstance(periode, str) and is_period(periode)):
+            return None
+        if not (isinstance(kode_desa, str) and _DESA_CODE.fullmatch(kode_desa)):
+            return None
+        files = {}
+        for table in tables:
+            path = partition_path(self.root, table, periode, kode_desa[:2])
+            try:
+                if os.listdir(path.parent) != [path.name]:
+                    return None
+            except OSError:
+                return None
+            files[table] = str(path)
+        return files
+
+    @staticmethod
+    def _run_desa_file(
+        cursor: duckdb.DuckDBPyConnection, scoped: DesaFileQuery, files: dict[str, str], bound: dict[str, object]
+    ) -> pd.DataFrame | None:
+        """The query on the partition files, ordered; None when it found no row (DuckDB gives an empty frame
+        other dtypes than Arrow does, so the views answer that case)."""
+        sql = load_sql(scoped.sql)
+        values = {**bound, **files}
+        table = cursor.sql(sql, params={key: values[key] for key in query_params(scoped.sql)}).to_arrow_table()
+        if table.num_rows == 0:
+            return None
+        order = pc.sort_indices(table, sort_keys=[(c, "ascending", "at_end") for c in scoped.order])
+        return table.take(order).to_pandas()
 
     def close(self) -> None:
         """Close the connection."""

@@ -54,7 +54,9 @@ HOSTILE = [
     "<script>alert(1)</script>",
     "' or 1=1 --",
 ]
-SERVING = sorted(name for name in db.available_queries() if name != "macros")
+# The partition-file forms of desa-scoped queries bind file paths Register.run computes: tests/test_db_desa.py.
+FILE_FORMS = {query.sql for query in db.DESA_FILE_QUERIES.values()}
+SERVING = sorted(name for name in db.available_queries() if name != "macros" and name not in FILE_FORMS)
 
 
 @pytest.mark.parametrize("name", SERVING)
