@@ -2,6 +2,7 @@
 
     python bench/ingest.py [--csv-rows 200000] [--xlsx-rows 50000] [--repeat 3] [--big | --big-only]
                            [--source bench/out/register-10m] [--work bench/out/ingest]
+    python bench/ingest.py --xlsx-compare A.xlsx B.xlsx [--repeat 3]   # the two XLSX readers, same run
 
 Input files are exports of period 2026-09 of the bench register (`python bench/run.py` builds it; the first N
 people of the export order, in the canonical ingest shape) or, when there is no register, generated people.
@@ -126,6 +127,84 @@ def _run_ingest(path: Path, data_dir: Path) -> dict[str, float]:
     return {"seconds": figures["seconds"], "peak_rss_mb": figures["peak_rss_mb"]}
 
 
+# The XLSX comparison runs both readers on the same files in the same run: the regular-expression reader of
+# portal.ingest.xlsx (`Workbook.rows`, "fast") and the ElementTree reader it replaced (`Workbook.rows_parsed`,
+# "parsed", patched in for the child process).
+USE_PARSED = "import portal.ingest.xlsx as x; x.Workbook.rows = x.Workbook.rows_parsed; "
+READ_ONLY = """
+import sys, time
+{patch}
+from portal.ingest.headers import load_header_map
+from portal.ingest.reading import open_tables
+started = time.monotonic()
+rows = 0
+for table in open_tables(__import__("pathlib").Path(sys.argv[1]), load_header_map(None), "input.xlsx"):
+    for batch in table.batches():
+        rows += len(batch.lines)
+print(rows, time.monotonic() - started)
+"""
+PORTAL_MAIN = "{patch}import runpy, sys; sys.argv[0] = 'portal'; runpy.run_module('portal', run_name='__main__')"
+
+
+def _child(code: list[str], record: Path) -> tuple[dict[str, float], str]:
+    """Run `code` (argv) under the launcher: its exit status, wall seconds, peak RSS and stdout."""
+    proc = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, str(record), *code],
+        cwd=REPO_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    figures = json.loads(record.read_text())
+    if figures["exit"] != 0:
+        raise SystemExit(f"{code[1:3]} failed: {proc.stderr.strip().splitlines()[-1:]}")
+    return figures, proc.stdout
+
+
+def compare_xlsx(paths: list[Path], repeat: int, work: Path) -> list[dict[str, object]]:
+    """Reading only (open_tables and every batch: the ingest's reading of the file) and the whole CLI ingest,
+    with each reader, interleaved per repetition; medians."""
+    results = []
+    for path in paths:
+        runs: dict[tuple[str, str], list[dict[str, float]]] = {}
+        rows = 0
+        for _ in range(repeat):
+            for reader, patch in (("parsed", USE_PARSED), ("fast", "")):
+                figures, out = _child([sys.executable, "-c", READ_ONLY.format(patch=patch), str(path)], work / "r.json")
+                rows = int(out.split()[0])
+                figures["reading_s"] = float(out.split()[1])
+                runs.setdefault(("reading", reader), []).append(figures)
+                data_dir = work / "data"
+                shutil.rmtree(data_dir, ignore_errors=True)
+                command = [sys.executable, "-c", PORTAL_MAIN.format(patch=patch), "ingest", str(path)]
+                command += ["--periode", PERIODE_TARGET, "--data-dir", str(data_dir)]
+                figures, _ = _child(command, work / "r.json")
+                runs.setdefault(("ingest", reader), []).append(figures)
+        for (kind, reader), measured in runs.items():
+            key = "reading_s" if kind == "reading" else "seconds"
+            median = statistics.median(r[key] for r in measured)
+            result = {
+                "case": f"XLSX {kind}, {reader} reader",
+                "rows": rows,
+                "file_mb": round(path.stat().st_size / 1e6, 1),
+                "runs": repeat,
+                "median_s": round(median, 2),
+                "min_s": round(min(r[key] for r in measured), 2),
+                "max_s": round(max(r[key] for r in measured), 2),
+                "rows_per_s": round(rows / median),
+                "peak_rss_mb": round(max(r["peak_rss_mb"] for r in measured)),
+                "load_average": os.getloadavg()[0],
+            }
+            print(
+                f"{result['case']:>28}: {rows:,} rows, {result['file_mb']} MB, median {median:.2f} s of {repeat} "
+                f"({result['min_s']}-{result['max_s']}), {result['rows_per_s']:,} rows/s, "
+                f"peak RSS {result['peak_rss_mb']} MB, load {result['load_average']:.1f}",
+                flush=True,
+            )
+            results.append(result)
+    return results
+
+
 def _measure(label: str, path: Path, rows: int, repeat: int, work: Path) -> dict[str, object]:
     runs = [_run_ingest(path, work / "data") for _ in range(repeat)]
     seconds = [r["seconds"] for r in runs]
@@ -158,8 +237,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--big-only", action="store_true", help="only the whole-period ingest")
     parser.add_argument("--source", type=Path, default=OUT_DIR / "register-10m")
     parser.add_argument("--work", type=Path, default=OUT_DIR / "ingest")
+    parser.add_argument(
+        "--xlsx-compare", type=Path, nargs="+", metavar="XLSX", help="only compare the two XLSX readers on these files"
+    )
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.xlsx_compare:
+        print(f"Machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}", flush=True)
+        results = compare_xlsx(args.xlsx_compare, args.repeat, args.work)
+        (OUT_DIR / "ingest-xlsx-results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        return 0
     register_dir = args.source / "register"
     have_register = read_manifest(register_dir) is not None if register_dir.is_dir() else False
     print(f"Source: {'export of ' + str(register_dir) if have_register else 'generated people'}", flush=True)

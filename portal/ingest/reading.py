@@ -463,7 +463,7 @@ def _sheet_table(workbook: object, name: str, sheet: str, number: int, header: l
             rows: list[list[str]] = []
             lines: list[int] = []
             for line, row in workbook.rows(sheet, min_row=number + 1):  # type: ignore[attr-defined]
-                cells = [cell_text(v) for v in row[:width]]
+                cells = [v if type(v) is str else "" if v is None else cell_text(v) for v in row[:width]]
                 for i in date_columns:  # a numeric cell in a date column is an Excel serial; nowhere else
                     if i < len(row) and isinstance(row[i], int | float) and not isinstance(row[i], bool):
                         cells[i] = excel_serial_text(row[i])

@@ -143,6 +143,7 @@ class Workbook:
         shared, dates = self.shared, self.date_styles
         columns = _COLUMNS_BYTES
         cell_form = _CELL.findall
+        date_style: dict[bytes, bool] = {}
         number = 0
         while True:
             chunk = fh.read(_CHUNK)
@@ -154,12 +155,16 @@ class Workbook:
                 text, buffer = buffer[:cut], buffer[cut:]
             else:
                 text, buffer = buffer, b""
-            for match in _ROW.finditer(text):
-                attrs, content = match.group(1), match.group(2)
-                found = _ROW_NUMBER.search(attrs)
+            for attrs, content in _split_rows(text):
+                found = _ROW_NUMBER.match(attrs)
                 if found is not None and content is not None:
                     cells = cell_form(content)
-                    fast = len(cells) == content.count(b"<c") and not _SPECIAL.search(content)
+                    fast = (
+                        len(cells) == content.count(b"<c")
+                        and b"&" not in content
+                        and b"\r" not in content
+                        and b"<!" not in content
+                    )
                 else:
                     cells, fast = [], content is None and found is not None and b"&" not in attrs
                 if not fast:
@@ -180,17 +185,16 @@ class Workbook:
                             item = None
                         elif kind == b"s":
                             item = shared[int(value)]
-                        elif not kind or kind == b"n":
-                            item = float(value) if (b"." in value or b"E" in value or b"e" in value) else int(value)
-                            if (int(style) if style else 0) in dates and 0 < item < 2_958_466:
-                                item = EPOCH + timedelta(days=float(item))
-                        elif kind in (b"str", b"e", b"d"):
+                        elif kind in _TEXT_KINDS:
                             item = value.decode()
                         elif kind == b"b":
                             item = value.strip() == b"1"
-                        else:
+                        else:  # 'n', no type or an unknown one: a number
                             item = float(value) if (b"." in value or b"E" in value or b"e" in value) else int(value)
-                            if (int(style) if style else 0) in dates and 0 < item < 2_958_466:
+                            is_date = date_style.get(style)
+                            if is_date is None:
+                                is_date = date_style[style] = (int(style) if style else 0) in dates
+                            if is_date and 0 < item < 2_958_466:
                                 item = EPOCH + timedelta(days=float(item))
                         if column == len(row):
                             row.append(item)
@@ -235,6 +239,23 @@ class Workbook:
                         parent.clear()
 
 
+def _split_rows(text: bytes) -> Iterator[tuple[bytes, bytes | None]]:
+    """(attributes, content or None when self-closing) of each row element in `text`, which holds whole rows. Cut
+    at each '</row>' with bytes methods; a piece holding more than one row start (self-closing rows before it)
+    and the last piece (after the last '</row>') go through the regular expression."""
+    pieces = text.split(b"</row>")
+    last = len(pieces) - 1
+    for k, piece in enumerate(pieces):
+        if k < last and piece.count(b"<row") == 1:
+            start = piece.find(b"<row")
+            close = piece.find(b">", start)
+            if close > 0 and piece[start + 4 : start + 5] in (b" ", b">") and piece[close - 1 : close] != b"/":
+                yield piece[start + 4 : close], piece[close + 1 :]
+                continue
+        for match in _ROW.finditer(piece if k == last else piece + b"</row>"):
+            yield match.group(1), match.group(2)
+
+
 def _put(row: list[object], cell: ET.Element, shared: list[str], dates: frozenset[int]) -> None:
     column = _column_index(cell.get("r", ""))
     if column < 0:
@@ -277,8 +298,8 @@ _CELL = re.compile(
     rb"(?:/>|>(?:<f>[^<]*</f>|<f\b[^<>]*/>|<f\b[^<>]*>[^<]*</f>)?(?:<v>([^<]*)</v>|<v/>)?</c>"
     rb'|><is><t(?: xml:space="preserve")?>([^<]*)</t></is></c>)'
 )
-_SPECIAL = re.compile(rb"[&\r]|<!")
 _COLUMNS_BYTES: dict[bytes, int] = {}
+_TEXT_KINDS = frozenset([b"str", b"e", b"d"])
 
 
 def _value(cell: ET.Element, shared: list[str], dates: frozenset[int]) -> object:
