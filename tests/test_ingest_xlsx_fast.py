@@ -8,6 +8,7 @@ from __future__ import annotations
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import openpyxl
 import pytest
@@ -196,3 +197,20 @@ def test_random_openpyxl_sheets_read_the_same(tmp_path: Path, rows: list[list[ob
     book.save(path)
     fast, parsed = _both(path)
     assert _typed(fast) == _typed(parsed)
+
+
+def test_a_sheet_cut_short_is_refused_both_ways(tmp_path: Path) -> None:
+    """A sheet whose XML stops in the middle (a broken export) is not read as the rows before the cut."""
+    whole = _book(tmp_path, ROWS["plain"] + ROWS["dates by style"])
+    cut = tmp_path / "cut.xlsx"
+    with zipfile.ZipFile(whole) as src, zipfile.ZipFile(cut, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, data[: data.index(b'<row r="4"')] if item.filename.endswith("sheet1.xml") else data)
+    book = Workbook(cut)
+    try:
+        for read in (book.rows, book.rows_parsed):
+            with pytest.raises((ValueError, ET.ParseError)):
+                list(read("data"))
+    finally:
+        book.close()

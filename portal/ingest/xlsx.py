@@ -155,6 +155,8 @@ class Workbook:
                 text, buffer = buffer[:cut], buffer[cut:]
             else:
                 text, buffer = buffer, b""
+                if not text.rstrip().endswith(b"</worksheet>"):  # ElementTree would stop here: so does this path
+                    raise ValueError("the sheet XML ends before </worksheet>")
             for attrs, content in _split_rows(text):
                 found = _ROW_NUMBER.match(attrs)
                 if found is not None and content is not None:
