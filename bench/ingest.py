@@ -103,7 +103,7 @@ if pid == 0:
 _, status, usage = os.wait4(pid, 0)
 with open(sys.argv[1], "w") as fh:
     json.dump({"exit": os.waitstatus_to_exitcode(status), "seconds": time.monotonic() - started,
-               "peak_rss_mb": usage.ru_maxrss / 1024}, fh)
+               "peak_rss_mb": usage.ru_maxrss / 1024, "cpu_s": usage.ru_utime + usage.ru_stime}, fh)
 """
 
 
@@ -192,12 +192,15 @@ def compare_xlsx(paths: list[Path], repeat: int, work: Path) -> list[dict[str, o
                 "min_s": round(min(r[key] for r in measured), 2),
                 "max_s": round(max(r[key] for r in measured), 2),
                 "rows_per_s": round(rows / median),
+                "cpu_s": round(statistics.median(r["cpu_s"] for r in measured), 2),
+                "rows_per_cpu_s": round(rows / statistics.median(r["cpu_s"] for r in measured)),
                 "peak_rss_mb": round(max(r["peak_rss_mb"] for r in measured)),
                 "load_average": os.getloadavg()[0],
             }
             print(
                 f"{result['case']:>28}: {rows:,} rows, {result['file_mb']} MB, median {median:.2f} s of {repeat} "
-                f"({result['min_s']}-{result['max_s']}), {result['rows_per_s']:,} rows/s, "
+                f"({result['min_s']}-{result['max_s']}), {result['rows_per_s']:,} rows/s, CPU {result['cpu_s']} s "
+                f"({result['rows_per_cpu_s']:,} rows per CPU-s), "
                 f"peak RSS {result['peak_rss_mb']} MB, load {result['load_average']:.1f}",
                 flush=True,
             )
