@@ -214,3 +214,31 @@ def test_a_sheet_cut_short_is_refused_both_ways(tmp_path: Path) -> None:
                 list(read("data"))
     finally:
         book.close()
+
+
+def test_cli_refuses_a_cut_sheet_in_one_line_and_publishes_nothing(
+    fixture_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An export whose sheet XML stops after some rows: exit 2, one English error line, the register unchanged
+    (the rows before the cut are not published as if they were the whole file)."""
+    from portal.cli import main
+    from portal.snapshot import read_manifest
+    from tests.ingest_helpers import copy_register
+
+    settings = copy_register(fixture_dir, tmp_path / "data")
+    whole, _cases, _rows = siksng_xlsx(tmp_path, people())
+    cut = tmp_path / "potong.xlsx"
+    with zipfile.ZipFile(whole) as src, zipfile.ZipFile(cut, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/") and data.count(b"<row ") > 6:
+                data = data[: data.index(b'<row r="6"')]
+            dst.writestr(item, data)
+    before = read_manifest(settings.register_dir)
+    status = main(["ingest", str(cut), "--periode", "2026-12", "--data-dir", str(settings.data_dir)])
+    captured = capsys.readouterr()
+    assert status == 2, captured.out
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "potong.xlsx" in lines[0], captured.err
+    assert "Traceback" not in captured.err + captured.out
+    assert read_manifest(settings.register_dir) == before
