@@ -55,7 +55,16 @@
     }
   }
 
+  // Streamlit's page menu is a <ul> whose children are section <div>s holding a heading and the <li> links, which
+  // screen readers and axe-core read as a broken list; present it as what it is, a navigation of links.
+  function repairMenu() {
+    var broken = document.querySelectorAll('ul[data-testid="stSidebarNavItems"]:not([role]), ' +
+      'ul[data-testid="stSidebarNavItems"] li:not([role])');
+    for (var i = 0; i < broken.length; i++) broken[i].setAttribute("role", "none");
+  }
+
   var observer = new MutationObserver(function (records) {
+    repairMenu();
     for (var i = 0; i < records.length; i++) {
       var record = records[i];
       if (record.type === "childList") {
