@@ -12,10 +12,13 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from portal.geo import import_boundaries
+from portal.maps.assets import ensure_map_assets
 from tests.browser.conftest import ARTIFACTS, REPO, USER_PASSWORD, _page, portal_env, serve
 
 pytestmark = pytest.mark.browser
 
+REFERENCE_PROVINSI = REPO.parent / "shared" / "data" / "geo" / "provinsi.geojson"
 PUBLIC = {
     "": "Portal DTKS",  # Beranda
     "cek_status": "Cek Status",
@@ -35,6 +38,8 @@ INTERNAL = {
     "unggah_data": "Unggah Data",
     "audit": "Log Audit",
 }
+# Pages that draw a map of the provinsi boundaries, and what the map is.
+MAPPED = {"": "[data-testid=stPlotlyChart]", "peta_cakupan": "iframe[title]"}
 VIEWPORTS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
 SERIOUS = ("serious", "critical")
 # Nodes inside Streamlit's own widgets that the portal cannot reach, each the narrowest selector with its reason.
@@ -48,9 +53,16 @@ RENDERED = "[data-testid=stApp][data-test-script-state=notRunning][data-test-con
 
 @pytest.fixture(scope="module")
 def portal(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The portal on the fixture register with one pusat official, who may open every internal page."""
+    """The portal on the fixture register with one pusat official, who may open every internal page, and the real
+    provinsi boundaries when the reference set is there (so the map pages draw their maps)."""
     work = tmp_path_factory.mktemp("a11y")
-    env = portal_env(fixture_dir, work, {"pusat1": ("pusat", "")})
+    env = portal_env(fixture_dir, work, {"pusat1": ("pusat", "")}, PORTAL_BASE_TILES="none")
+    if REFERENCE_PROVINSI.is_file():
+        source = work / "geo-source"
+        source.mkdir()
+        (source / REFERENCE_PROVINSI.name).symlink_to(REFERENCE_PROVINSI)
+        import_boundaries(source, Path(env["PORTAL_DATA_DIR"]) / "geo", progress=lambda _: None)
+        ensure_map_assets(REPO)
     with serve(REPO / "asgi.py", env, work / "streamlit.log") as url:
         yield url
 
@@ -78,6 +90,9 @@ def _audit(page: object, url: str, pages: dict[str, str]) -> list[str]:
     for path, heading in pages.items():
         page.goto(f"{url}/{path}")
         _rendered(page, heading)
+        if path in MAPPED and REFERENCE_PROVINSI.is_file():  # the audit covers the page with its map drawn
+            page.locator(MAPPED[path]).first.wait_for()
+            _rendered(page, heading)
         lang = page.evaluate("() => document.documentElement.lang")
         if lang != "id":
             found.append(f"/{path}: <html lang={lang!r}>, not 'id'")
