@@ -167,9 +167,9 @@ STREAMLIT = {
     ),
     # tables (st.dataframe) and chart toolbars
     "Download as CSV": "Unduh sebagai CSV",
-    "Search": "Cari",
-    "Type to search": "Ketik untuk mencari",
-    "Close Search": "Tutup pencarian",
+    "Search": "Telusuri tabel",
+    "Type to search": "Ketik untuk menelusuri",
+    "Close Search": "Tutup penelusuran",
     "Next Result": "Hasil berikutnya",
     "Previous Result": "Hasil sebelumnya",
     "Fullscreen": "Layar penuh",
