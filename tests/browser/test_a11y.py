@@ -211,3 +211,17 @@ def test_an_unknown_address_says_so_in_indonesian(desktop: object, portal: str) 
     text = dialog.inner_text()
     assert "tidak ada di portal ini. Halaman utama dibuka." in text, text
     assert "Page not found" not in text and "Running the app" not in text
+
+
+def test_a_lost_connection_is_explained_in_indonesian(desktop: object, tmp_path: Path) -> None:
+    page = desktop
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with serve(Path(__file__).parent / "bahasa" / "asgi.py", env, tmp_path / "streamlit.log") as url:
+        page.goto(url)
+        _rendered(page, "Uji bahasa")
+    # The server is gone: Streamlit retries, then says so in its connection dialog.
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("Koneksi terputus").wait_for(timeout=120_000)
+    text = dialog.inner_text()
+    assert "Connection error" not in text and "Streamlit" not in text, text
+    assert "koneksi" in text.lower()
