@@ -39,9 +39,13 @@
       }
     }
   }
+  // What the portal's pages write (their markdown and code, which may quote a person's own words) is never
+  // rewritten, even when it happens to equal one of Streamlit's strings.
+  var PAGE_TEXT = '[data-testid="stMarkdown"], [data-testid="stHeading"], [data-testid="stWidgetLabel"], ' +
+    '[data-testid="stCode"], [data-testid="stAlert"], [data-testid="stMetric"]';
   function visitText(node) {
-    var parent = node.parentNode;
-    if (parent && (parent.nodeName === "SCRIPT" || parent.nodeName === "STYLE")) return;
+    var parent = node.parentElement;
+    if (!parent || parent.nodeName === "SCRIPT" || parent.nodeName === "STYLE" || parent.closest(PAGE_TEXT)) return;
     var done = translate(node.nodeValue);
     if (done !== null) node.nodeValue = done;
   }

@@ -16,3 +16,4 @@ ui.table(
 )
 st.file_uploader("Foto pendukung", type=["jpg", "png", "webp"], max_upload_size=5)
 st.selectbox("Kecamatan", ["Tegalrejo", "Jetis"], index=None)
+st.markdown("Search")  # a page's own words (say, a quoted objection) that happen to equal a Streamlit string
