@@ -174,3 +174,33 @@ def test_the_portal_mounts_it() -> None:
     kinds = [m.cls for m in web.middleware()]
     assert localize.Localize in kinds
     assert kinds.index(SecurityHeaders) < kinds.index(localize.Localize)  # assets get the headers too
+
+
+def test_the_strings_still_exist_in_this_streamlit() -> None:
+    """The English the portal replaces is what this Streamlit's frontend says; after an upgrade that rewords it,
+    this fails instead of the English silently coming back."""
+    bundle = "".join(
+        path.read_text(encoding="utf-8", errors="replace")
+        for path in (Path(streamlit.__file__).parent / "static" / "static" / "js").glob("*.js")
+    )
+    for english in (
+        "Upload",
+        " per file",
+        "Page not found",
+        "You have requested page /",
+        "Running the app's main page",
+        "Connection error",
+        "Streamlit server is not responding. Are you connected to the internet?",
+        "Expand sidebar",
+        "Collapse sidebar",
+        "Main menu",
+        "Download as CSV",
+        "Search",
+        "Fullscreen",
+        "Choose an option",
+        "No results",
+        "Show password",
+        "Running...",
+    ):
+        assert english in bundle, english
+        assert english.strip() in words.STREAMLIT or any(english.strip() in p for p, _ in words.STREAMLIT_PATTERNS)
