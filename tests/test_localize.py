@@ -29,8 +29,11 @@ SHELL = (Path(streamlit.__file__).parent / "static" / "index.html").read_bytes()
 
 
 def shell(request: Request) -> Response:
-    """Streamlit's own index.html, gzipped when the client accepts it, as Streamlit serves it."""
+    """Streamlit's own index.html, gzipped when the client accepts it, as Streamlit serves it (304 when the
+    client's copy has its etag)."""
     headers = {"etag": '"streamlit-etag"', "last-modified": "Thu, 03 Dec 2026 20:46:26 GMT"}
+    if request.headers.get("if-none-match") == '"streamlit-etag"':
+        return Response(status_code=304, headers=headers)
     if "gzip" in request.headers.get("accept-encoding", ""):
         return Response(gzip.compress(SHELL), media_type="text/html", headers={**headers, "content-encoding": "gzip"})
     return Response(SHELL, media_type="text/html", headers=headers)
@@ -108,6 +111,16 @@ def test_head_is_asked_uncompressed_and_claims_no_stale_length(client: TestClien
     assert "content-length" not in response.headers or int(response.headers["content-length"]) == len(
         client.get("/cek_status", headers={"accept-encoding": "identity"}).content
     )
+
+
+def test_a_page_kept_from_before_is_not_revalidated(client: TestClient) -> None:
+    """A browser holding the shell from before the portal rewrote it (with Streamlit's etag) gets the rewritten
+    shell, not a 304 that would keep the English one."""
+    page = client.get("/", headers={"if-none-match": '"streamlit-etag"', "accept": "text/html,*/*;q=0.8"})
+    assert page.status_code == 200
+    assert _lang(page.text) == "id"
+    other = client.get("/", headers={"if-none-match": '"streamlit-etag"', "accept": "*/*"})
+    assert other.status_code == 304  # (only page requests are changed)
 
 
 def test_rewriting_twice_injects_once() -> None:

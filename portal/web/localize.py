@@ -9,7 +9,8 @@ read 6.510 and 10,69 for every visitor, and replaces Streamlit's built-in Englis
 
 Streamlit gzips the shell when the browser accepts it: the body is unpacked, rewritten and packed again, and its
 Content-Length and validators set for the new body. A HEAD request is asked of Streamlit without compression and
-answered without a length (it has no body to rewrite)."""
+answered without a length (it has no body to rewrite). A page request (Accept: text/html) goes to Streamlit
+without conditional headers, so a copy of the shell a browser kept from before is never confirmed by a 304."""
 
 from __future__ import annotations
 
@@ -84,8 +85,16 @@ class Localize:
         if path.endswith(PREFIX + name) and name in (SCRIPT, STYLE) and method in ("GET", "HEAD"):
             await self._serve_asset(name, method, send)
             return
+        headers = scope.get("headers", [])
+        drop = set()
         if method == "HEAD":
-            scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers", []) if k != b"accept-encoding"]}
+            drop.add(b"accept-encoding")
+        if b"text/html" in _header(headers, b"accept"):
+            # A page request: Streamlit must answer with the shell itself (rewritten here), never "304 Not
+            # Modified" against a copy the browser kept from before the portal rewrote it.
+            drop |= {b"if-none-match", b"if-modified-since"}
+        if drop:
+            scope = {**scope, "headers": [(k, v) for k, v in headers if k.lower() not in drop]}
         await self.app(scope, receive, _Rewriter(send, head=method == "HEAD"))
 
     async def _serve_asset(self, name: str, method: str, send: Send) -> None:
