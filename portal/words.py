@@ -103,3 +103,123 @@ def headings(names: Iterable[str], labels: Mapping[str, str] | None = None) -> d
 def action(key: str) -> str:
     """An audit action's name for a reader; an unknown key made readable rather than shown raw."""
     return AUDIT_ACTIONS.get(key) or heading(key)
+
+
+# --- Streamlit's own English: the words of its widgets and chrome, as a reader of this portal sees them ----------
+# Streamlit 1.67 has no locale option; the page's script (portal/web/assets/bahasa.js, served with this dictionary
+# by portal.web.localize) replaces these in text and in aria-label, title and placeholder attributes as they appear.
+# A key is an exact text (surrounding spaces aside); strings made from parts are in STREAMLIT_PATTERNS.
+STREAMLIT = {
+    # st.file_uploader
+    "Upload": "Pilih berkas",
+    "Browse files": "Pilih berkas",
+    "Add files": "Tambah berkas",
+    "Drag and drop file here": "Seret dan lepas berkas di sini",
+    "Drag and drop a file here": "Seret dan lepas berkas di sini",
+    "Drag and drop files here": "Seret dan lepas berkas di sini",
+    "Drag and drop directories here": "Seret dan lepas folder di sini",
+    "Upload directories": "Pilih folder",
+    "Remove file": "Hapus berkas",
+    # the app's chrome: sidebar, main menu, status, dialogs
+    "Expand sidebar": "Menu",
+    "Collapse sidebar": "Tutup menu",
+    "Sidebar": "Menu samping",
+    "App pages": "Halaman portal",
+    "View more": "Tampilkan semua",
+    "View less": "Tampilkan lebih sedikit",
+    "Main menu": "Opsi halaman",
+    "Rerun": "Muat ulang",
+    "Settings": "Pengaturan",
+    "Print": "Cetak",
+    "Record a screencast": "Rekam layar",
+    "Record screen": "Rekam layar",
+    "About": "Tentang",
+    "Clear cache": "Hapus cache",
+    "Clear caches": "Hapus cache",
+    "Developer options": "Opsi pengembang",
+    "Deploy": "Terbitkan",
+    "Theme": "Tema",
+    "Made with Streamlit v": "Dibuat dengan Streamlit v",
+    "Running...": "Memproses...",
+    "Stop": "Hentikan",
+    "Stopping...": "Menghentikan...",
+    "Connecting": "Menyambungkan",
+    "Please wait...": "Mohon tunggu...",
+    "Loading...": "Memuat...",
+    "Close": "Tutup",
+    "Cancel": "Batal",
+    "Dismiss": "Tutup",
+    "Copied": "Tersalin",
+    "Copy to clipboard": "Salin",
+    "Copy version to clipboard": "Salin versi",
+    "Page not found": "Halaman tidak ditemukan",
+    "Connection error": "Koneksi terputus",
+    "Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:": (
+        "Portal tidak dapat dihubungi. Halaman ini akan tersambung kembali dengan sendirinya; bila tidak, muat "
+        "ulang halaman sebentar lagi."
+    ),
+    "streamlit run yourscript.py": "Muat ulang halaman (F5) bila koneksi tidak kembali.",
+    "Streamlit server is not responding. Are you connected to the internet?": (
+        "Server portal tidak menjawab. Periksa koneksi internet Anda."
+    ),
+    "Connection lost. Please wait for the app to reconnect, then try again.": (
+        "Koneksi terputus. Tunggu sampai halaman tersambung kembali, lalu coba lagi."
+    ),
+    # tables (st.dataframe) and chart toolbars
+    "Download as CSV": "Unduh sebagai CSV",
+    "Search": "Telusuri tabel",
+    "Type to search": "Ketik untuk menelusuri",
+    "Close Search": "Tutup penelusuran",
+    "Next Result": "Hasil berikutnya",
+    "Previous Result": "Hasil sebelumnya",
+    "Fullscreen": "Layar penuh",
+    "Close fullscreen": "Tutup layar penuh",
+    "Exit fullscreen": "Keluar dari layar penuh",
+    "Show/hide columns": "Tampilkan/sembunyikan kolom",
+    "Sort ascending": "Urutkan naik",
+    "Sort descending": "Urutkan turun",
+    "Hide column": "Sembunyikan kolom",
+    "Pin column": "Sematkan kolom",
+    "Unpin column": "Lepas sematan kolom",
+    "Autosize": "Ukuran otomatis",
+    "Format": "Format",
+    "Copy column name": "Salin nama kolom",
+    "Clear selection": "Hapus pilihan",
+    "No data": "Tidak ada data",
+    "Dataframe column menu": "Menu kolom tabel",
+    # selectbox, multiselect, text input
+    "Choose an option": "Pilih salah satu",
+    "Choose options": "Pilih satu atau lebih",
+    "No options to select": "Tidak ada pilihan",
+    "No results": "Tidak ada hasil",
+    "Select all": "Pilih semua",
+    "Clear all": "Hapus semua",
+    "Clear value": "Hapus isian",
+    "Clear entry": "Hapus isian",
+    "Selected values": "Nilai terpilih",
+    "Open": "Buka",
+    "Show password": "Tampilkan sandi",
+    "Hide password": "Sembunyikan sandi",
+    "Press Enter to apply": "Tekan Enter untuk menerapkan",
+    "Press Enter to submit form": "Tekan Enter untuk mengirim formulir",
+    "Press ⌘+Enter to apply": "Tekan ⌘+Enter untuk menerapkan",
+    "Press Ctrl+Enter to apply": "Tekan Ctrl+Enter untuk menerapkan",
+    "Press ⌘+Enter to submit form": "Tekan ⌘+Enter untuk mengirim formulir",
+    "Press Ctrl+Enter to submit form": "Tekan Ctrl+Enter untuk mengirim formulir",
+}
+
+# Streamlit's strings built from parts: (JavaScript regular expression, replacement with $1 …), matched against a
+# whole text (surrounding spaces aside).
+STREAMLIT_PATTERNS = (
+    (r"^(\d+(?:[.,]\d+)?\s?[KMGT]?B) per file$", "$1 per berkas"),
+    (
+        r"^You have requested page /(.*), but no corresponding file was found in the app's pages/ directory\. "
+        r"Running the app's main page\.$",
+        "Halaman /$1 tidak ada di portal ini. Halaman utama dibuka.",
+    ),
+    (
+        r"^The page that you have requested does not seem to exist\. Running the app's main page\.$",
+        "Halaman yang diminta tidak ada di portal ini. Halaman utama dibuka.",
+    ),
+    (r"^Cannot connect to Streamlit \(HTTP status: (\d+)\)\.?$", "Portal tidak dapat dihubungi (HTTP $1)."),
+)

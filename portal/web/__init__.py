@@ -1,5 +1,6 @@
 """The portal as an ASGI app (`st.App`): Streamlit's pages plus the health check, the session cookie's routes and
-the open data API, behind middleware that resolves the client's address and adds security headers.
+the open data API, behind middleware that resolves the client's address, adds security headers and serves the page
+shell in Bahasa Indonesia.
 
 `asgi.py` at the repository root builds it as `st.App(..., routes=portal_routes(), middleware=middleware())` (written
 out there, so that `streamlit run asgi.py` recognises it); `python -m portal run` serves it with uvicorn's own
@@ -12,6 +13,7 @@ from starlette.routing import Route
 
 from portal.config import get_settings
 from portal.web.client import UVICORN_TRUSTS_NOBODY, parse_trusted
+from portal.web.localize import Localize
 from portal.web.middleware import ClientAddress, SecurityHeaders
 
 __all__ = ["UVICORN_TRUSTS_NOBODY", "middleware", "navigation_only", "portal_routes"]
@@ -44,6 +46,7 @@ def portal_routes() -> list[Route]:
 
 
 def middleware() -> list[Middleware]:
-    """Security headers on every response; the client's address resolved against PORTAL_TRUSTED_PROXIES."""
+    """Security headers on every response; every page shell in Bahasa Indonesia (portal.web.localize); the
+    client's address resolved against PORTAL_TRUSTED_PROXIES."""
     trusted = parse_trusted(get_settings().trusted_proxies)
-    return [Middleware(SecurityHeaders), Middleware(ClientAddress, trusted=trusted)]
+    return [Middleware(SecurityHeaders), Middleware(Localize), Middleware(ClientAddress, trusted=trusted)]
