@@ -250,3 +250,9 @@ def next_step(
         "Masa banding sudah berakhir. Jika keadaan berubah, Anda dapat mengajukan kembali pada periode berikutnya "
         "atau menghubungi kantor desa/kelurahan."
     )
+
+
+def waktu_wib(moment: datetime) -> str:
+    """A stored (UTC) time as a citizen reads it: '12 September 2026, pukul 09.15 WIB'."""
+    lokal = moment.astimezone(WIB)
+    return f"{tanggal(lokal.date())}, pukul {lokal:%H.%M} WIB"
