@@ -75,7 +75,7 @@ def test_keyboard_only_journey(phone: object, portal: str) -> None:
     page.keyboard.type("Keluarga ini sudah mampu: memiliki toko dan mobil sejak awal 2026.")
     tab_to(page, r"checkbox")
     page.keyboard.press("Space")
-    tab_to(page, r"^BUTTON \|.*Kirim \|")
+    tab_to(page, r"^BUTTON \|[\s\S]*\bKirim \|")
     page.keyboard.press("Enter")
     code = page.locator('[data-testid="stCode"]').first
     code.wait_for()
@@ -85,7 +85,7 @@ def test_keyboard_only_journey(phone: object, portal: str) -> None:
     tab_to(page, r"Lacak tiket ini")
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Lacak Tiket").wait_for()
-    tab_to(page, r"^BUTTON \|.*Lacak \|")
+    tab_to(page, r"^BUTTON \|[\s\S]*\bLacak \|")
     page.keyboard.press("Enter")
     page.get_by_role("heading", name=f"Tiket {ticket}").wait_for()
     page.get_by_text("Status: terdaftar").wait_for()
