@@ -7,7 +7,7 @@ from portal import data, public, ui
 from portal.config import get_settings
 from portal.fmt import nama_periode
 from portal.privacy.search_input import looks_like_nik, search_key
-from portal.privacy.user_text import escape_markdown
+from portal.privacy.user_text import clean_text, escape_markdown
 
 ANCHOR = "hasil-pencarian"
 
@@ -46,6 +46,7 @@ def search(periode: str, kode_desa: str, nama_desa: str) -> None:
             nomor = st.session_state.get("cek_nomor", 0) + 1
             st.session_state["cek_nomor"] = nomor
             st.session_state["cek_hasil"] = {
+                "teks": clean_text(teks, 60),
                 "kunci": kunci,
                 "desa": kode_desa,
                 "periode": periode,
@@ -69,7 +70,7 @@ def answer(hasil: dict, periode: str, kode_desa: str, nama_desa: str, *, scroll:
         ui_scroll_to(ANCHOR, hasil["nomor"])
     if baris.empty:
         st.info(
-            f"Nama “{escape_markdown(hasil['kunci'])}” tidak ditemukan di {escape_markdown(tempat)} pada periode "
+            f"Nama “{escape_markdown(hasil['teks'])}” tidak ditemukan di {escape_markdown(tempat)} pada periode "
             f"{nama_periode(periode)}. Periksa ejaan, coba sebagian nama saja, atau kosongkan RT/RW. Jika orang "
             "tersebut layak menerima bantuan tetapi belum terdaftar, Anda dapat mengajukan **usul** agar dibahas pada "
             "musyawarah desa/kelurahan berikutnya."
@@ -79,7 +80,7 @@ def answer(hasil: dict, periode: str, kode_desa: str, nama_desa: str, *, scroll:
         return
     if total > len(baris):
         st.warning(
-            f"Ada **{total} orang** dengan nama mirip “{escape_markdown(hasil['kunci'])}” di "
+            f"Ada **{total} orang** dengan nama mirip “{escape_markdown(hasil['teks'])}” di "
             f"{escape_markdown(tempat)}; "
             f"hanya **{len(baris)} pertama** yang ditampilkan. Persempit pencarian: tulis nama lebih lengkap "
             "(misalnya dengan nama kedua)" + ("" if hasil.get("rt_rw") else " atau pilih RT/RW") + ", lalu tekan Cari.",

@@ -243,7 +243,7 @@ def format_ticket_code(code: str) -> str:
 def validate_submission(sub: Submission) -> dict[str, Any]:
     """The submission's values ready to bind, or a StoreValidationError naming the first bad field."""
     if not isinstance(sub, Submission):
-        raise StoreValidationError("expected a Submission")
+        raise StoreValidationError("pengajuan tidak berbentuk Submission")
     jenis = check_choice(sub.jenis, "jenis", JENIS)
     kategori = check_choice(sub.kategori, "kategori", KATEGORI)
     if kategori in USUL_ONLY and jenis != "usul":
@@ -255,10 +255,10 @@ def validate_submission(sub: Submission) -> dict[str, Any]:
             sub.row_token, "row_token", _ROW_TOKEN, "an opaque token of 1-200 URL-safe characters"
         )
         if has_nik(row_token):
-            raise StoreValidationError("row_token contains a 16-digit number: rows are referenced by token, never NIK")
+            raise StoreValidationError("rujukan data memuat angka 16 digit: data dirujuk dengan token, bukan NIK")
     foto, foto_mime = _validate_photo(sub.foto, sub.foto_mime)
     if sub.persetujuan is not True:
-        raise StoreValidationError("persetujuan (consent) must be given")
+        raise StoreValidationError("persetujuan wajib diberikan")
     return {
         "jenis": jenis,
         "kategori": kategori,
@@ -300,7 +300,7 @@ def _target(sub: Submission, jenis: str, kategori: str) -> str | None:
 
 def _late(terlambat: object, jenis: str) -> bool:
     if not isinstance(terlambat, bool):
-        raise StoreValidationError("terlambat must be True or False")
+        raise StoreValidationError("terlambat harus True atau False")
     if terlambat and jenis != "sanggahan":
         raise StoreValidationError("hanya sanggahan yang dapat terlambat: usul tidak mempunyai masa sanggah")
     return terlambat
@@ -309,15 +309,15 @@ def _late(terlambat: object, jenis: str) -> bool:
 def _validate_photo(foto: object, mime: object) -> tuple[bytes | None, str | None]:
     if foto is None:
         if mime is not None:
-            raise StoreValidationError("foto_mime given without foto")
+            raise StoreValidationError("jenis berkas foto diberikan tanpa foto")
         return None, None
     if not isinstance(foto, bytes | bytearray | memoryview):
-        raise StoreValidationError("foto must be bytes")
+        raise StoreValidationError("foto harus berupa berkas gambar")
     data = bytes(foto)
     if not data:
-        raise StoreValidationError("foto is empty")
+        raise StoreValidationError("berkas foto kosong")
     if len(data) > MAX_FOTO:
-        raise StoreValidationError(f"foto is larger than {MAX_FOTO} bytes")
+        raise StoreValidationError(f"foto lebih besar dari {MAX_FOTO // (1024 * 1024)} MB")
     return data, check_choice(mime, "foto_mime", FOTO_MIME)
 
 
