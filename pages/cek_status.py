@@ -6,6 +6,7 @@ import streamlit as st
 from portal import data, public, ui
 from portal.config import get_settings
 from portal.fmt import nama_periode
+from portal.privacy.masks import AGE_BANDS
 from portal.privacy.search_input import looks_like_nik, search_key
 from portal.privacy.user_text import clean_text, escape_markdown
 
@@ -34,6 +35,7 @@ def search(periode: str, kode_desa: str, nama_desa: str) -> None:
             index=None,
             placeholder="Semua RT/RW",
         )
+        umur = st.selectbox("Kelompok umur (opsional)", AGE_BANDS, index=None, placeholder="Semua umur")
         dikirim = st.form_submit_button("Cari", icon=":material/search:")
 
     if dikirim:
@@ -51,6 +53,7 @@ def search(periode: str, kode_desa: str, nama_desa: str) -> None:
                 "desa": kode_desa,
                 "periode": periode,
                 "rt_rw": rt_rw,
+                "umur": umur,
                 "nomor": nomor,
             }
 
@@ -63,17 +66,20 @@ def search(periode: str, kode_desa: str, nama_desa: str) -> None:
 def answer(hasil: dict, periode: str, kode_desa: str, nama_desa: str, *, scroll: bool) -> None:
     """The results as compact cards under a heading that says how many matched and whether the list was cut."""
     policy = get_settings().name_display
-    baris, total = data.search_desa_counted(periode, kode_desa, hasil["kunci"], policy, hasil.get("rt_rw"))
-    tempat = f"{nama_desa}" + (f", RT/RW {hasil['rt_rw']}" if hasil.get("rt_rw") else "")
+    baris, total = data.search_desa_counted(
+        periode, kode_desa, hasil["kunci"], policy, hasil.get("rt_rw"), hasil.get("umur")
+    )
+    tempat = nama_desa + (f", RT/RW {hasil['rt_rw']}" if hasil.get("rt_rw") else "")
+    tempat += f", umur {hasil['umur']} tahun" if hasil.get("umur") else ""
     st.subheader(f"{total} orang ditemukan" if total else "Tidak ditemukan", anchor=ANCHOR)
     if scroll:
         ui_scroll_to(ANCHOR, hasil["nomor"])
     if baris.empty:
         st.info(
             f"Nama “{escape_markdown(hasil['teks'])}” tidak ditemukan di {escape_markdown(tempat)} pada periode "
-            f"{nama_periode(periode)}. Periksa ejaan, coba sebagian nama saja, atau kosongkan RT/RW. Jika orang "
-            "tersebut layak menerima bantuan tetapi belum terdaftar, Anda dapat mengajukan **usul** agar dibahas pada "
-            "musyawarah desa/kelurahan berikutnya."
+            f"{nama_periode(periode)}. Periksa ejaan, coba sebagian nama saja, atau kosongkan RT/RW dan kelompok "
+            "umur. Jika orang tersebut layak menerima bantuan tetapi belum terdaftar, Anda dapat mengajukan **usul** "
+            "agar dibahas pada musyawarah desa/kelurahan berikutnya."
         )
         if st.button("Ajukan usul (layak tetapi belum terdaftar)", icon=":material/person_add:"):
             ui.refer_to_form({"periode": periode, "kode_desa": kode_desa, "nama_desa": nama_desa, "jenis": "usul"})
@@ -83,7 +89,7 @@ def answer(hasil: dict, periode: str, kode_desa: str, nama_desa: str, *, scroll:
             f"Ada **{total} orang** dengan nama mirip “{escape_markdown(hasil['teks'])}” di "
             f"{escape_markdown(tempat)}; "
             f"hanya **{len(baris)} pertama** yang ditampilkan. Persempit pencarian: tulis nama lebih lengkap "
-            "(misalnya dengan nama kedua)" + ("" if hasil.get("rt_rw") else " atau pilih RT/RW") + ", lalu tekan Cari.",
+            "(misalnya dengan nama kedua), atau pilih RT/RW dan kelompok umur, lalu tekan Cari.",
             icon=":material/filter_list:",
         )
     else:

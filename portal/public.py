@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 
 from portal.names import canonical_names
-from portal.privacy.masks import mask_name
+from portal.privacy.masks import age_band, mask_name
 from portal.privacy.row_tokens import find_row, row_token
 from portal.suppression import SuppressedTable, suppress_table
 
@@ -170,11 +170,17 @@ def resolve_token(secret: bytes, periode: str, token: str, people_ids: list[int]
 # --- Cek Status: how many matched, how to narrow, and what the answer means ---------------------------------------
 
 
-def match_people(people: pd.DataFrame, key: str, rt_rw: str | None = None) -> tuple[pd.DataFrame, int]:
-    """Rows whose name key contains every word of `key` (optionally only in one 'RT/RW'), at most MAX_RESULTS, best
-    first, and how many matched in all: the page says so and how to narrow, rather than cutting silently."""
+def match_people(
+    people: pd.DataFrame, key: str, rt_rw: str | None = None, umur: str | None = None
+) -> tuple[pd.DataFrame, int]:
+    """Rows whose name key contains every word of `key` (optionally only in one 'RT/RW' and one age band of
+    `masks.AGE_BANDS`), at most MAX_RESULTS, best first, and how many matched in all: the page says so and how to
+    narrow, rather than cutting silently."""
     if rt_rw and not people.empty:
         people = people[(people["rt"].astype(str) + "/" + people["rw"].astype(str)) == rt_rw]
+    if umur and not people.empty:
+        bands = [age_band(int(u)) if pd.notna(u) and int(u) >= 0 else None for u in people["usia"]]
+        people = people[[band == umur for band in bands]]
     words = key.split()
     if people.empty or not words:
         return people.head(0), 0

@@ -24,9 +24,16 @@ def env(portal_env: str, monkeypatch: pytest.MonkeyPatch) -> str:
 def _village(n: int) -> pd.DataFrame:
     """`n` women called SITI spread over 5 RT of RW 002, and one BUDI, with search keys."""
     rows = [
-        {"id_dtks": i, "nama": f"SITI NUR {chr(65 + i % 26)}", "rt": f"{i % 5 + 1:03d}", "rw": "002"} for i in range(n)
+        {
+            "id_dtks": i,
+            "nama": f"SITI NUR {chr(65 + i % 26)}",
+            "rt": f"{i % 5 + 1:03d}",
+            "rw": "002",
+            "usia": 20 + i % 40,
+        }
+        for i in range(n)
     ]
-    rows.append({"id_dtks": n, "nama": "BUDI", "rt": "001", "rw": "002"})
+    rows.append({"id_dtks": n, "nama": "BUDI", "rt": "001", "rw": "002", "usia": 30})
     return public.with_search_keys(pd.DataFrame(rows))
 
 
@@ -37,6 +44,11 @@ def test_a_common_name_says_how_many_matched_not_only_the_cut() -> None:
     in_rt, total_rt = public.match_people(people, "SITI", "003/002")
     assert total_rt == 129 and set(in_rt["rt"]) == {"003"}
     assert public.match_people(people, "SITI", "009/009")[1] == 0
+    in_band, total_band = public.match_people(people, "SITI", umur="25–34")
+    expected = sum(1 for i in range(645) if 25 <= 20 + i % 40 <= 34)
+    assert total_band == expected and in_band["usia"].between(25, 34).all()
+    both = public.match_people(people, "SITI", "003/002", "25–34")[1]
+    assert both == sum(1 for i in range(645) if i % 5 == 2 and 25 <= 20 + i % 40 <= 34)
     assert public.rt_rw_choices(people) == [f"00{i}/002" for i in range(1, 6)]
 
 
