@@ -1,17 +1,22 @@
 """Ajukan Sanggahan / Usul: an objection to a listed row (by opaque token) or a proposal for someone not yet
-listed. Acknowledged only once durably stored; a double click or a rerun never makes a second ticket. An objection
-outside the desa's objection window is accepted as a late objection for the next musdes, and the citizen is told
-so before and after sending (portal.lifecycle.objection_window)."""
+listed. Acknowledged only once durably stored; a double click or a rerun never makes a second ticket.
+
+What is objected to (lifecycle.SASARAN_*) fixes the categories offered. An objection to a musdes's published list
+(a proposal to add or to stop) is taken only inside that list's uji publik window: outside it the page says when
+it closed and what to do instead, and the store refuses it too. An objection to a person in the register is
+taken at any time; outside the window it is a late objection for the next musdes (lifecycle.objection_window)."""
 
 import uuid
 
 import streamlit as st
 
 from portal import data, lifecycle, public, ui
+from portal.fmt import tanggal
 from portal.privacy.photos import PhotoRejected, sanitize_photo
 from portal.privacy.search_input import looks_like_nik
-from portal.privacy.user_text import clean_text
-from portal.store import KATEGORI, USUL_ONLY, StoreValidationError, Submission
+from portal.privacy.user_text import clean_text, escape_markdown
+from portal.store import StoreValidationError, Submission
+from portal.store.tickets import WindowClosed
 
 ui.provenance_footer()
 
@@ -27,7 +32,10 @@ if tiket:
             "Sanggahan ini diterima sebagai **sanggahan terlambat** (di luar masa sanggah) dan akan dibahas pada "
             "musyawarah desa/kelurahan berikutnya. Verifikasinya tetap paling lambat 14 hari."
         )
-    st.write("Simpan kode ini untuk memantau tindak lanjutnya di halaman **Lacak Tiket**.")
+    st.write(
+        "Simpan (catat atau foto) kode ini untuk memantau tindak lanjutnya di halaman **Lacak Tiket**. Petugas "
+        "wajib memeriksanya paling lambat 14 hari."
+    )
     st.code(tiket, language=None)
     st.session_state["lacak_kode"] = tiket
     st.page_link("pages/lacak_tiket.py", label="Lacak tiket ini", icon=":material/confirmation_number:")
@@ -40,7 +48,11 @@ if tiket:
 rujukan = st.session_state.get("rujukan") or {}
 periode = rujukan.get("periode", manifest.latest)
 if rujukan.get("token"):
-    st.info(f"Sanggahan atas data **{rujukan['label']}** di {rujukan['nama_desa']}.", icon=":material/report:")
+    # The label carries a masked name (S**I A****H): escaped, or Markdown would read its stars as emphasis.
+    st.info(
+        f"Sanggahan atas data **{escape_markdown(rujukan['label'])}** di {escape_markdown(rujukan['nama_desa'])}.",
+        icon=":material/report:",
+    )
     kode_desa, jenis = rujukan["kode_desa"], "sanggahan"
     if st.button("Batalkan rujukan"):
         st.session_state.pop("rujukan", None)
@@ -53,20 +65,41 @@ else:
     kode_desa = desa[0]
     jenis = "usul"
 
-jendela = None
+jendela, masa = None, (None, None)
+sasaran = lifecycle.SASARAN_USUL if jenis == "usul" else lifecycle.SASARAN_PENERIMA
 if jenis == "sanggahan":  # a proposal has no objection window: it goes to the next musdes anyway
     rapat = data.query("desa_musdes", periode=periode, kode_desa=kode_desa)
-    jendela = lifecycle.objection_window(lifecycle.today(), *public.objection_window_dates(rapat))
-    (st.warning if jendela.terlambat else st.caption)(jendela.pesan)
+    if rujukan.get("id_musdes"):
+        usulan = data.query("musdes_usulan", periode=periode, kode_desa=kode_desa, id_musdes=int(rujukan["id_musdes"]))
+        target = public.usulan_target(data.token_secret(), periode, rujukan["token"], usulan)
+        sasaran = lifecycle.SASARAN_HENTI if target == "penghentian" else lifecycle.SASARAN_TAMBAH
+        masa = public.musdes_window(rapat, int(rujukan["id_musdes"]))
+        if (tolak := lifecycle.list_window_refusal(lifecycle.today(), *masa)) is not None:
+            st.error(tolak, icon=":material/event_busy:")
+            st.page_link("pages/cek_status.py", label="Cari nama di Cek Status", icon=":material/search:")
+            if st.button("Ajukan usul keluarga lain", icon=":material/person_add:"):
+                st.session_state.pop("rujukan", None)
+                st.rerun()
+            st.stop()
+        st.caption(f"Sanggahan diajukan dalam masa sanggah (sampai {tanggal(masa[1])}).")
+    else:
+        jendela = lifecycle.objection_window(lifecycle.today(), *public.objection_window_dates(rapat))
+        (st.warning if jendela.terlambat else st.caption)(jendela.pesan)
 
 kunci = st.session_state.setdefault("ajukan_kunci", uuid.uuid4().hex)
 with st.form("ajukan_form"):
-    kategori_pilihan = [k for k in KATEGORI if (k in USUL_ONLY) == (jenis == "usul")]
-    kategori = st.selectbox("Kategori", kategori_pilihan)
+    kategori = st.selectbox(
+        "Kategori",
+        lifecycle.KATEGORI_BY_SASARAN[sasaran],
+        help=f"Pilihan sesuai yang Anda sanggah: {lifecycle.SASARAN_LABELS[sasaran]}.",
+    )
     deskripsi = st.text_area("Uraian (wajib, paling banyak 2.000 karakter)", max_chars=2000, height=140)
     kontak = st.text_input("Kontak untuk dihubungi (opsional: nomor HP atau surel)", max_chars=200)
     foto = st.file_uploader(
-        "Foto pendukung (opsional, JPG/PNG/WebP, maks. 5 MB)", type=["jpg", "jpeg", "png", "webp"], max_upload_size=5
+        "Foto pendukung (opsional)",
+        type=["jpg", "jpeg", "png", "webp"],
+        max_upload_size=5,
+        help="JPG, PNG atau WEBP, paling besar 5 MB per berkas",
     )
     setuju = st.checkbox(
         "Saya menyatakan keterangan ini benar dan setuju data pengajuan diproses oleh pemerintah desa/kelurahan "
@@ -118,8 +151,14 @@ try:
             persetujuan=True,
             idempotency_key=kunci,
             terlambat=bool(jendela and jendela.terlambat),
+            sasaran=sasaran,
+            masa_dibuka=masa[0],
+            masa_ditutup=masa[1],
         )
     )
+except WindowClosed as exc:  # the window closed while the form was open: the store's own clock decides
+    st.error(str(exc), icon=":material/event_busy:")
+    st.stop()
 except StoreValidationError:
     st.error("Pengajuan tidak dapat diterima karena isiannya tidak sesuai. Periksa kembali isian Anda.")
     st.stop()

@@ -188,3 +188,31 @@ def precomputed_or_none(scope: access.Scope, region: str, name: str, **params: o
     except QueryError:
         return None
     return rows if len(rows) else None
+
+
+@st.cache_data(show_spinner=False, max_entries=4096, ttl=3600)
+def _search_desa_counted(
+    generation: str, periode: str, kode_desa: str, kunci: str, policy: str, rt_rw: str | None, umur: str | None
+) -> tuple[pd.DataFrame, int]:
+    found, total = public.match_people(_desa_people(generation, periode, kode_desa), kunci, rt_rw, umur)
+    return public.public_rows(found, policy, token_secret(), periode), total
+
+
+def search_desa_counted(
+    periode: str, kode_desa: str, kunci: str, policy: str, rt_rw: str | None = None, umur: str | None = None
+) -> tuple[pd.DataFrame, int]:
+    """Cek Status's answer with its size: at most `public.MAX_RESULTS` public rows of a desa's people whose name
+    matches `kunci` (optionally in one RT/RW and one age band), and how many matched in all; cached like
+    `search_desa`."""
+    generation = current_register().manifest.generation
+    return _search_desa_counted(generation, periode, kode_desa, kunci, policy, rt_rw, umur)
+
+
+@st.cache_data(show_spinner=False, max_entries=1024, ttl=3600)
+def _desa_rt_rw(generation: str, periode: str, kode_desa: str) -> list[str]:
+    return public.rt_rw_choices(_desa_people(generation, periode, kode_desa))
+
+
+def desa_rt_rw(periode: str, kode_desa: str) -> list[str]:
+    """The RT/RW values of a desa ('003/005'), to narrow a name search; cached."""
+    return _desa_rt_rw(current_register().manifest.generation, periode, kode_desa)

@@ -133,3 +133,126 @@ def objection_window(today: date, dibuka: date | None, ditutup: date | None) -> 
         f"{sebab} Sanggahan Anda tetap diterima sebagai **sanggahan terlambat** dan akan dibahas pada musyawarah "
         "desa/kelurahan berikutnya; verifikasinya tetap paling lambat 14 hari.",
     )
+
+
+# --- what an objection is about, and the uji publik window of a musdes's lists ------------------------------------
+
+# What a citizen objects to (sasaran), and the categories that fit it. An objection to a proposal to stop someone's
+# assistance says they should keep it; one to a proposal to add someone, or to a current recipient, says they should
+# not be (or are wrongly) listed; an usul proposes a household that is not listed at all.
+SASARAN_PENERIMA = "penerima"  # a person listed in the register (found with Cek Status)
+SASARAN_TAMBAH = "usulan_tambah"  # a musdes's proposal to add a household (Daftar Uji Publik)
+SASARAN_HENTI = "usulan_penghentian"  # a musdes's proposal to stop or deactivate a household (Daftar Uji Publik)
+SASARAN_USUL = "usul"  # a household proposed for the next musdes
+SASARAN_LABELS = {
+    SASARAN_PENERIMA: "data penerima di register",
+    SASARAN_TAMBAH: "usulan tambah hasil musyawarah desa/kelurahan",
+    SASARAN_HENTI: "usulan penghentian hasil musyawarah desa/kelurahan",
+    SASARAN_USUL: "usul keluarga baru",
+}
+_AGAINST_LISTING = (
+    "tidak layak / sudah mampu",
+    "meninggal dunia",
+    "pindah domisili",
+    "data ganda",
+    "tidak dikenal di lingkungan",
+)
+KATEGORI_BY_SASARAN: dict[str, tuple[str, ...]] = {
+    SASARAN_PENERIMA: _AGAINST_LISTING,
+    SASARAN_TAMBAH: _AGAINST_LISTING,
+    SASARAN_HENTI: (
+        "masih layak, jangan dihentikan",
+        "alasan penghentian keliru (masih hidup / masih tinggal di sini)",
+    ),
+    SASARAN_USUL: ("layak tetapi belum terdaftar",),
+}
+# The objections bound to the uji publik window: those against a musdes's published lists. An objection to the
+# register itself may be filed at any time and goes to the next musdes (objection_window says whether it is late).
+WINDOW_BOUND = frozenset({SASARAN_TAMBAH, SASARAN_HENTI})
+
+
+def list_window_refusal(today: date, dibuka: date | None, ditutup: date | None) -> str | None:
+    """None when an objection to a musdes's published list may be filed `today` (WIB) — inside [dibuka, ditutup] —
+    else why not and what the citizen can do instead, in Bahasa Indonesia."""
+    if dibuka is not None and ditutup is not None and dibuka <= today <= ditutup:
+        return None
+    lain = (
+        " Yang masih dapat Anda lakukan: jika orang tersebut sudah tercantum di register, cari namanya di halaman "
+        "Cek Status lalu ajukan sanggahan atas datanya (dibahas pada musyawarah desa/kelurahan berikutnya); ajukan "
+        "usul untuk keluarga yang layak tetapi belum terdaftar; atau sampaikan langsung ke kantor desa/kelurahan."
+    )
+    if ditutup is not None and today > ditutup:
+        return (
+            f"Masa sanggah daftar ini telah ditutup pada {tanggal(ditutup)}, sehingga sanggahan atas usulan ini "
+            f"tidak dapat diterima lagi.{lain}"
+        )
+    if dibuka is not None and today < dibuka:
+        return f"Masa sanggah daftar ini baru dibuka pada {tanggal(dibuka)}. Silakan kembali mulai tanggal tersebut."
+    return f"Daftar ini belum diumumkan dengan masa sanggah, sehingga belum dapat disanggah.{lain}"
+
+
+# --- what each status means to the citizen, and what they can do next ---------------------------------------------
+
+STATUS_MEANINGS = {
+    "terdaftar": "Pengajuan Anda sudah tercatat dan menunggu diperiksa petugas desa/kelurahan dan Dinas Sosial.",
+    "diproses": "Petugas sedang memeriksa pengajuan Anda, antara lain dengan mencocokkan data register dan data "
+    "kependudukan.",
+    "perlu verifikasi lapangan": "Petugas perlu memeriksa langsung ke lapangan, misalnya mengunjungi keluarga yang "
+    "dimaksud atau bertanya kepada ketua RT/RW.",
+    "terverifikasi lapangan": "Petugas sudah memeriksa ke lapangan; keputusan menyusul.",
+    "dieskalasi ke provinsi": "Batas waktu verifikasi terlewati, sehingga tiket diteruskan ke Dinas Sosial provinsi.",
+    "banding diajukan": "Anda mengajukan banding; keputusan akan ditinjau tingkat di atasnya.",
+    "banding: keputusan dikuatkan": "Banding sudah diputus: keputusan awal tetap berlaku.",
+    "diterima": "Pengajuan Anda dinyatakan benar. Perubahan datanya dibahas pada musyawarah desa/kelurahan "
+    "berikutnya dan dimasukkan ke pemutakhiran data (verivali); bantuan tidak langsung berubah hari ini.",
+    "ditolak": "Pengajuan Anda tidak dapat diterima. Alasannya tertulis pada keputusan.",
+    "selesai": "Tiket ditutup: tidak ada lagi langkah yang menunggu.",
+}
+
+
+def status_meaning(status: str) -> str:
+    """What a ticket status (or a history step) means, in plain Bahasa Indonesia; '' for one without words."""
+    return STATUS_MEANINGS.get(status, "")
+
+
+def next_step(
+    tahap: str,
+    status: str,
+    batas: datetime,
+    appeal_until: date | None,
+    appealed: bool,
+) -> str:
+    """What the citizen can do now, given where the ticket stands: wait (until when), appeal (until when), or
+    nothing more here. `batas` is the deadline of the step being waited for; `appeal_until` the last day to appeal
+    when an appeal is still possible."""
+    if tahap in OPEN_STAGES:
+        return (
+            "Tidak ada yang perlu Anda lakukan sekarang. Petugas wajib memutus paling lambat "
+            f"{tanggal(last_day(batas))}; jika lewat, tiket otomatis diteruskan ke provinsi. Simpan kode tiket ini "
+            "untuk memantau perkembangannya."
+        )
+    if tahap == "banding":
+        return f"Banding Anda sedang ditinjau dan diputus paling lambat {tanggal(last_day(batas))}."
+    if appeal_until is not None:
+        setuju = "Jika Anda tidak setuju dengan keputusan ini, Anda dapat mengajukan banding satu kali"
+        return f"{setuju} sampai {tanggal(appeal_until)} melalui formulir di bawah."
+    if status == "diterima":
+        return (
+            "Tidak ada yang perlu Anda lakukan. Hasilnya dapat Anda lihat di Daftar Uji Publik setelah musyawarah "
+            "desa/kelurahan berikutnya."
+        )
+    if appealed:
+        return (
+            "Keputusan ini final di portal. Jika masih keberatan, sampaikan langsung ke kantor desa/kelurahan atau "
+            "Dinas Sosial kab/kota, atau ajukan kembali pada periode berikutnya bila keadaan berubah."
+        )
+    return (
+        "Masa banding sudah berakhir. Jika keadaan berubah, Anda dapat mengajukan kembali pada periode berikutnya "
+        "atau menghubungi kantor desa/kelurahan."
+    )
+
+
+def waktu_wib(moment: datetime) -> str:
+    """A stored (UTC) time as a citizen reads it: '12 September 2026, pukul 09.15 WIB'."""
+    lokal = moment.astimezone(WIB)
+    return f"{tanggal(lokal.date())}, pukul {lokal:%H.%M} WIB"

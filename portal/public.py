@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 
 from portal.names import canonical_names
-from portal.privacy.masks import mask_name
+from portal.privacy.masks import age_band, mask_name
 from portal.privacy.row_tokens import find_row, row_token
 from portal.suppression import SuppressedTable, suppress_table
 
@@ -165,3 +165,89 @@ def resolve_token(secret: bytes, periode: str, token: str, people_ids: list[int]
     if token.startswith(USULAN_PREFIX):
         return find_row(secret, f"{periode}/usulan", token[len(USULAN_PREFIX) :], usulan_ids) is not None
     return find_row(secret, periode, token, people_ids) is not None
+
+
+# --- Cek Status: how many matched, how to narrow, and what the answer means ---------------------------------------
+
+
+def match_people(
+    people: pd.DataFrame, key: str, rt_rw: str | None = None, umur: str | None = None
+) -> tuple[pd.DataFrame, int]:
+    """Rows whose name key contains every word of `key` (optionally only in one 'RT/RW' and one age band of
+    `masks.AGE_BANDS`), at most MAX_RESULTS, best first, and how many matched in all: the page says so and how to
+    narrow, rather than cutting silently."""
+    if rt_rw and not people.empty:
+        people = people[(people["rt"].astype(str) + "/" + people["rw"].astype(str)) == rt_rw]
+    if umur and not people.empty:
+        bands = [age_band(int(u)) if pd.notna(u) and int(u) >= 0 else None for u in people["usia"]]
+        people = people[[band == umur for band in bands]]
+    words = key.split()
+    if people.empty or not words:
+        return people.head(0), 0
+    hits = pd.Series(True, index=people.index)
+    for word in words:
+        hits &= people["kunci"].str.contains(word, regex=False)
+    total = int(hits.sum())
+    return find_people(people[hits], key), total
+
+
+def rt_rw_choices(people: pd.DataFrame) -> list[str]:
+    """The desa's RT/RW values ('003/005'), in order: public (DOMAIN.md), and the way to narrow a common name."""
+    if people.empty:
+        return []
+    pairs = people[["rt", "rw"]].astype(str).drop_duplicates()
+    return sorted(pairs["rt"] + "/" + pairs["rw"], key=lambda v: (v.split("/")[1], v.split("/")[0]))
+
+
+PROGRAMME_MEANINGS = {
+    "PKH": "Program Keluarga Harapan: bantuan tunai bersyarat untuk keluarga dengan ibu hamil, anak sekolah, "
+    "lansia atau penyandang disabilitas berat.",
+    "BPNT": "Bantuan Pangan Non Tunai (Sembako): bantuan bahan pangan setiap bulan.",
+    "PBI-JK": "Penerima Bantuan Iuran Jaminan Kesehatan: iuran BPJS Kesehatan dibayar pemerintah.",
+    "BLT-DD": "Bantuan Langsung Tunai Dana Desa: bantuan tunai dari dana desa.",
+    "–": "Keluarga ini tercantum di register tetapi tidak menerima program yang ditampilkan di sini.",
+}
+STATUS_MEANINGS = {
+    "aktif": "Tercantum dan aktif di register (DTKS) periode ini: dapat dipilih sebagai penerima program. Aktif "
+    "tidak berarti pasti menerima bantuan; lihat kolom Program.",
+    "nonaktif": "Tercantum di register tetapi dinonaktifkan, sehingga tidak dipilih sebagai penerima program.",
+    "dilaporkan meninggal": "Dilaporkan meninggal dunia; datanya tidak lagi dipakai untuk program.",
+    "pindah": "Dilaporkan pindah domisili; datanya dipindahkan atau menunggu pemutakhiran.",
+}
+
+
+def explain_programmes(program: str) -> list[str]:
+    """What each programme of a result's 'PKH, PBI-JK' (or '–') means, one plain sentence each."""
+    return [f"{name}: {PROGRAMME_MEANINGS[name]}" for name in program.split(", ") if name in PROGRAMME_MEANINGS]
+
+
+def usulan_target(secret: bytes, periode: str, token: str, usulan: pd.DataFrame) -> str | None:
+    """'tambah' or 'penghentian' for the usulan of a musdes (`musdes_usulan` rows) that `token` names, else None."""
+    if not token.startswith(USULAN_PREFIX) or usulan.empty:
+        return None
+    ids = usulan["id_usulan"].astype(int).tolist()
+    found = find_row(secret, f"{periode}/usulan", token[len(USULAN_PREFIX) :], ids)
+    if found is None:
+        return None
+    return str(usulan.loc[usulan["id_usulan"].astype(int) == found, "jenis"].iloc[0])
+
+
+def musdes_window(rapat: pd.DataFrame, id_musdes: int) -> tuple[date | None, date | None]:
+    """The objection window (publication day, last objection day) of one musdes from `desa_musdes` rows, or
+    (None, None) when it is not among them or was not published."""
+    if rapat.empty:
+        return None, None
+    return objection_window_dates(rapat[rapat["id_musdes"].astype(int) == int(id_musdes)])
+
+
+STATUS_SHORT = {
+    "aktif": "aktif (tercantum di register)",
+    "nonaktif": "nonaktif (tidak dipilih untuk program)",
+    "dilaporkan meninggal": "dilaporkan meninggal",
+    "pindah": "dilaporkan pindah",
+}
+
+
+def programme_text(program: str) -> str:
+    """A result's programmes as a sentence part: 'PKH, PBI-JK', or in words when the family receives none."""
+    return "tidak menerima PKH, BPNT, PBI-JK maupun BLT-DD" if program in ("–", "") else program

@@ -93,7 +93,8 @@ def test_search_object_ticket_track(env: str) -> None:
     track.text_input[0].set_value(code.lower())
     track.button[0].click().run()
     assert not track.exception
-    assert any(m.value == "terdaftar" for m in track.metric)
+    assert "**Status: terdaftar**" in _texts(track)
+    assert "menunggu diperiksa" in _texts(track)  # what "terdaftar" means, in plain words
 
 
 def _object_to_siti(at: AppTest) -> None:
@@ -141,7 +142,8 @@ def test_a_decision_can_be_appealed_once_on_lacak_tiket(env: str) -> None:
     track.text_input[0].set_value(ticket.display)
     track.button[0].click().run()
     assert "KETERANGAN-KURANG" not in _texts(track) and "Keterangan tidak cukup" in _texts(track)
-    assert any(m.value == "ditolak" for m in track.metric)
+    assert "**Status: ditolak**" in _texts(track) and "Alamat tidak jelas" in _texts(track)
+    assert "mengajukan banding satu kali sampai" in _texts(track)  # the next step, with its deadline
     track.text_area[0].set_value("pendek")
     track.button[-1].click().run()
     assert "paling sedikit 10 karakter" in _texts(track)
@@ -338,14 +340,31 @@ def test_no_public_page_shows_personal_data(env: str, settings: object) -> None:
     assert not leaked
 
 
-def test_object_to_an_usulan_from_the_list(env: str) -> None:
+def _kategori(at: AppTest) -> list[str]:
+    """The objection form's category choices."""
+    return list(next(box for box in at.selectbox if box.label == "Kategori").options)
+
+
+def _inside_c_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Today is 10 May 2026 for the page and for the store: C's May musdes list is open for objections (2-16 May)."""
+    from datetime import UTC, datetime
+
+    from portal.store import backends
+
+    monkeypatch.setattr(lifecycle, "today", lambda: date(2026, 5, 10))
+    monkeypatch.setattr(backends, "utc_now", lambda: datetime(2026, 5, 10, 3, tzinfo=UTC))
+
+
+def test_object_to_an_usulan_from_the_list(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _inside_c_window(monkeypatch)
     at = _app("pages/daftar_uji_publik.py")
     at.sidebar.selectbox(key="periode").set_value("2026-06").run()
     _choose_desa(at, "daftar", C)
     at.button(key="sanggah_usulan_1").click().run()  # DEWI LESTARI's proposal to be added
     assert not at.exception
     at.switch_page("pages/ajukan.py").run()
-    assert "usulan tambah untuk D**I L*****I" in _texts(at).replace("\\\\", "")
+    assert "usulan tambah untuk D\\*\\*I L\\*\\*\\*\\*\\*I" in _texts(at)  # escaped: shown as typed
+    assert _kategori(at) == list(lifecycle.KATEGORI_BY_SASARAN[lifecycle.SASARAN_TAMBAH])
     at.text_area[0].set_value("Keluarga ini tidak tinggal di RT kami sejak tahun lalu.")
     at.checkbox[0].check()
     at.button[-1].click().run()
@@ -374,3 +393,42 @@ def test_forged_token_is_refused(env: str) -> None:
     at.checkbox[0].check()
     at.button[-1].click().run()
     assert "Rujukan data tidak dikenali" in _texts(at)
+
+
+def test_objection_to_a_stop_proposal_offers_keep_it(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _inside_c_window(monkeypatch)
+    at = _app("pages/daftar_uji_publik.py")
+    at.sidebar.selectbox(key="periode").set_value("2026-06").run()
+    _choose_desa(at, "daftar", C)
+    at.button(key="sanggah_usulan_2").click().run()  # JOKO SUSILO's proposal to be stopped
+    at.switch_page("pages/ajukan.py").run()
+    assert _kategori(at)[0] == "masih layak, jangan dihentikan"
+    assert "tidak layak / sudah mampu" not in _kategori(at)
+    at.text_area[0].set_value("Pak Joko masih buruh harian, penghasilannya tidak tetap.")
+    at.checkbox[0].check()
+    at.button[-1].click().run()
+    assert not at.exception, at.exception
+    store = open_store(env)
+    try:
+        (item,) = store.queue(C)
+        assert item.kategori == "masih layak, jangan dihentikan" and not item.terlambat
+    finally:
+        store.close()
+
+
+def test_objection_to_a_list_after_its_window_is_refused_with_what_to_do(env: str) -> None:
+    """Today (the real date) is long after C's May list closed on 16 May 2026: no form, a clear reason, no ticket."""
+    at = _app("pages/daftar_uji_publik.py")
+    at.sidebar.selectbox(key="periode").set_value("2026-06").run()
+    _choose_desa(at, "daftar", C)
+    at.button(key="sanggah_usulan_2").click().run()
+    at.switch_page("pages/ajukan.py").run()
+    assert not at.exception
+    pesan = " ".join(e.value for e in at.error)
+    assert "ditutup pada 16 Mei 2026" in pesan and "kantor desa/kelurahan" in pesan and "Cek Status" in pesan
+    assert not at.text_area  # no form to fill in for nothing
+    store = open_store(env)
+    try:
+        assert store.queue(C) == []
+    finally:
+        store.close()

@@ -62,17 +62,17 @@ from ticket t join ticket_lifecycle l on l.code = t.code where t.code = :code
 """
 
 
-def _reason(alasan: object, what: str = "reason") -> str:
+def _reason(alasan: object, what: str = "alasan") -> str:
     text = optional_text(alasan, what, MAX_REASON)
     if text is None:
-        raise StoreValidationError(f"a {what} is required")
+        raise StoreValidationError(f"{what} wajib diisi")
     return text
 
 
 def _actor(actor: object) -> str:
     text = check_text(actor, "actor", MAX_ACTOR)
     if not text.strip():
-        raise StoreValidationError("actor is required")
+        raise StoreValidationError("nama petugas wajib diisi")
     return text
 
 
@@ -83,12 +83,12 @@ class Lifecycle(Connected):
         """The ticket's lifecycle row, locked for this transaction (the UPDATE takes the row lock on PostgreSQL)."""
         normalised = normalise_ticket_code(code)
         if normalised is None:
-            raise TicketNotFound("no ticket has this code")
+            raise TicketNotFound("tidak ada tiket dengan kode ini")
         touched = self._run(
             conn, "update ticket_lifecycle set updated_at = :at where code = :code", {"at": at, "code": normalised}
         )
         if touched.rowcount != 1:
-            raise TicketNotFound("no ticket has this code")
+            raise TicketNotFound("tidak ada tiket dengan kode ini")
         row = self._run(conn, _READ, {"code": normalised}).fetchone()
         keys = ("kode_desa", "status", "kontak", "jenis", "kategori", "batas_waktu", "tahap", "tingkat")
         ticket = dict(zip(keys, row[:8], strict=True))
@@ -121,19 +121,21 @@ class Lifecycle(Connected):
 
     def _check_tier(self, ticket: dict[str, Any], role: str) -> None:
         if not lifecycle.may_act(role, ticket["tingkat"]):
-            raise LifecycleRefused(f"this ticket is handled at the {ticket['tingkat']} level, not by a {role} official")
+            raise LifecycleRefused(
+                f"tiket ini ditangani tingkat {lifecycle.TIER_LABELS[ticket['tingkat']]}, bukan oleh petugas {role}"
+            )
 
     # --- officials ---
 
     def record_verification(self, code: str, hasil: str, actor: str, role: str) -> None:
         """Record the result of the field verification of an open ticket (stage diverifikasi)."""
-        hasil = _reason(hasil, "verification result")
+        hasil = _reason(hasil, "hasil verifikasi")
         actor = _actor(actor)
         at = stamp(self.clock())
         with self._write() as conn:
             ticket = self._locked(conn, code, at)
             if ticket["tahap"] not in lifecycle.OPEN_STAGES:
-                raise LifecycleRefused("only an open ticket can be verified")
+                raise LifecycleRefused("hanya tiket yang belum diputus yang dapat diverifikasi")
             self._check_tier(ticket, role)
             self._run(
                 conn, "update ticket_lifecycle set tahap = 'diverifikasi' where code = :code", {"code": ticket["code"]}
@@ -147,14 +149,14 @@ class Lifecycle(Connected):
         check_choice(keputusan, "keputusan", lifecycle.DECISIONS)
         check_choice(kode_putusan, "kode_putusan", tuple(lifecycle.DECISION_CODES))
         if lifecycle.DECISION_CODES[kode_putusan][0] != keputusan:
-            raise StoreValidationError(f"decision code {kode_putusan} does not belong to {keputusan!r}")
+            raise StoreValidationError(f"kode putusan {kode_putusan} bukan untuk keputusan {keputusan!r}")
         alasan = _reason(alasan)
         actor = _actor(actor)
         at = stamp(self.clock())
         with self._write() as conn:
             ticket = self._locked(conn, code, at)
             if ticket["tahap"] not in lifecycle.OPEN_STAGES:
-                raise LifecycleRefused("the ticket is already decided")
+                raise LifecycleRefused("tiket ini sudah diputus")
             self._check_tier(ticket, role)
             self._run(
                 conn,
@@ -199,11 +201,11 @@ class Lifecycle(Connected):
             if existing is not None:
                 if existing[0] == alasan:
                     return False
-                raise LifecycleRefused("this decision was already appealed: one appeal per decision")
+                raise LifecycleRefused("keputusan ini sudah dibanding: banding hanya satu kali per keputusan")
             if ticket["tahap"] != "diputus" or ticket["diputus_at"] is None:
-                raise LifecycleRefused("only a decided ticket can be appealed")
+                raise LifecycleRefused("hanya tiket yang sudah diputus yang dapat dibanding")
             if now >= lifecycle.deadline(parse_stamp(ticket["diputus_at"]), lifecycle.APPEAL_DAYS):
-                raise LifecycleRefused(f"the appeal window ({lifecycle.APPEAL_DAYS} days after the decision) is over")
+                raise LifecycleRefused(f"masa banding ({lifecycle.APPEAL_DAYS} hari setelah keputusan) telah berakhir")
             tier = lifecycle.tier_above(ticket["diputus_tingkat"] or "kabupaten")
             self._run(
                 conn,
@@ -255,10 +257,10 @@ class Lifecycle(Connected):
         with self._write() as conn:
             ticket = self._locked(conn, code, at)
             if ticket["tahap"] != "banding":
-                raise LifecycleRefused("the ticket has no open appeal")
+                raise LifecycleRefused("tiket ini tidak mempunyai banding yang menunggu putusan")
             self._check_tier(ticket, role)
             if actor == ticket["diputus_oleh"]:
-                raise LifecycleRefused("the official who made the decision cannot decide its appeal")
+                raise LifecycleRefused("petugas yang membuat keputusan tidak dapat memutus bandingnya")
             self._run(
                 conn,
                 "update banding set hasil = :hasil, alasan_hasil = :alasan, diputus_oleh = :actor, diputus_at = :at "

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from portal import lifecycle
@@ -38,6 +38,9 @@ KATEGORI = (
     "data ganda",
     "tidak dikenal di lingkungan",
     "layak tetapi belum terdaftar",
+    # objections to a musdes's proposal to stop someone's assistance (lifecycle.KATEGORI_BY_SASARAN)
+    "masih layak, jangan dihentikan",
+    "alasan penghentian keliru (masih hidup / masih tinggal di sini)",
 )
 # A proposal to add someone is never an objection to an existing row.
 USUL_ONLY = frozenset({"layak tetapi belum terdaftar"})
@@ -69,6 +72,11 @@ class TicketNotFound(LookupError):
     """No ticket has this code."""
 
 
+class WindowClosed(StoreValidationError):
+    """An objection to a musdes's published list outside its uji publik window (lifecycle.list_window_refusal);
+    the message, in Bahasa Indonesia, says when the window closed and what the citizen can do instead."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Submission:
     """What a citizen sends: an objection (sanggahan) to a register row or a proposal (usul)."""
@@ -85,6 +93,12 @@ class Submission:
     persetujuan: bool = False
     idempotency_key: str
     terlambat: bool = False  # an objection outside the desa's objection window (lifecycle.objection_window)
+    # What is objected to (lifecycle.SASARAN_*): it fixes the categories that fit. None (older callers): any category
+    # of the jenis. An objection to a musdes's list (usulan_tambah, usulan_penghentian) carries that list's window,
+    # and the store refuses it outside [masa_dibuka, masa_ditutup] by its own clock.
+    sasaran: str | None = None
+    masa_dibuka: date | None = None
+    masa_ditutup: date | None = None
 
 
 @dataclass(frozen=True)
@@ -217,28 +231,34 @@ def normalise_ticket_code(text: object) -> str | None:
 
 
 def format_ticket_code(code: str) -> str:
-    """XXXX-XXXX-XXXX-XXXX for a normalised code."""
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+    """The one form in which people see a ticket code, everywhere (the citizen's acknowledgement, Lacak Tiket, the
+    officials' queue, messages): XXXX-XXXX-XXXX-XXXX. Takes the code in any form a lookup accepts (lower case, with
+    or without dashes or spaces); text that cannot be a code is returned unchanged."""
+    normalised = normalise_ticket_code(code)
+    if normalised is None:
+        return code
+    return "-".join(normalised[i : i + 4] for i in range(0, len(normalised), 4))
 
 
 def validate_submission(sub: Submission) -> dict[str, Any]:
     """The submission's values ready to bind, or a StoreValidationError naming the first bad field."""
     if not isinstance(sub, Submission):
-        raise StoreValidationError("expected a Submission")
+        raise StoreValidationError("pengajuan tidak berbentuk Submission")
     jenis = check_choice(sub.jenis, "jenis", JENIS)
     kategori = check_choice(sub.kategori, "kategori", KATEGORI)
     if kategori in USUL_ONLY and jenis != "usul":
-        raise StoreValidationError(f"kategori {kategori!r} is a proposal: jenis must be 'usul'")
+        raise StoreValidationError(f"kategori {kategori!r} adalah usul, bukan sanggahan")
+    sasaran = _target(sub, jenis, kategori)
     row_token = None
     if sub.row_token is not None:
         row_token = check_pattern(
             sub.row_token, "row_token", _ROW_TOKEN, "an opaque token of 1-200 URL-safe characters"
         )
         if has_nik(row_token):
-            raise StoreValidationError("row_token contains a 16-digit number: rows are referenced by token, never NIK")
+            raise StoreValidationError("rujukan data memuat angka 16 digit: data dirujuk dengan token, bukan NIK")
     foto, foto_mime = _validate_photo(sub.foto, sub.foto_mime)
     if sub.persetujuan is not True:
-        raise StoreValidationError("persetujuan (consent) must be given")
+        raise StoreValidationError("persetujuan wajib diberikan")
     return {
         "jenis": jenis,
         "kategori": kategori,
@@ -253,29 +273,51 @@ def validate_submission(sub: Submission) -> dict[str, Any]:
             sub.idempotency_key, "idempotency_key", _IDEMPOTENCY_KEY, "16-64 characters [A-Za-z0-9_-]"
         ),
         "terlambat": _late(sub.terlambat, jenis),
+        "sasaran": sasaran,
     }
+
+
+def _target(sub: Submission, jenis: str, kategori: str) -> str | None:
+    """The checked target of a submission: its categories must fit it, and a list's objection names its window."""
+    if sub.sasaran is None:
+        return None
+    sasaran = check_choice(sub.sasaran, "sasaran", tuple(lifecycle.KATEGORI_BY_SASARAN))
+    if (sasaran == lifecycle.SASARAN_USUL) != (jenis == "usul"):
+        raise StoreValidationError("sasaran tidak sesuai dengan jenis pengajuan")
+    if kategori not in lifecycle.KATEGORI_BY_SASARAN[sasaran]:
+        raise StoreValidationError(
+            f"kategori {kategori!r} tidak sesuai untuk {lifecycle.SASARAN_LABELS[sasaran]}: pilih salah satu dari "
+            + ", ".join(lifecycle.KATEGORI_BY_SASARAN[sasaran])
+        )
+    if sasaran in lifecycle.WINDOW_BOUND:
+        for value in (sub.masa_dibuka, sub.masa_ditutup):
+            if value is not None and (not isinstance(value, date) or isinstance(value, datetime)):
+                raise StoreValidationError("masa sanggah harus berupa tanggal")
+        if sub.terlambat:
+            raise StoreValidationError("sanggahan atas daftar musyawarah hanya diterima dalam masa sanggah")
+    return sasaran
 
 
 def _late(terlambat: object, jenis: str) -> bool:
     if not isinstance(terlambat, bool):
-        raise StoreValidationError("terlambat must be True or False")
+        raise StoreValidationError("terlambat harus True atau False")
     if terlambat and jenis != "sanggahan":
-        raise StoreValidationError("only an objection (sanggahan) can be late: a proposal has no objection window")
+        raise StoreValidationError("hanya sanggahan yang dapat terlambat: usul tidak mempunyai masa sanggah")
     return terlambat
 
 
 def _validate_photo(foto: object, mime: object) -> tuple[bytes | None, str | None]:
     if foto is None:
         if mime is not None:
-            raise StoreValidationError("foto_mime given without foto")
+            raise StoreValidationError("jenis berkas foto diberikan tanpa foto")
         return None, None
     if not isinstance(foto, bytes | bytearray | memoryview):
-        raise StoreValidationError("foto must be bytes")
+        raise StoreValidationError("foto harus berupa berkas gambar")
     data = bytes(foto)
     if not data:
-        raise StoreValidationError("foto is empty")
+        raise StoreValidationError("berkas foto kosong")
     if len(data) > MAX_FOTO:
-        raise StoreValidationError(f"foto is larger than {MAX_FOTO} bytes")
+        raise StoreValidationError(f"foto lebih besar dari {MAX_FOTO // (1024 * 1024)} MB")
     return data, check_choice(mime, "foto_mime", FOTO_MIME)
 
 
@@ -345,8 +387,13 @@ class Tickets(Connected):
         values = validate_submission(sub)
         existing = self._ticket_for_key(values["idempotency_key"])
         if existing is not None:
-            return existing
+            return existing  # acknowledged before: the window is judged when it was first sent, not on a retry
         now = self.clock()
+        if values["sasaran"] in lifecycle.WINDOW_BOUND:
+            hari_ini = now.astimezone(lifecycle.WIB).date()
+            refusal = lifecycle.list_window_refusal(hari_ini, sub.masa_dibuka, sub.masa_ditutup)
+            if refusal is not None:
+                raise WindowClosed(refusal)
         last_error: Exception | None = None
         for _attempt in range(4):
             try:
@@ -422,14 +469,14 @@ class Tickets(Connected):
         the same transaction. Decisions go through `decide` (a decision code and a reason)."""
         normalised = normalise_ticket_code(code)
         if normalised is None:
-            raise TicketNotFound("no ticket has this code")
+            raise TicketNotFound("tidak ada tiket dengan kode ini")
         check_choice(status, "status", PROGRESS_STATUSES)
         reason = optional_text(reason, "reason", MAX_REASON)
         if status in NEEDS_REASON and reason is None:
-            raise StoreValidationError(f"a reason is required for status {status!r}")
+            raise StoreValidationError(f"alasan wajib diisi untuk status {status!r}")
         actor = check_text(actor, "actor", MAX_ACTOR)
         if not actor.strip():
-            raise StoreValidationError("actor is required")
+            raise StoreValidationError("nama petugas wajib diisi")
         at = stamp(self.clock())
         with self._write() as conn:
             updated = self._run(
@@ -438,7 +485,7 @@ class Tickets(Connected):
                 {"status": status, "at": at, "code": normalised},
             )
             if updated.rowcount != 1:
-                raise TicketNotFound("no ticket has this code")
+                raise TicketNotFound("tidak ada tiket dengan kode ini")
             found = self._run(
                 conn,
                 "select l.tahap, t.kode_desa from ticket_lifecycle l join ticket t on t.code = l.code "
@@ -446,7 +493,7 @@ class Tickets(Connected):
                 {"code": normalised},
             ).fetchone()
             if found is None or found[0] not in lifecycle.OPEN_STAGES:
-                raise StoreValidationError("the ticket is already decided: its status can no longer change")
+                raise StoreValidationError("tiket ini sudah diputus: statusnya tidak dapat diubah lagi")
             detail = {"tiket": normalised, "status": status}
             self._run(conn, INSERT_AUDIT, audit_params(at, actor, "ubah_status", found[1], detail))
             # The UPDATE holds the ticket's row lock, so concurrent changes to one ticket append in order.

@@ -63,6 +63,5 @@ def test_find_list_object_track(phone: object, portal_url: str) -> None:
     page.get_by_role("link", name="Lacak tiket ini").click()
     page.get_by_role("button", name="Lacak").click()
     page.get_by_text(f"Tiket {ticket}").wait_for()
-    status = page.locator('[data-testid="stMetric"]').filter(has_text="Status").first
-    assert "terdaftar" in status.inner_text()
+    page.get_by_text("Status: terdaftar").wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
