@@ -188,3 +188,17 @@ def precomputed_or_none(scope: access.Scope, region: str, name: str, **params: o
     except QueryError:
         return None
     return rows if len(rows) else None
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+def _notice_lists(generation: str, periode: str, kode_desa: str, policy: str) -> tuple[list[str], pd.DataFrame]:
+    from portal import notice_lists
+
+    people = _desa_people(generation, periode, kode_desa)
+    return notice_lists.desa_rts(people), notice_lists.recipients(people, policy, periode)
+
+
+def notice_lists(periode: str, kode_desa: str, policy: str) -> tuple[list[str], pd.DataFrame]:
+    """Daftar Uji Publik's RT choice and printed notice: the desa's RT/RW in order, and its recipients as public
+    rows (one row per person with the programmes they receive, names masked by `policy`); cached per desa."""
+    return _notice_lists(current_register().manifest.generation, periode, kode_desa, policy)

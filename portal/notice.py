@@ -15,7 +15,7 @@ covers Windows-1252; any other character is printed as its closest Windows-1252 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -53,7 +53,7 @@ _MARGIN, _TOP, _BOTTOM = 15.0, 12.0, 16.0  # mm
 _NO_WIDTH = 9.0
 _ROW, _FONT, _MIN_FONT = 4.8, 8.5, 5.5
 _QR_SIZE = 30.0
-_EM, _CAP = 0.3528, 0.3528 * 0.72  # mm per pt; Helvetica's capital height is 0.72 em
+_EM = 0.3528  # mm per pt
 _REPLACEMENTS = {"≤": "<=", "≥": ">=", "→": "->", "←": "<-", "×": "x", "−": "-", "\u00a0": " ", "\u2009": " "}
 
 
@@ -128,36 +128,6 @@ def list_url(base: str, kode_desa: str, rt_rw: str | None = None) -> str:
 def form_url(base: str, kode_desa: str) -> str:
     """The address that opens the objection and proposal form for the desa."""
     return f"{base}/{FORM_PAGE}?{urlencode({'desa': kode_desa})}"
-
-
-def rt_keys(*frames: pd.DataFrame) -> list[str]:
-    """Every RT/RW named in the frames' `rt_rw` columns, in order, without the unknown RT."""
-    seen = {str(v) for frame in frames if "rt_rw" in frame for v in frame["rt_rw"].dropna()}
-    return sorted(seen - {NO_RT, ""})
-
-
-def of_rt(frame: pd.DataFrame, rt_rw: str, *, unknown_too: bool = False) -> pd.DataFrame:
-    """The rows of one RT (and, with `unknown_too`, the rows whose RT is not known: a proposed family that is not
-    in the register is shown on every RT's sheet, since its neighbours may be in any of them)."""
-    if frame.empty or "rt_rw" not in frame:
-        return frame
-    keep = frame["rt_rw"].eq(rt_rw)
-    if unknown_too:
-        keep |= frame["rt_rw"].isna() | frame["rt_rw"].eq(NO_RT)
-    return frame[keep].reset_index(drop=True)
-
-
-def sheets_for(rts: Iterable[str], tambah: pd.DataFrame, henti: pd.DataFrame, penerima: pd.DataFrame) -> list[RtSheet]:
-    """One sheet per RT with its rows of each list."""
-    return [
-        RtSheet(
-            rt,
-            of_rt(tambah, rt, unknown_too=True),
-            of_rt(henti, rt, unknown_too=True),
-            of_rt(penerima, rt),
-        )
-        for rt in rts
-    ]
 
 
 def pdf_text(value: object) -> str:
@@ -413,9 +383,14 @@ def _lines(pdf: _NoticePdf, x: float, width: float, height: float, text: str) ->
         if pdf.will_page_break(height):
             pdf.add_page()
         y = pdf.get_y()
-        pdf.text(x + pdf.c_margin, y + (height + pdf.font_size_pt * _CAP) / 2, line)
+        pdf.text(x + pdf.c_margin, _baseline(y, height, pdf.font_size_pt), line)
         pdf.set_y(y + height)
     pdf.set_x(pdf.l_margin)
+
+
+def _baseline(y: float, height: float, size_pt: float) -> float:
+    """Where text sits in a line box of `height` mm at y: the same place as in fpdf's own cells."""
+    return y + 0.5 * height + 0.3 * size_pt * _EM
 
 
 def _fit(pdf: _NoticePdf, text: str, width: float, size: float) -> tuple[str, float]:
@@ -454,7 +429,7 @@ def _row(pdf: _NoticePdf, cells: Sequence[tuple[str, float, str]], height: float
             else:
                 room = width - _width(pdf, fitted, fitted_size)
                 left = x + (room / 2 if align == "C" else room - pdf.c_margin)
-            pdf.text(left, y + (height + fitted_size * _CAP) / 2, fitted)
+            pdf.text(left, _baseline(y, height, fitted_size), fitted)
         pdf.set_font_size(size)
         x += width
     pdf.set_y(y + height)
@@ -519,7 +494,7 @@ def _how_to_object(pdf: _NoticePdf, meta: NoticeMeta, sheet: RtSheet) -> None:
     text_width = pdf.w - 2 * _MARGIN - 2 * (_QR_SIZE + 6)
     pdf.set_font("Helvetica", "", 8.5)
     for number, step in enumerate(steps, start=1):
-        pdf.text(_MARGIN + pdf.c_margin, pdf.get_y() + (4.4 + pdf.font_size_pt * _CAP) / 2, f"{number}.")
+        pdf.text(_MARGIN + pdf.c_margin, _baseline(pdf.get_y(), 4.4, pdf.font_size_pt), f"{number}.")
         _lines(pdf, _MARGIN + 5, text_width - 5, 4.4, pdf_text(step))
     bottom = pdf.get_y()
     qr_bottom = top
