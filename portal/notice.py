@@ -246,7 +246,10 @@ class _NoticePdf(FPDF):
 
 
 def build_notice(meta: NoticeMeta, sheets: Sequence[RtSheet]) -> bytes:
-    """The notice as PDF bytes: one sheet per RT (at least one page each), pages numbered within each sheet."""
+    """The notice as PDF bytes: one sheet per RT (at least one page each), pages numbered within each sheet.
+
+    Laid out twice: the first pass (rows, paragraphs and QR codes only take their room) counts each sheet's pages,
+    the second draws them with "Halaman i dari N"."""
     if not sheets:
         raise ValueError("a notice needs at least one RT")
     first = _draw(meta, sheets, None)
@@ -383,7 +386,8 @@ def _lines(pdf: _NoticePdf, x: float, width: float, height: float, text: str) ->
         if pdf.will_page_break(height):
             pdf.add_page()
         y = pdf.get_y()
-        pdf.text(x + pdf.c_margin, _baseline(y, height, pdf.font_size_pt), line)
+        if pdf.totals is not None:  # the first pass only counts pages
+            pdf.text(x + pdf.c_margin, _baseline(y, height, pdf.font_size_pt), line)
         pdf.set_y(y + height)
     pdf.set_x(pdf.l_margin)
 
@@ -418,6 +422,9 @@ def _row(pdf: _NoticePdf, cells: Sequence[tuple[str, float, str]], height: float
     """One table row at the current y: each (text, width, align) in a bordered box. Drawn with `text` and `rect`
     rather than `cell`, which is several times slower: a whole desa's notice has thousands of rows."""
     x, y = pdf.l_margin, pdf.get_y()
+    if pdf.totals is None:  # the first pass only counts pages: a row's height is all that matters
+        pdf.set_y(y + height)
+        return
     pdf.set_font("Helvetica", style, size)
     for text, width, align in cells:
         fitted, fitted_size = _fit(pdf, text, width, size)
@@ -500,7 +507,8 @@ def _how_to_object(pdf: _NoticePdf, meta: NoticeMeta, sheet: RtSheet) -> None:
     qr_bottom = top
     for index, (url, caption) in enumerate(((daftar, "Daftar uji publik"), (formulir, "Formulir sanggahan/usul"))):
         x = _MARGIN + text_width + 6 + index * (_QR_SIZE + 6)
-        draw_qr(pdf, url, x, top, _QR_SIZE)
+        if pdf.totals is not None:  # the first pass only counts pages
+            draw_qr(pdf, url, x, top, _QR_SIZE)
         pdf.set_xy(x - 2, top + _QR_SIZE + 0.5)
         pdf.set_font("Helvetica", "B", 7)
         pdf.cell(_QR_SIZE + 4, 3.4, caption, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)

@@ -71,6 +71,18 @@ _NOTICE: dict[str, str] = {
     "jumlah_art": "Anggota keluarga",
     "kategori_usulan": "Alasan",
     "keputusan_musdes": "Keputusan musyawarah",
+    # Statistik Publik's accountability figures (portal.accountability)
+    "diterima": "Tiket diterima",
+    "tepat_waktu": "Diputus ≤ 14 hari",
+    "melewati_batas": "Melewati batas",
+    "dalam_proses": "Dalam proses",
+    "banding": "Banding",
+    "banding_dikuatkan": "Banding dikuatkan",
+    "dibatalkan": "Dibatalkan",
+    "banding_menunggu": "Banding menunggu",
+    "desa": "Desa/kelurahan",
+    "desa_musdes_3_bulan": "Desa musdes ≤ 3 bulan",
+    "desa_tanpa_musdes": "Desa tanpa musdes 3 bulan",
 }
 
 # --- officials' pages: Antrean Sanggahan, Log Audit, Kualitas Data, Perubahan Periode, Unggah Data ---------------
