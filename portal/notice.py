@@ -53,6 +53,7 @@ _MARGIN, _TOP, _BOTTOM = 15.0, 12.0, 16.0  # mm
 _NO_WIDTH = 9.0
 _ROW, _FONT, _MIN_FONT = 4.8, 8.5, 5.5
 _QR_SIZE = 30.0
+_SIGNATURE = 36.0  # mm from the place and date to the line under the name
 _EM = 0.3528  # mm per pt
 _REPLACEMENTS = {"≤": "<=", "≥": ">=", "→": "->", "←": "<-", "×": "x", "−": "-", "\u00a0": " ", "\u2009": " "}
 
@@ -297,7 +298,6 @@ def _sheet(pdf: _NoticePdf, meta: NoticeMeta, sheet: RtSheet) -> None:
             "Nama ditampilkan disamarkan untuk melindungi data pribadi (UU 27/2022); NIK dan alamat tidak diumumkan.",
         )
     _how_to_object(pdf, meta, sheet)
-    _signature(pdf, meta)
 
 
 def _has_unknown_rt(sheet: RtSheet) -> bool:
@@ -373,16 +373,21 @@ def _note(pdf: _NoticePdf, text: str) -> None:
     pdf.ln(1.5)
 
 
-def _lines(pdf: _NoticePdf, x: float, width: float, height: float, text: str) -> None:
-    """`text` wrapped into `width` at x in the current font, one line every `height` mm from the current y, then
-    the cursor at the left margin below it. The wrapping is worked out once per text, font and width (fpdf's
+def _wrapped(pdf: _NoticePdf, text: str, width: float) -> list[str]:
+    """`text` broken into lines of `width` mm in the current font, worked out once per text, font and width (fpdf's
     multi_cell breaks lines character by character, and every sheet repeats the same paragraphs)."""
     key = (f"{pdf.font_style}{pdf.font_size_pt}/{width:.2f}", 0.0, text)
     if key not in pdf.line_cache:
-        lines = pdf.multi_cell(width, height, text, dry_run=True, output="LINES")
+        lines = pdf.multi_cell(width, 1, text, dry_run=True, output="LINES")
         # multi_cell hands back the text as the core font encodes it (Windows-1252 bytes read as Latin-1)
         pdf.line_cache[key] = [str(line).encode("latin-1").decode("cp1252") for line in lines]
-    for line in pdf.line_cache[key]:
+    return pdf.line_cache[key]
+
+
+def _lines(pdf: _NoticePdf, x: float, width: float, height: float, text: str) -> None:
+    """`text` wrapped into `width` at x in the current font, one line every `height` mm from the current y, then
+    the cursor at the left margin below it."""
+    for line in _wrapped(pdf, text, width):
         if pdf.will_page_break(height):
             pdf.add_page()
         y = pdf.get_y()
@@ -474,15 +479,51 @@ def _table(pdf: _NoticePdf, title: str, columns: Sequence[tuple[str, float, str]
 
 
 def _how_to_object(pdf: _NoticePdf, meta: NoticeMeta, sheet: RtSheet) -> None:
+    """The steps to object (full width), then one block kept on one page: the two QR codes with their captions on
+    the left, the signature block on the right, and the two addresses written out below."""
     daftar = list_url(meta.portal_url, meta.kode_desa, sheet.rt_rw)
     formulir = form_url(meta.portal_url, meta.kode_desa)
+    steps = _steps(meta)
+    width = pdf.w - 2 * _MARGIN
+    pdf.set_font("Helvetica", "", 8.5)
+    lines = sum(len(_wrapped(pdf, pdf_text(step), width - 5)) for step in steps)
+    if pdf.will_page_break(7 + lines * 4.4):
+        pdf.add_page()
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(0, 7, "Cara menyampaikan sanggahan atau usul", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("Helvetica", "", 8.5)
+    for number, step in enumerate(steps, start=1):
+        if pdf.totals is not None:  # the first pass only counts pages
+            pdf.text(_MARGIN + pdf.c_margin, _baseline(pdf.get_y(), 4.4, pdf.font_size_pt), f"{number}.")
+        _lines(pdf, _MARGIN + 5, width - 5, 4.4, pdf_text(step))
+    block = 3 + max(_QR_SIZE + 4, _SIGNATURE) + 2 * 3.8 + 2
+    if pdf.will_page_break(block):
+        pdf.add_page()
+    pdf.ln(3)
+    top = pdf.get_y()
+    for index, (url, caption) in enumerate(((daftar, "Daftar uji publik"), (formulir, "Formulir sanggahan/usul"))):
+        x = _MARGIN + index * (_QR_SIZE + 8)
+        if pdf.totals is not None:  # the first pass only counts pages
+            draw_qr(pdf, url, x, top, _QR_SIZE)
+        pdf.set_xy(x - 2, top + _QR_SIZE)
+        pdf.set_font("Helvetica", "B", 7)
+        pdf.cell(_QR_SIZE + 4, 3.4, caption, align="C")
+    _signature(pdf, meta, top)
+    pdf.set_y(top + max(_QR_SIZE + 4, _SIGNATURE) + 1)
+    pdf.set_font("Helvetica", "", 7.5)
+    for label, url in (("Daftar", daftar), ("Formulir", formulir)):
+        pdf.cell(16, 3.8, f"{label}:")
+        pdf.cell(0, 3.8, pdf_text(url), link=url, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _steps(meta: NoticeMeta) -> list[str]:
     kantor = f"kantor {desa_word(meta.kode_desa).lower()} {meta.nama_desa}"
     steps = [
         "Periksa daftar di atas. Sanggah jika ada keluarga yang tidak layak atau sudah mampu, sudah meninggal, "
         "pindah, tercatat ganda atau tidak dikenal di lingkungan; usulkan keluarga layak yang belum terdaftar.",
-        "Secara daring: pindai kode QR Daftar uji publik (atau buka alamatnya di bawah), pilih nama lalu tekan "
-        "Sanggah; untuk usul keluarga baru, pindai kode QR Formulir. Simpan kode tiket yang diberikan dan pantau di "
-        "halaman Lacak Tiket.",
+        "Secara daring: pindai kode QR Daftar uji publik di bawah (atau buka alamatnya), pilih nama lalu tekan "
+        "Sanggah; untuk usul keluarga baru, pindai kode QR Formulir. Simpan kode tiket yang diberikan dan pantau "
+        "di halaman Lacak Tiket.",
         f"Secara langsung: datang ke {kantor} pada hari dan jam kerja.",
     ]
     rapat = meta.musdes
@@ -491,34 +532,7 @@ def _how_to_object(pdf: _NoticePdf, meta: NoticeMeta, sheet: RtSheet) -> None:
             f"Sanggahan atas usulan hasil musyawarah disampaikan paling lambat {tanggal(rapat.sanggah_sampai)}."
         )
     steps.append("Setiap sanggahan diverifikasi paling lambat 14 hari.")
-    body = 5 * 4.6 + 2 * 4.6 * len(steps)
-    need = 8 + max(body, _QR_SIZE + 14)
-    if pdf.will_page_break(need):
-        pdf.add_page()
-    pdf.set_font("Helvetica", "B", 10)
-    pdf.cell(0, 7, "Cara menyampaikan sanggahan atau usul", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    top = pdf.get_y()
-    text_width = pdf.w - 2 * _MARGIN - 2 * (_QR_SIZE + 6)
-    pdf.set_font("Helvetica", "", 8.5)
-    for number, step in enumerate(steps, start=1):
-        pdf.text(_MARGIN + pdf.c_margin, _baseline(pdf.get_y(), 4.4, pdf.font_size_pt), f"{number}.")
-        _lines(pdf, _MARGIN + 5, text_width - 5, 4.4, pdf_text(step))
-    bottom = pdf.get_y()
-    qr_bottom = top
-    for index, (url, caption) in enumerate(((daftar, "Daftar uji publik"), (formulir, "Formulir sanggahan/usul"))):
-        x = _MARGIN + text_width + 6 + index * (_QR_SIZE + 6)
-        if pdf.totals is not None:  # the first pass only counts pages
-            draw_qr(pdf, url, x, top, _QR_SIZE)
-        pdf.set_xy(x - 2, top + _QR_SIZE + 0.5)
-        pdf.set_font("Helvetica", "B", 7)
-        pdf.cell(_QR_SIZE + 4, 3.4, caption, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
-        qr_bottom = max(qr_bottom, pdf.get_y())
-    pdf.set_y(max(bottom, qr_bottom) + 1.5)
-    pdf.set_font("Helvetica", "", 7.5)
-    for label, url in (("Daftar", daftar), ("Formulir", formulir)):
-        pdf.cell(16, 3.8, f"{label}:")
-        pdf.cell(0, 3.8, pdf_text(url), link=url, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(3)
+    return steps
 
 
 @lru_cache(maxsize=256)
@@ -547,19 +561,17 @@ def draw_qr(pdf: FPDF, url: str, x: float, y: float, size: float) -> None:
             pdf.rect(x + (quiet + start) * module, y + (quiet + r) * module, (c - start) * module, module, style="F")
 
 
-def _signature(pdf: _NoticePdf, meta: NoticeMeta) -> None:
-    block = 5 * 5 + 20
-    if pdf.will_page_break(block):
-        pdf.add_page()
-    pdf.ln(2)
+def _signature(pdf: _NoticePdf, meta: NoticeMeta, top: float) -> None:
+    """Place and date, who signs, room for the signature and a line for the name, on the right from `top`."""
     x = pdf.w / 2 + 10
     width = pdf.w - _MARGIN - x
     dicetak = meta.dicetak.astimezone(WIB).date()
+    pdf.set_y(top)
     pdf.set_font("Helvetica", "", 9.5)
     for text in (f"{meta.nama_desa}, {tanggal(dicetak)}", f"{head_title(meta.kode_desa)} {meta.nama_desa},"):
         pdf.set_x(x)
         pdf.cell(width, 5, pdf_text(text), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(20)
+    pdf.set_y(top + _SIGNATURE - 9)
     pdf.set_x(x)
     pdf.cell(width, 5, "(" + "." * 48 + ")", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_x(x)

@@ -28,7 +28,6 @@ def choose_rt(key: str, kode_desa: str, rts: list[str]) -> str | None:
         [None, *rts],
         format_func=lambda v: "Semua RT" if v is None else notice.rt_label(v),
         key=box,
-        help="Pilih satu RT untuk melihat dan mencetak daftar RT itu saja.",
     )
     link = {"desa": kode_desa, **lists.rt_params(rt)}
     if st.query_params.to_dict() != link:
