@@ -218,7 +218,7 @@ class _NoticePdf(FPDF):
             self.cell(
                 0,
                 4,
-                "DATA SINTETIS UNTUK DEMONSTRASI - BUKAN DATA WARGA",
+                "DATA SINTETIS UNTUK DEMONSTRASI – BUKAN DATA WARGA",
                 align="C",
                 new_x=XPos.LMARGIN,
                 new_y=YPos.NEXT,

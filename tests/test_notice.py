@@ -250,7 +250,7 @@ def test_the_notice_states_the_period_window_print_time_and_who_signs() -> None:
         for c in pages(build(rts, people(2, rts), usulan(0, 0, "001/002"), kode_desa="3402012001", sintetis=True))
     )
     assert "Kepala Desa Kricak," in desa and "DESA KRICAK" in desa
-    assert "DATA SINTETIS UNTUK DEMONSTRASI - BUKAN DATA WARGA" in desa
+    assert "DATA SINTETIS UNTUK DEMONSTRASI – BUKAN DATA WARGA" in desa
 
 
 def test_a_desa_without_a_musdes_still_gets_its_recipients_and_no_empty_window() -> None:
