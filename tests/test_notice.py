@@ -320,3 +320,43 @@ def test_lists_for_the_page_and_the_notice_are_the_same_rows() -> None:
     assert list(only.penerima["rt_rw"]) == ["002/001"] * 2
     assert len(only.tambah) == 1 and only.tambah["rt_rw"].tolist() == [notice.NO_RT]  # an added family: every RT
     assert only.henti.empty  # the stop is in RT 001/001
+
+
+@pytest.mark.parametrize("periode", ["2026-06", "2026-09"])
+def test_no_notice_of_the_fixture_register_prints_personal_data(
+    register: object, settings: object, periode: str
+) -> None:
+    """Every RT of every fixture desa, built from the queries the page runs: masked names only, and none of what
+    may never be public (NIK, No KK, birth dates, mothers' names, addresses)."""
+    import duckdb
+
+    from portal.periods import period_end
+    from portal.public import with_search_keys
+    from tests.fixture_register import A, B, C
+
+    root = settings.register_dir / register.manifest.generation
+    people = duckdb.sql(
+        f"select nama, nik, no_kk, nama_ibu_kandung, tanggal_lahir from '{root}/individu/*/*/*.parquet'"
+    ).df()
+    alamat = duckdb.sql(f"select alamat from '{root}/keluarga/*/*/*.parquet'").df()["alamat"]
+    secrets = set(people["nik"]) | set(people["no_kk"]) | set(people["nama_ibu_kandung"]) | set(alamat)
+    secrets |= set(people["nama"]) | {d.strftime(f) for d in people["tanggal_lahir"] for f in ("%d-%m-%Y", "%d/%m/%Y")}
+    printed = []
+    for kode in (A, B, C):
+        folks = with_search_keys(
+            register.run("desa_people", periode=periode, akhir=period_end(periode), kode_desa=kode)
+        )
+        rapat = register.run("desa_musdes", periode=periode, kode_desa=kode)
+        proposals = usulan(0, 0, "001/001")
+        if not rapat.empty:
+            kini = rapat.iloc[0]
+            found = dict(periode=kini["periode"], kode_desa=kode, id_musdes=int(kini["id_musdes"]))
+            proposals = register.run("musdes_usulan_rt", **found)
+        tambah, henti = lists.split_usulan(lists.usulan_rows(proposals, "masked"))
+        penerima = lists.recipients(folks, "masked", periode)
+        sheets = lists.sheets(lists.desa_rts(folks), tambah, henti, penerima)
+        printed += [page_text(c) for c in pages(notice.build_notice(meta(kode_desa=kode), sheets))]
+    text = "\n".join(printed)
+    assert "B**I S*****O" in text and "J**O S****O" in text  # recipients and a proposal to stop were printed
+    assert not re.search(r"\d{16}", text)
+    assert not sorted(s for s in secrets if isinstance(s, str) and s in text)
