@@ -7,13 +7,18 @@ import logging
 
 import streamlit as st
 
-from portal import accountability, charts, data, export, public, ui
+from portal import accountability, charts, data, export, public, ui, words
 from portal.fmt import nama_periode
 from portal.suppression import TOTAL, note, to_display
 
 periode = ui.register_period()
 st.title("Statistik Publik")
 st.caption(f"Keluarga penerima program per wilayah, periode {nama_periode(periode)}.")
+
+
+def published(shown) -> None:
+    """A published table: numbers already in Indonesian format with • where suppressed, regions as the index."""
+    ui.table(shown.rename_axis(words.heading("wilayah")), hide_index=False)
 
 
 def cells(tingkat: str, induk: str):
@@ -41,19 +46,20 @@ if tables[-1].empty:
     st.info("Belum ada data untuk wilayah ini.")
     st.stop()
 tabel = public.suppress_path(tables, labels)
-tampil = to_display(tabel)
 st.subheader(judul)
-st.dataframe(tampil, width="stretch")
+published(to_display(tabel))
 st.caption(note(tabel.threshold))
 st.plotly_chart(charts.published_bars(tabel.values, TOTAL), width="stretch")
 
 
 def csv_with_provenance(title: str, table) -> bytes:
-    """The published table (suppressed cells empty) under a header naming what it is and where it comes from."""
+    """The published table (suppressed cells empty) under a header naming what it is and where it comes from,
+    with the headings the page shows."""
     header = export.header_block(
         title, f"{nama_periode(periode)} ({periode})", ui.provenance_header(periode), "publik", export.now_wib()
     )
-    return export.to_csv(table.reset_index(names="wilayah"), header)
+    shown = table.rename(columns=words.headings(table.columns)).reset_index(names=words.heading("wilayah"))
+    return export.to_csv(shown, header)
 
 
 st.download_button(
@@ -70,7 +76,7 @@ st.caption(
     "disembunyikan dengan aturan yang sama."
 )
 desil = public.suppress_path([desil_cells(tingkat, induk) for tingkat, induk in levels], labels)
-st.dataframe(to_display(desil), width="stretch")
+published(to_display(desil))
 st.download_button(
     "Unduh CSV desil",
     csv_with_provenance(f"Keluarga per desil — {judul}", desil.values),
@@ -96,7 +102,7 @@ except Exception:  # the page stays up; the cause goes to the server's log
     logging.getLogger(__name__).exception("accountability figures for %s could not be computed", periode)
     st.info("Angka akuntabilitas belum dapat ditampilkan saat ini.")
     st.stop()
-st.dataframe(accountability.to_display(angka_akuntabilitas), width="stretch")
+published(accountability.to_display(angka_akuntabilitas))
 st.caption(note(10))
 st.download_button(
     "Unduh CSV akuntabilitas",

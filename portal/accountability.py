@@ -24,16 +24,17 @@ from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 
+from portal import words
 from portal.fmt import angka
 from portal.public import suppress_path
 from portal.suppression import MARK, TOTAL
 
-HANDLING = {"tepat_waktu": "Diputus ≤ 14 hari", "melewati_batas": "Melewati batas", "dalam_proses": "Dalam proses"}
-APPEALS = {"banding_dikuatkan": "Banding dikuatkan", "dibatalkan": "Dibatalkan", "banding_menunggu": "Banding menunggu"}
-MUSDES = {"desa_musdes_3_bulan": "Desa musdes ≤ 3 bulan", "desa_tanpa_musdes": "Desa tanpa musdes 3 bulan"}
+HANDLING = ("tepat_waktu", "melewati_batas", "dalam_proses")
+APPEALS = ("banding_dikuatkan", "dibatalkan", "banding_menunggu")
+MUSDES = ("desa_musdes_3_bulan", "desa_tanpa_musdes")
 COLUMNS = ["diterima", *HANDLING, "banding", *APPEALS]
 MUSDES_COLUMNS = ["desa", *MUSDES]
-LABELS = {"diterima": "Tiket diterima", **HANDLING, "banding": "Banding", **APPEALS, "desa": "Desa/kelurahan", **MUSDES}
+LABELS = words.headings([*COLUMNS, *MUSDES_COLUMNS])  # the headings a reader sees (portal.words)
 
 
 def region_counts(outcomes: Mapping[str, Sequence[int]], labels: Sequence[str]) -> pd.DataFrame:
@@ -111,7 +112,7 @@ def figures(
 def to_display(table: pd.DataFrame) -> pd.DataFrame:
     """Strings for the page: Indonesian numbers, MARK where suppressed, Indonesian column headings."""
     shown = table.astype(object).map(lambda v: MARK if v is pd.NA else angka(int(v)))
-    return shown.rename(columns=LABELS).astype(str)
+    return shown.rename(columns=LABELS).astype(str).rename_axis(words.heading("wilayah"))
 
 
 def as_records(table: pd.DataFrame) -> list[dict[str, object]]:

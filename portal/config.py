@@ -38,6 +38,9 @@ class Settings:
     public_idle_seconds: int = 600
     build_workers: int = 1  # processes generating provinces at once in `python -m portal demo`
     build_memory_limit: str = "2GB"  # DuckDB's memory limit when building derived tables and ingesting
+    # The portal's address as the public reaches it (printed notices link and QR-code to it); empty: the address
+    # the page was opened at.
+    public_url: str = ""
 
     @property
     def register_dir(self) -> Path:
@@ -124,7 +127,22 @@ def load_settings() -> Settings:
         public_idle_seconds=_seconds("PORTAL_PUBLIC_IDLE_SECONDS", secrets, "600"),
         build_workers=_build_workers(secrets),
         build_memory_limit=_lookup("PORTAL_BUILD_MEMORY", secrets, "2GB") or "2GB",
+        public_url=_public_url(secrets),
     )
+
+
+def _public_url(secrets: dict[str, object]) -> str:
+    """PORTAL_PUBLIC_URL without a trailing slash: an http(s) address with a host and no query or fragment, since
+    printed links append a page and its parameters to it."""
+    from urllib.parse import urlsplit
+
+    value = _lookup("PORTAL_PUBLIC_URL", secrets, "") or ""
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(f"PORTAL_PUBLIC_URL must be an http(s) address without ? or #, got {value[:80]!r}")
+    return value.rstrip("/")
 
 
 def _build_workers(secrets: dict[str, object]) -> int:

@@ -216,3 +216,17 @@ def _desa_rt_rw(generation: str, periode: str, kode_desa: str) -> list[str]:
 def desa_rt_rw(periode: str, kode_desa: str) -> list[str]:
     """The RT/RW values of a desa ('003/005'), to narrow a name search; cached."""
     return _desa_rt_rw(current_register().manifest.generation, periode, kode_desa)
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+def _notice_lists(generation: str, periode: str, kode_desa: str, policy: str) -> tuple[list[str], pd.DataFrame]:
+    from portal import notice_lists
+
+    people = _desa_people(generation, periode, kode_desa)
+    return notice_lists.desa_rts(people), notice_lists.recipients(people, policy, periode)
+
+
+def notice_lists(periode: str, kode_desa: str, policy: str) -> tuple[list[str], pd.DataFrame]:
+    """Daftar Uji Publik's RT choice and printed notice: the desa's RT/RW in order, and its recipients as public
+    rows (one row per person with the programmes they receive, names masked by `policy`); cached per desa."""
+    return _notice_lists(current_register().manifest.generation, periode, kode_desa, policy)

@@ -310,3 +310,30 @@ def table_view(
             shown[name] = column.astype(object).where(column.notna(), "–")
             config[name] = st.column_config.TextColumn(label)
     return shown, config
+
+
+def region_from_url(key: str) -> None:
+    """Open the region picker `key` at the desa a link names (`?desa=3471031003`, e.g. from the QR code of a
+    printed notice): once per distinct link value, so that choosing another desa afterwards is not undone. A code
+    that is not a known desa is ignored. Call it before `region_picker(key)` / `region_boxes(key)`."""
+    kode = st.query_params.get("desa")
+    seen = f"_tautan_desa_{key}"
+    if not kode or st.session_state.get(seen) == kode:
+        return
+    st.session_state[seen] = kode
+    if regions.code_level(kode) != "desa":
+        return
+    path = regions.drill_path(kode)[1:]
+    parent = ""
+    for level, code in zip(regions.AREA_LEVELS, path, strict=True):
+        if code not in data.region_names(level, parent):
+            return
+        parent = code
+    st.session_state[CHOICE_KEY] = dict(zip(regions.AREA_LEVELS, path, strict=True))
+    for level in regions.AREA_LEVELS:
+        st.session_state.pop(f"{key}_{level}", None)  # the boxes take the new choice, not their last value
+
+
+def link_seen(key: str, kode_desa: str) -> None:
+    """Record that the page now shows `kode_desa` in its link, so `region_from_url` leaves the choice alone."""
+    st.session_state[f"_tautan_desa_{key}"] = kode_desa

@@ -60,7 +60,30 @@ _REGISTER = {
 _CITIZEN: dict[str, str] = {}
 
 # --- notice and published lists: Daftar Uji Publik, Statistik Publik, the printed notice -------------------------
-_NOTICE: dict[str, str] = {}
+_NOTICE: dict[str, str] = {
+    # the public rows of a desa (portal.public.public_rows), as Daftar Uji Publik and the printed notice show them
+    "nama_warga": "Nama",
+    "usia": "Usia",
+    "rt_rw": "RT/RW",
+    "program": "Program",
+    # the musdes's proposals (usulan)
+    "kepala_keluarga": "Kepala keluarga",
+    "jumlah_art": "Anggota keluarga",
+    "kategori_usulan": "Alasan",
+    "keputusan_musdes": "Keputusan musyawarah",
+    # Statistik Publik's accountability figures (portal.accountability)
+    "diterima": "Tiket diterima",
+    "tepat_waktu": "Diputus ≤ 14 hari",
+    "melewati_batas": "Melewati batas",
+    "dalam_proses": "Dalam proses",
+    "banding": "Banding",
+    "banding_dikuatkan": "Banding dikuatkan",
+    "dibatalkan": "Dibatalkan",
+    "banding_menunggu": "Banding menunggu",
+    "desa": "Desa/kelurahan",
+    "desa_musdes_3_bulan": "Desa musdes ≤ 3 bulan",
+    "desa_tanpa_musdes": "Desa tanpa musdes 3 bulan",
+}
 
 # --- officials' pages: Antrean Sanggahan, Log Audit, Kualitas Data, Perubahan Periode, Unggah Data ---------------
 _OFFICIALS: dict[str, str] = {}
