@@ -188,3 +188,44 @@ def precomputed_or_none(scope: access.Scope, region: str, name: str, **params: o
     except QueryError:
         return None
     return rows if len(rows) else None
+
+
+@st.cache_data(show_spinner=False, max_entries=1024, ttl=3600)
+def _ticket_subjects(generation: str, periode: str, kode_desa: str) -> dict[str, dict[str, str]]:
+    from portal.privacy.masks import mask_name
+    from portal.privacy.row_tokens import row_token
+
+    secret = token_secret()
+    people = _desa_people(generation, periode, kode_desa)
+    found = {
+        row_token(secret, periode, int(i)): {"nama": mask_name(n)}
+        for i, n in zip(people["id_dtks"], people["nama"], strict=True)
+    }
+    usulan = current_register().run("desa_usulan", periode=periode, kode_desa=kode_desa)
+    for p, i, jenis, nama in usulan[["periode", "id_usulan", "jenis", "nama_kepala_keluarga"]].itertuples(index=False):
+        token = public.usulan_token(secret, str(p), int(i))
+        found.setdefault(token, {"nama": mask_name(nama), "jenis_usulan": str(jenis)})
+    return found
+
+
+def ticket_subject(scope: access.Scope, periode: str, kode_desa: str, token: str | None) -> dict[str, str] | None:
+    """What an objection refers to, by its opaque row token: {'nama': masked name} for a person listed in the desa
+    in that period, plus 'jenis_usulan' (tambah / penghentian) for a musdes usulan; None when the token names
+    nothing there. Only masked names are computed and cached (per desa and period); refused outside the scope."""
+    if not token:
+        return None
+    access.require_persons(scope, kode_desa)
+    return _ticket_subjects(current_register().manifest.generation, periode, kode_desa).get(token)
+
+
+def region_name(kode: str) -> str | None:
+    """The name of a region of any level ('' = the nation), from the pickers' shared tables; None if unknown."""
+    from portal import regions
+
+    tingkat = regions.code_level(kode)
+    if tingkat in (None, "nasional"):
+        return regions.NATION_NAME if kode == "" else None
+    try:
+        return region_names(tingkat, regions.parent_code(kode)).get(kode)
+    except Exception:  # no register served: the caller shows the code
+        return None

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from portal import access, data
-from portal.store import Submission, open_store
+from portal.store import Submission, format_ticket_code, normalise_ticket_code, open_store
 from tests.conftest import create_staff, signed_in
 from tests.fixture_register import A
 
@@ -102,8 +102,8 @@ def test_queue_is_scoped_and_decisions_reach_the_public(env: str) -> None:
     at = signed_in("jogja")
     at.switch_page("pages/antrean_sanggahan.py").run()
     assert not at.exception, at.exception
-    code = at.dataframe[0].value["Tiket"].iloc[0]
-    assert at.dataframe[0].value["SLA"].iloc[0] == "sesuai jadwal"
+    code = normalise_ticket_code(at.dataframe[0].value["tiket"].iloc[0])  # shown grouped, as the citizen has it
+    assert at.dataframe[0].value["sla"].iloc[0] == "sesuai jadwal"
     at.selectbox(key="antrean_buka").set_value(code).run()
     assert any("<script>" in t.value for t in at.text)  # shown as plain text, never as HTML
     at.selectbox(key="antrean_status").set_value("perlu verifikasi lapangan")
@@ -141,9 +141,9 @@ def test_breached_tickets_go_to_the_provinsi_and_appeals_too(env: str) -> None:
         store.close()
     at = signed_in("jogja")
     at.switch_page("pages/antrean_sanggahan.py").run()  # opening the queue escalates it
-    assert at.dataframe[0].value["Tiket"].iloc[0] == code
-    assert at.dataframe[0].value["SLA"].iloc[0] == "melewati batas"
-    assert at.dataframe[0].value["Ditangani"].iloc[0] == "provinsi"
+    assert at.dataframe[0].value["tiket"].iloc[0] == format_ticket_code(code)
+    assert at.dataframe[0].value["sla"].iloc[0] == "melewati batas"
+    assert at.dataframe[0].value["ditangani"].iloc[0] == "provinsi"
     at.selectbox(key="antrean_buka").set_value(code).run()
     assert any("ditangani tingkat provinsi" in i.value for i in at.info)  # the kab/kota may only look
     assert not at.text_area  # no forms to act with
@@ -206,3 +206,55 @@ def test_objections_per_thousand_families_on_the_map(env: str) -> None:
     table = at.dataframe[-1].value
     # one ticket in desa A over the 3 active families of kecamatan 347101 → 333.3 per 1,000 families
     assert round(float(table.iloc[0, 2]), 1) == 333.3
+
+
+def test_queue_row_names_the_desa_the_person_and_the_proposal_type(env: str) -> None:
+    from portal.privacy.row_tokens import load_secret, row_token
+    from portal.public import usulan_token
+
+    secret = load_secret(Path("unused"))  # PORTAL_SECRET_KEY of portal_env
+    store = open_store(env)
+    try:
+        usul = store.submit(
+            replace(store_sub(), row_token=usulan_token(secret, "2026-09", 9101), idempotency_key="test-usulan-0000001")
+        ).code
+        orang = store.submit(
+            replace(
+                store_sub(),
+                kategori="meninggal dunia",
+                row_token=row_token(secret, "2026-09", 30),  # HENDRA WIJAYA, listed in A
+                idempotency_key="test-orang-00000001",
+            )
+        ).code
+    finally:
+        store.close()
+    at = signed_in("jogja")
+    at.switch_page("pages/antrean_sanggahan.py").run()
+    assert not at.exception, at.exception
+    rows = at.dataframe[0].value.set_index("tiket")
+    proposal = rows.loc[format_ticket_code(usul)]
+    assert (proposal["nama_desa"], proposal["nama_kecamatan"], proposal["kode_desa"]) == ("Kricak", "Tegalrejo", A)
+    assert proposal["tentang"] == "R**A M*****A · usul tambah"  # RINA MARLINA, usulan 9101 of A's musdes
+    assert rows.loc[format_ticket_code(orang), "tentang"] == "H****A W****A"
+    assert rows.loc[format_ticket_code(orang), "kategori"] == "meninggal dunia"
+    assert list(rows["umur_hari"]) == [0, 0, 0]
+    assert rows.index[0] == format_ticket_code(store_sub_code(env))  # oldest first
+
+    # A decision the store refuses is explained in Bahasa Indonesia, never in the store's English.
+    at.selectbox(key="antrean_buka").set_value(usul).run()
+    assert any("usul tambah" in m.value for m in at.markdown)
+    at.selectbox(key="antrean_putusan").set_value("TIDAK-TERBUKTI")
+    at.text_area(key="antrean_alasan").set_value("NIK 3471011507850001 tidak cocok")
+    at.button[-1].click().run()
+    assert not at.exception, at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert "tidak boleh memuat NIK" in shown
+    assert "contains" not in shown and "digit" not in shown
+
+
+def store_sub_code(url: str) -> str:
+    store = open_store(url)
+    try:
+        return next(t.code for t in store.queue("") if t.row_token is None)
+    finally:
+        store.close()
