@@ -160,7 +160,6 @@ AUDIT_ACTIONS = {
     "lihat_baris_kualitas": "Melihat baris temuan kualitas data",
     "ekspor_baris": "Mengekspor baris data",
     "ekspor_agregat": "Mengekspor agregat",
-    "lihat_log_audit": "Melihat log audit",
     "ekspor_log_audit": "Mengekspor log audit",
 }
 

@@ -258,3 +258,39 @@ def store_sub_code(url: str) -> str:
         return next(t.code for t in store.queue("") if t.row_token is None)
     finally:
         store.close()
+
+
+def test_audit_log_in_words_wib_times_and_filters(env: str) -> None:
+    moment = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)
+    store = open_store(env, clock=lambda: moment)
+    try:
+        store.audit("bantul", "lihat_rujukan", "3402012001", {"tiket": "RH5E445K9D859TV6"})
+    finally:
+        store.close()
+    signed_in("jogja")  # a sign-in of another official, logged now
+    at = signed_in("pusat1")
+    at.switch_page("pages/audit.py").run()
+    assert not at.exception, at.exception
+    log = at.dataframe[0].value
+    assert "masuk" not in set(log["tindakan"]) and "Masuk" in set(log["tindakan"])
+    seen = log[log["petugas"] == "bantul"].iloc[0]
+    assert seen["tindakan"] == "Melihat data rujukan tiket"
+    assert seen["wilayah"] == "Poncosari (3402012001)"
+    assert seen["rincian"] == "Tiket: RH5E-445K-9D85-9TV6"
+    # ui.table shows the time in WIB (UTC+7), wall-clock, without a zone
+    assert seen["waktu"].to_pydatetime() == moment.replace(tzinfo=None) + timedelta(hours=7)
+    assert "{" not in " ".join(log["rincian"])
+
+    at.selectbox(key="audit_petugas").set_value("jogja").run()
+    narrowed = at.dataframe[0].value
+    assert set(narrowed["petugas"]) == {"jogja"} and "Masuk" in set(narrowed["tindakan"])
+    at.selectbox(key="audit_petugas").set_value(None).run()
+    at.selectbox(key="audit_provinsi_").set_value("34").run()
+    in_34 = at.dataframe[0].value
+    assert {"jogja", "bantul"} <= set(in_34["petugas"]) and "pusat1" not in set(in_34["petugas"])  # national
+    assert all(w.endswith(")") and w.split("(")[-1].startswith("34") for w in in_34["wilayah"])
+    at.selectbox(key="audit_tindakan").set_value("masuk").run()
+    assert list(at.dataframe[0].value["petugas"]) == ["jogja"]
+    yesterday = (datetime.now(UTC) + timedelta(hours=7)).date() - timedelta(days=1)
+    at.date_input(key="audit_tanggal").set_value((yesterday - timedelta(days=5), yesterday)).run()
+    assert not at.dataframe and any("Tidak ada entri" in i.value for i in at.info)
