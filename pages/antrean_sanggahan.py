@@ -8,6 +8,7 @@ import streamlit as st
 from portal import access, data, lifecycle, officials, public, staff, ui
 from portal.fmt import nama_periode
 from portal.privacy.row_tokens import find_row
+from portal.privacy.user_text import escape_markdown
 from portal.store import KATEGORI, PROGRESS_STATUSES, STATUSES, StoreValidationError, TicketNotFound
 
 BATAS_ANTREAN = 500
@@ -104,11 +105,13 @@ tiket = next(t for t in antrean if t.code == kode)
 access.require_persons(scope, tiket.kode_desa)
 ringkas = baris_tiket[kode]
 st.subheader(f"Tiket {ringkas['tiket']}")
-st.write(
-    f"{tiket.jenis} · {tiket.kategori} · tentang {ringkas['tentang']} · desa/kelurahan {ringkas['nama_desa']}, "
-    f"kecamatan {ringkas['nama_kecamatan']} · periode {nama_periode(tiket.periode)} · "
-    f"tahap {lifecycle.STAGE_LABELS[tiket.tahap]} · ditangani {lifecycle.TIER_LABELS[tiket.tingkat]} · "
-    f"batas {ringkas['batas']} · {tiket.sla}"
+st.markdown(  # escaped: a masked name's asterisks are not emphasis
+    escape_markdown(
+        f"{tiket.jenis} · {tiket.kategori} · tentang {ringkas['tentang']} · desa/kelurahan {ringkas['nama_desa']}, "
+        f"kecamatan {ringkas['nama_kecamatan']} · periode {nama_periode(tiket.periode)} · "
+        f"tahap {lifecycle.STAGE_LABELS[tiket.tahap]} · ditangani {lifecycle.TIER_LABELS[tiket.tingkat]} · "
+        f"batas {ringkas['batas']} · {tiket.sla}"
+    )
 )
 if tiket.terlambat:
     st.caption("Sanggahan terlambat: diajukan di luar masa sanggah, dibahas pada musyawarah desa berikutnya.")
@@ -125,8 +128,8 @@ if rujukan is not None:
     baris = orang[orang["id_dtks"] == rujukan][["nama", "usia", "rt", "rw", "status_aktif", "keberadaan"]]
     data.store().audit(scope.user, "lihat_rujukan", tiket.kode_desa, {"tiket": kode})
     ui.table(baris.assign(status_aktif=baris["status_aktif"].map({True: "aktif", False: "nonaktif"})))
-elif tiket.row_token:
-    st.caption("Rujukan ke daftar usulan musdes atau ke data yang tidak lagi ada di periode ini.")
+elif tiket.row_token and perihal(tiket) is None:
+    st.caption("Rujukan ke data yang tidak lagi ada di periode ini.")
 
 
 def simpan(langkah) -> None:
