@@ -245,3 +245,14 @@ def audit_csv(entries: Iterable[Any], region_name: Callable[[str], str | None], 
 def _safe_cell(value: str) -> str:
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def dates_as_text(rows: pd.DataFrame) -> pd.DataFrame:
+    """Date columns (tanggal_*) as '15 Juli 1985': ui.table would read them as times and show them in WIB with an
+    hour. Missing dates stay missing (shown as '–')."""
+    out = rows.copy()
+    for name in out.columns:
+        if str(name).startswith("tanggal"):
+            values = pd.to_datetime(out[name], errors="coerce")
+            out[name] = [None if pd.isna(v) else tanggal(v.date()) for v in values]
+    return out

@@ -103,7 +103,7 @@ _OFFICIALS: dict[str, str] = {
     "filter": "Saringan",
     # Kualitas Data, Perubahan Antar Periode, Unggah Data
     "usia": "Usia",
-    "nik": "NIK (disamarkan)",
+    "nik": "NIK",
     "sumber": "Sumber",
     "keterangan": "Keterangan",
     "jumlah_art": "Jumlah anggota keluarga",
