@@ -127,7 +127,10 @@ if tiket.row_token and not tiket.row_token.startswith(public.USULAN_PREFIX):
 if rujukan is not None:
     baris = orang[orang["id_dtks"] == rujukan][["nama", "usia", "rt", "rw", "status_aktif", "keberadaan"]]
     data.store().audit(scope.user, "lihat_rujukan", tiket.kode_desa, {"tiket": kode})
-    ui.table(baris.assign(status_aktif=baris["status_aktif"].map({True: "aktif", False: "nonaktif"})))
+    ui.table(
+        baris.assign(status_aktif=baris["status_aktif"].map({True: "aktif", False: "nonaktif"})),
+        labels={"nama": "Nama"},
+    )
 elif tiket.row_token and perihal(tiket) is None:
     st.caption("Rujukan ke data yang tidak lagi ada di periode ini.")
 
