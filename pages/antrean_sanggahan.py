@@ -12,6 +12,7 @@ from portal.privacy.user_text import escape_markdown
 from portal.store import KATEGORI, PROGRESS_STATUSES, STATUSES, StoreValidationError, TicketNotFound
 
 BATAS_ANTREAN = 500
+BATAS_DESA_DINAMAI = 30
 
 scope = staff.require_scope()
 ui.provenance_footer()
@@ -74,8 +75,15 @@ def nama_wilayah(kode_desa: str) -> tuple[str, str]:
     return data.region_name(kode_desa) or kode_desa, data.region_name(kode_desa[:6]) or kode_desa[:6]
 
 
+# A person's masked name costs a scan of the desa (cached after): the queue names them for its first desa in queue
+# order (oldest first), and an opened ticket always.
+desa_dinamai = set(list(dict.fromkeys(t.kode_desa for t in antrean))[:BATAS_DESA_DINAMAI])
+
+
 def perihal(t: object) -> dict[str, str] | None:
-    return data.ticket_subject(scope, t.periode, t.kode_desa, t.row_token)  # type: ignore[attr-defined]
+    orang = t.kode_desa in desa_dinamai  # type: ignore[attr-defined]
+    found = data.ticket_subject(scope, t.periode, t.kode_desa, t.row_token, persons=orang)  # type: ignore[attr-defined]
+    return found if found is not None or orang or not t.row_token else officials.NOT_RESOLVED  # type: ignore[attr-defined]
 
 
 tabel = officials.queue_rows(antrean, nama_wilayah, perihal, lifecycle.today())
@@ -103,7 +111,8 @@ if kode is None:
     st.stop()
 tiket = next(t for t in antrean if t.code == kode)
 access.require_persons(scope, tiket.kode_desa)
-ringkas = baris_tiket[kode]
+subjek = data.ticket_subject(scope, tiket.periode, tiket.kode_desa, tiket.row_token)
+ringkas = {**baris_tiket[kode], "tentang": officials.subject_text(subjek, tiket.jenis, tiket.row_token)}
 st.subheader(f"Tiket {ringkas['tiket']}")
 st.markdown(  # escaped: a masked name's asterisks are not emphasis
     escape_markdown(
@@ -131,7 +140,7 @@ if rujukan is not None:
         baris.assign(status_aktif=baris["status_aktif"].map({True: "aktif", False: "nonaktif"})),
         labels={"nama": "Nama"},
     )
-elif tiket.row_token and perihal(tiket) is None:
+elif tiket.row_token and subjek is None:
     st.caption("Rujukan ke data yang tidak lagi ada di periode ini.")
 
 

@@ -38,6 +38,10 @@ QUEUE_COLUMNS = (
 )
 
 
+# What the queue says about a referenced person it did not look up (the ticket, once opened, names them).
+NOT_RESOLVED = {"nama": "(buka tiket untuk melihat)"}
+
+
 def ticket_display(code: str) -> str:
     """A ticket code in the grouped form the citizen was given: RH5E-445K-9D85-9TV6."""
     normalised = normalise_ticket_code(code)
