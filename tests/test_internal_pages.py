@@ -240,6 +240,22 @@ def test_queue_row_names_the_desa_the_person_and_the_proposal_type(env: str) -> 
     assert list(rows["umur_hari"]) == [0, 0, 0]
     assert rows.index[0] == format_ticket_code(store_sub_code(env))  # oldest first
 
+    # Filters: a category, then the desa by name (inside a chosen kecamatan).
+    at.selectbox(key="antrean_kecamatan_3471").set_value("347101").run()
+    at.selectbox(key="antrean_desa_347101").set_value(A).run()
+    assert len(at.dataframe[0].value) == 3
+    assert "Kricak" in at.selectbox(key="antrean_desa_347101").options
+    other = next(k for k in at.selectbox(key="antrean_desa_347101").options if k not in ("Semua", "Kricak"))
+    at.selectbox(key="antrean_desa_347101").set_value(
+        next(k for k, n in data.region_names("desa", "347101").items() if n == other)
+    ).run()
+    assert any("Tidak ada tiket" in i.value for i in at.info)
+    at.selectbox(key="antrean_desa_347101").set_value(None).run()
+    kategori = next(i for i, box in enumerate(at.selectbox) if box.label == "Kategori")
+    at.selectbox[kategori].set_value("meninggal dunia").run()
+    assert list(at.dataframe[0].value["tiket"]) == [format_ticket_code(orang)]
+    at.selectbox[kategori].set_value(None).run()
+
     # A decision the store refuses is explained in Bahasa Indonesia, never in the store's English.
     at.selectbox(key="antrean_buka").set_value(usul).run()
     assert any("usul tambah" in m.value for m in at.markdown)
