@@ -3,13 +3,16 @@ deadline and its SLA state; open one to see the referenced record (logged) and a
 field verification, a decision (code and reason), or the appeal when this official's level decides it. Breached
 tickets are escalated to the provinsi (store.sweep) whenever the queue is opened. Public text is plain text."""
 
-import pandas as pd
 import streamlit as st
 
-from portal import access, data, lifecycle, public, staff, ui
-from portal.fmt import tanggal
+from portal import access, data, lifecycle, officials, public, staff, ui
+from portal.fmt import nama_periode
 from portal.privacy.row_tokens import find_row
-from portal.store import KATEGORI, PROGRESS_STATUSES, STATUSES, StoreValidationError
+from portal.privacy.user_text import escape_markdown
+from portal.store import KATEGORI, PROGRESS_STATUSES, STATUSES, StoreValidationError, TicketNotFound
+
+BATAS_ANTREAN = 500
+BATAS_DESA_DINAMAI = 30
 
 scope = staff.require_scope()
 ui.provenance_footer()
@@ -21,76 +24,103 @@ try:
 except Exception:
     st.caption("Eskalasi otomatis belum dapat dijalankan saat ini.")
 
-kiri, kanan = st.columns(2)
-status = kiri.selectbox("Status", [None, *STATUSES], format_func=lambda s: "Semua" if s is None else s)
-kategori = kanan.selectbox("Kategori", [None, *KATEGORI], format_func=lambda s: "Semua" if s is None else s)
-tahap = kiri.selectbox(
-    "Tahap", [None, *lifecycle.STAGES], format_func=lambda s: "Semua" if s is None else lifecycle.STAGE_LABELS[s]
+kiri, tengah, kanan = st.columns(3)
+semua = "Semua"
+status = kiri.selectbox("Status", [None, *STATUSES], format_func=lambda s: semua if s is None else s)
+kategori = tengah.selectbox("Kategori", [None, *KATEGORI], format_func=lambda s: semua if s is None else s)
+tahap = kanan.selectbox(
+    "Tahap", [None, *lifecycle.STAGES], format_func=lambda s: semua if s is None else lifecycle.STAGE_LABELS[s]
 )
-tingkat = kanan.selectbox(
+tingkat = kiri.selectbox(
     "Ditangani tingkat",
     [None, *lifecycle.TIERS],
-    format_func=lambda s: "Semua" if s is None else lifecycle.TIER_LABELS[s],
+    format_func=lambda s: semua if s is None else lifecycle.TIER_LABELS[s],
 )
-desa = kiri.text_input("Kode desa (opsional, 10 digit)", max_chars=10).strip() or None
-umur = kanan.number_input("Lebih lama dari (hari)", min_value=0, max_value=3650, value=0, step=1)
-if desa is not None and not (desa.isdigit() and len(desa) == 10 and access.allows(scope, desa)):
-    st.warning("Kode desa harus 10 digit dan berada di wilayah Anda.")
-    st.stop()
+umur = tengah.number_input("Lebih lama dari (hari)", min_value=0, max_value=3650, value=0, step=1)
+wilayah = ui.scope_region_picker(scope, "antrean")
+desa = None
+if len(wilayah) == 6:
+    nama_desa = data.region_names("desa", wilayah)
+    desa = st.selectbox(
+        "Desa/kelurahan",
+        [None, *nama_desa],
+        format_func=lambda k: semua if k is None else nama_desa.get(k, k),
+        key=f"antrean_desa_{wilayah}",
+    )
+elif len(wilayah) < 6:
+    st.caption("Pilih kecamatan untuk menyaring per desa/kelurahan.")
 
 antrean = data.store().queue(
-    scope.region,
+    desa or wilayah,
     status=status,
     kategori=kategori,
-    kode_desa=desa,
     older_than_days=int(umur) or None,
     tahap=tahap,
     tingkat=tingkat,
+    limit=BATAS_ANTREAN,
 )
 data.store().audit(
     scope.user,
     "lihat_antrean",
-    scope.region,
-    {"status": status, "kategori": kategori, "desa": desa, "lebih_dari_hari": int(umur), "tahap": tahap},
+    desa or wilayah or scope.region,
+    {"status": status, "kategori": kategori, "lebih_dari_hari": int(umur), "tahap": tahap, "tingkat": tingkat},
 )
 if not antrean:
     st.info("Tidak ada tiket untuk saringan ini.")
     st.stop()
-tabel = pd.DataFrame(
-    [
-        {
-            "Tiket": t.code,
-            "Jenis": t.jenis + (" (terlambat)" if t.terlambat else ""),
-            "Kategori": t.kategori,
-            "Desa": t.kode_desa,
-            "Tahap": lifecycle.STAGE_LABELS[t.tahap],
-            "Ditangani": lifecycle.TIER_LABELS[t.tingkat],
-            "Status": t.status,
-            "Diajukan": tanggal(t.created_at),
-            "Batas": tanggal(lifecycle.last_day(t.banding_batas if t.tahap == "banding" else t.batas_waktu)),
-            "SLA": t.sla,
-        }
-        for t in antrean
-    ]
-)
+
+
+def nama_wilayah(kode_desa: str) -> tuple[str, str]:
+    """The desa's and its kecamatan's names (the code when the register does not know it)."""
+    return data.region_name(kode_desa) or kode_desa, data.region_name(kode_desa[:6]) or kode_desa[:6]
+
+
+# A person's masked name costs a scan of the desa (cached after): the queue names them for its first desa in queue
+# order (oldest first), and an opened ticket always.
+desa_dinamai = set(list(dict.fromkeys(t.kode_desa for t in antrean))[:BATAS_DESA_DINAMAI])
+
+
+def perihal(t: object) -> dict[str, str] | None:
+    orang = t.kode_desa in desa_dinamai  # type: ignore[attr-defined]
+    found = data.ticket_subject(scope, t.periode, t.kode_desa, t.row_token, persons=orang)  # type: ignore[attr-defined]
+    return found if found is not None or orang or not t.row_token else officials.NOT_RESOLVED  # type: ignore[attr-defined]
+
+
+tabel = officials.queue_rows(antrean, nama_wilayah, perihal, lifecycle.today())
 hitung = {
     state: sum(t.sla == state for t in antrean if t.tahap not in ("diputus", "selesai"))
     for state in lifecycle.SLA_STATES
 }
-st.caption(f"{len(antrean)} tiket · belum diputus: " + " · ".join(f"{n} {state}" for state, n in hitung.items()))
-st.dataframe(tabel, hide_index=True, width="stretch")
+lebih = " (batas tampilan tercapai; persempit saringan)" if len(antrean) == BATAS_ANTREAN else ""
+st.caption(
+    f"{len(antrean)} tiket{lebih}, terlama di atas · belum diputus: "
+    + " · ".join(f"{n} {state}" for state, n in hitung.items())
+)
+ui.table(tabel)
+baris_tiket = dict(zip((t.code for t in antrean), tabel.to_dict("records"), strict=True))
 
 kode = st.selectbox(
-    "Buka tiket", [t.code for t in antrean], index=None, placeholder="Pilih kode tiket…", key="antrean_buka"
+    "Buka tiket",
+    [t.code for t in antrean],
+    index=None,
+    format_func=lambda k: " · ".join(baris_tiket[k][c] for c in ("tiket", "nama_desa", "tentang")),
+    placeholder="Pilih tiket (ketik kode atau nama desa)…",
+    key="antrean_buka",
 )
 if kode is None:
     st.stop()
 tiket = next(t for t in antrean if t.code == kode)
 access.require_persons(scope, tiket.kode_desa)
-st.subheader(f"Tiket {kode}")
-st.write(
-    f"{tiket.jenis} · {tiket.kategori} · desa {tiket.kode_desa} · periode {tiket.periode} · "
-    f"tahap {lifecycle.STAGE_LABELS[tiket.tahap]} · ditangani {lifecycle.TIER_LABELS[tiket.tingkat]} · {tiket.sla}"
+subjek = data.ticket_subject(scope, tiket.periode, tiket.kode_desa, tiket.row_token)
+ringkas = {**baris_tiket[kode], "tentang": officials.subject_text(subjek, tiket.jenis, tiket.row_token)}
+st.subheader(f"Tiket {ringkas['tiket']}")
+st.markdown(  # escaped: a masked name's asterisks are not emphasis
+    escape_markdown(
+        f"{tiket.jenis} · {tiket.kategori} · tentang {ringkas['tentang']} · desa/kelurahan {ringkas['nama_desa']}, "
+        f"kecamatan {ringkas['nama_kecamatan']} · periode {nama_periode(tiket.periode)} · "
+        f"tahap {lifecycle.STAGE_LABELS[tiket.tahap]} · ditangani {lifecycle.TIER_LABELS[tiket.tingkat]} · "
+        f"batas {ringkas['batas']} · {tiket.sla}"
+    )
 )
 if tiket.terlambat:
     st.caption("Sanggahan terlambat: diajukan di luar masa sanggah, dibahas pada musyawarah desa berikutnya.")
@@ -106,17 +136,20 @@ if tiket.row_token and not tiket.row_token.startswith(public.USULAN_PREFIX):
 if rujukan is not None:
     baris = orang[orang["id_dtks"] == rujukan][["nama", "usia", "rt", "rw", "status_aktif", "keberadaan"]]
     data.store().audit(scope.user, "lihat_rujukan", tiket.kode_desa, {"tiket": kode})
-    st.dataframe(baris, hide_index=True, width="stretch")
-elif tiket.row_token:
-    st.caption("Rujukan ke daftar usulan musdes atau ke data yang tidak lagi ada di periode ini.")
+    ui.table(
+        baris.assign(status_aktif=baris["status_aktif"].map({True: "aktif", False: "nonaktif"})),
+        labels={"nama": "Nama"},
+    )
+elif tiket.row_token and subjek is None:
+    st.caption("Rujukan ke data yang tidak lagi ada di periode ini.")
 
 
 def simpan(langkah) -> None:
     """Run one store step; an Indonesian message instead of a traceback when it is refused."""
     try:
         langkah()
-    except StoreValidationError as exc:
-        st.error(f"Belum tersimpan: {exc}")
+    except (StoreValidationError, TicketNotFound) as exc:  # the store's English reason never reaches the page
+        st.error(f"Belum tersimpan: {officials.store_message(exc)}")
         st.stop()
     except Exception:
         st.error("Belum tersimpan karena gangguan sistem. Silakan coba lagi.")

@@ -4,10 +4,11 @@ check in one region for officials who may see persons (refused to the analyst; e
 
 import streamlit as st
 
-from portal import access, analytics, charts, data, regions, staff, ui
+from portal import access, analytics, charts, data, officials, regions, staff, ui
 from portal.periods import period_end
 
 BATAS_BARIS = 1000
+LABEL_BARIS = {"nama": "Nama", "nik": "NIK"}  # a person's name and NIK here, not a region's
 BELUM_TERBACA = "Data kualitas belum dapat dibaca (rollup register perlu dibangun ulang). Hubungi administrator."
 TEMUAN_TERBACA = "Baris temuan tidak dapat dibaca saat ini. Silakan coba lagi atau hubungi administrator."
 scope = staff.require_scope()
@@ -48,7 +49,11 @@ kolom = {"kode": "Kode", "nama": "Wilayah", "individu": "Individu", "keluarga_ak
 for cek in analytics.CHECKS:
     kolom[cek] = analytics.check_label(cek, bulan, short=True)
     kolom[f"{cek}_persen"] = f"{kolom[cek]} (%)"
-st.dataframe(kartu[list(kolom)].rename(columns=kolom).round(2), hide_index=True, width="stretch")
+ui.table(
+    kartu[list(kolom)].rename(columns=kolom),
+    percent=tuple(kolom[f"{cek}_persen"] for cek in analytics.CHECKS),
+    decimals={kolom[f"{cek}_persen"]: 2 for cek in analytics.CHECKS},
+)
 
 sorot = st.selectbox(
     "Bandingkan wilayah menurut",
@@ -101,4 +106,4 @@ if temuan.empty:
     st.info("Tidak ada temuan untuk cek ini di wilayah tersebut.")
     st.stop()
 st.caption(f"Menampilkan {len(temuan):,} dari {jumlah:,} baris.".replace(",", "."))
-st.dataframe(temuan.drop(columns=["jumlah_total"]), hide_index=True, width="stretch")
+ui.table(officials.dates_as_text(temuan.drop(columns=["jumlah_total"])), labels=LABEL_BARIS)

@@ -4,10 +4,19 @@ proposals to the next snapshot with the proposals that went missing ("usulan hil
 
 import streamlit as st
 
-from portal import access, analytics, charts, data, regions, staff, ui
+from portal import access, analytics, charts, data, officials, regions, staff, ui
 from portal.fmt import angka, nama_periode
 
 BATAS_BARIS = 1000
+LABEL_CORONG = {
+    "kode": "Kode",
+    "nama": "Wilayah",
+    "diusulkan": "Disetujui musdes",
+    "masuk": "Masuk register",
+    "hilang": "Usulan hilang",
+    "masuk_persen": "Masuk register (%)",
+    "id_musdes": "ID musdes",
+}
 GAGAL_HITUNG = "Perubahan antar periode tidak dapat dihitung saat ini. Silakan coba lagi atau hubungi administrator."
 scope = staff.require_scope()
 ui.provenance_footer()
@@ -42,7 +51,7 @@ judul = f"{nama_periode(dari)} → {nama_periode(ke)}"
 
 st.subheader(f"Keluarga per {regions.LEVEL_NAMES[view.anak].lower()} · {judul}")
 keluarga = analytics.change_table(ubah, "keluarga", nama_anak)
-st.dataframe(keluarga.rename(columns=analytics.CHANGE_LABELS), hide_index=True, width="stretch")
+ui.table(keluarga.rename(columns=analytics.CHANGE_LABELS))
 st.caption(
     "Ditambahkan/dikeluarkan: menjadi aktif/tidak aktif di wilayah ini; pindah masuk/keluar: pindah antarwilayah "
     "di dalam wilayah yang dipilih. Desil naik: angka desil bertambah (lebih sejahtera). Program mulai/berhenti "
@@ -50,16 +59,14 @@ st.caption(
 )
 alasan_kiri, alasan_kanan = st.columns(2)
 alasan_kiri.markdown("**Alasan perubahan keluarga**")
-alasan_kiri.dataframe(
-    analytics.change_reasons(ubah, "keluarga").rename(columns=analytics.CHANGE_LABELS), hide_index=True, width="stretch"
-)
+with alasan_kiri:
+    ui.table(analytics.change_reasons(ubah, "keluarga").rename(columns=analytics.CHANGE_LABELS))
 alasan_kanan.markdown("**Alasan perubahan individu**")
-alasan_kanan.dataframe(
-    analytics.change_reasons(ubah, "individu").rename(columns=analytics.CHANGE_LABELS), hide_index=True, width="stretch"
-)
+with alasan_kanan:
+    ui.table(analytics.change_reasons(ubah, "individu").rename(columns=analytics.CHANGE_LABELS))
 st.subheader("Individu")
 individu = analytics.change_table(ubah, "individu", nama_anak)
-st.dataframe(individu.rename(columns=analytics.CHANGE_LABELS), hide_index=True, width="stretch")
+ui.table(individu.rename(columns=analytics.CHANGE_LABELS))
 
 st.subheader(f"Usulan musdes {nama_periode(dari)} → register {nama_periode(ke)}")
 tahap = analytics.funnel_stages(corong)
@@ -71,10 +78,10 @@ a.metric("Disetujui musdes", angka(tahap["jumlah"].iloc[0]))
 b.metric("Masuk register", angka(tahap["jumlah"].iloc[1]))
 c.metric("Usulan hilang", angka(tahap["jumlah"].iloc[2]))
 st.plotly_chart(charts.funnel_figure(tahap), width="stretch")
-st.dataframe(analytics.funnel_by_region(corong, view.panjang, nama_anak), hide_index=True, width="stretch")
+ui.table(analytics.funnel_by_region(corong, view.panjang, nama_anak), labels=LABEL_CORONG, percent=("masuk_persen",))
 hilang = corong[corong["hilang"] > 0].sort_values(["hilang", "kode_desa"], ascending=[False, True])
 st.markdown("**Desa dengan usulan hilang**")
-st.dataframe(hilang, hide_index=True, width="stretch")
+ui.table(hilang, labels=LABEL_CORONG)
 
 nama_desa = dict(zip(hilang["kode_desa"].head(500), hilang["nama_desa"].head(500), strict=True))
 desa = st.selectbox(
@@ -91,4 +98,4 @@ with staff.guard(scope, "usulan_hilang", desa, "Daftar usulan hilang tidak dapat
     access.require_persons(scope, desa)
     daftar = data.scoped_query(scope, desa, "usulan_missing", dari=dari, ke=ke, kode=desa, batas=BATAS_BARIS)
 data.store().audit(scope.user, "lihat_usulan_hilang", desa, {"dari": dari, "ke": ke, "baris": len(daftar)})
-st.dataframe(daftar.drop(columns=["jumlah_total"]), hide_index=True, width="stretch")
+ui.table(officials.dates_as_text(daftar.drop(columns=["jumlah_total"])), labels=LABEL_CORONG)

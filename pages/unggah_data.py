@@ -4,17 +4,26 @@ and downloads the rejected rows. Pusat replaces the whole period; provinsi and k
 import pandas as pd
 import streamlit as st
 
-from portal import data, staff, ui
+from portal import data, officials, staff, ui
 from portal.config import get_settings
 from portal.ingest import IngestError, upload
 from portal.ingest.report import column_notes, reason_table
+
+LABEL_WILAYAH = {
+    "kode_kab": "Kode kab/kota",
+    "nama_kab": "Kab/kota",
+    "keluarga_ditambah": "Keluarga ditambah",
+    "keluarga_dihapus": "Keluarga dihapus",
+    "individu_ditambah": "Individu ditambah",
+    "individu_dihapus": "Individu dihapus",
+}
 
 scope = staff.require_scope()
 ui.provenance_footer()
 if not upload.may_upload(scope):
     staff.deny(scope, "unggah_data", scope.region)
 st.title("Unggah Data Register")
-wilayah = "seluruh Indonesia" if scope.region == "" else f"wilayah {scope.region}"
+wilayah = "seluruh Indonesia" if scope.region == "" else officials.region_text(scope.region, data.region_name)
 st.caption(
     f"Satu baris per individu (ekspor 'data individu' SIKS-NG/DTSEN). Anda mengunggah untuk {wilayah}: baris di luar "
     "wilayah Anda ditolak, dan bila periode sudah ada, data wilayah lain tetap seperti semula. "
@@ -87,9 +96,9 @@ for catatan in column_notes(laporan, "id"):
     st.caption(catatan)
 st.subheader("Alasan penolakan dan peringatan")
 alasan = pd.DataFrame(reason_table(laporan, "id"), columns=["jenis", "kode", "baris", "keterangan"])
-st.dataframe(alasan, hide_index=True, width="stretch")
+ui.table(alasan, labels={"kode": "Kode alasan"})
 st.subheader("Per kabupaten/kota")
-st.dataframe(pd.DataFrame(laporan["per_wilayah"]), hide_index=True, width="stretch")
+ui.table(pd.DataFrame(laporan["per_wilayah"]), labels=LABEL_WILAYAH)
 if laporan["perubahan"]:
     p = laporan["perubahan"]
     st.write(
@@ -99,7 +108,7 @@ if laporan["perubahan"]:
 contoh = [{"kode": k, "sumber": c["sumber"], "nik": c["nik"]} for k, rows in laporan["contoh"].items() for c in rows]
 if contoh:
     st.subheader("Contoh baris (NIK disamarkan)")
-    st.dataframe(pd.DataFrame(contoh), hide_index=True, width="stretch")
+    ui.table(pd.DataFrame(contoh), labels={"kode": "Kode alasan", "nik": "NIK (disamarkan)"})
 st.download_button(
     "Unduh baris yang ditolak (CSV)",
     data=tolak,
