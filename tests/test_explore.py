@@ -43,6 +43,7 @@ NATION = dict(
     disabilitas=None,
     status=None,
 )
+SORT = {"urut": "kode_desa", "turun": False}  # the default order
 
 
 # --- the spec and its URL ---------------------------------------------------------------------------------
@@ -294,16 +295,16 @@ def test_disability_and_sex_filters(register: Register) -> None:
 
 
 def test_rows_page_and_no_mothers_name(register: Register) -> None:
-    rows = register.run("explore_individu_rows", **{**NATION, **_kab("3471")}, batas=2, mulai=2)
+    rows = register.run("explore_individu_rows", **{**NATION, **_kab("3471")}, batas=2, mulai=2, **SORT)
     # ordered by desa, name: ANDI, BUDI, HENDRA, SITI, SURYANI, WARSINAH; the second page of two
     assert list(rows["nama"]) == ["HENDRA WIJAYA", "SITI AMINAH"]
     assert "nama_ibu_kandung" not in rows.columns
     assert list(rows["program"]) == ["PBI-JK", "PKH, BPNT, PBI-JK"]
     assert list(rows["nama_desa"]) == ["Kricak", "Kricak"]
     assert list(rows["desil"]) == [7, 1]  # a number, not text
-    missing = register.run("explore_individu_rows", **{**NATION, "desils": ("kosong",)}, batas=50, mulai=0)
+    missing = register.run("explore_individu_rows", **{**NATION, "desils": ("kosong",)}, batas=50, mulai=0, **SORT)
     assert list(missing["nama"]) == ["SUPARMAN", "SUPARMI"] and missing["desil"].isna().all()
-    families = register.run("explore_keluarga_rows", **{**NATION, "status": ("nonaktif",)}, batas=50, mulai=0)
+    families = register.run("explore_keluarga_rows", **{**NATION, "status": ("nonaktif",)}, batas=50, mulai=0, **SORT)
     assert list(families["nama_kepala_keluarga"]) == ["JOKO SUSILO"]
     assert families["alasan_nonaktif"].iloc[0] == "mampu"
     assert families["program"].iloc[0] == "tanpa program"
@@ -446,7 +447,7 @@ def test_families_take_the_head_and_count_once(edges: duckdb.DuckDBPyConnection)
 
 def test_family_rows_show_the_head(edges: duckdb.DuckDBPyConnection) -> None:
     name = "explore_keluarga_rows"
-    params = {**NATION, "batas": 50, "mulai": 0}
+    params = {**NATION, "batas": 50, "mulai": 0, **SORT}
     rows = edges.execute(db.load_sql(name), {k: params[k] for k in db.query_params(name)}).df()
     assert list(rows["id_keluarga"]) == [1, 2]
     assert list(rows["jenis_kelamin"]) == ["L", "kosong"]
@@ -576,12 +577,24 @@ def test_pusat_signs_in_and_groups_by_desil(env: str) -> None:
         "Desil 7": 1,
         "Desil 8": 1,
         "Desil kosong": 2,
+        "Total": 11,  # the totals row
     }
     assert at.query_params["baris"] == "desil" and at.query_params["periode"] == "2026-09"
     at.toggle(key="eks_lihat").set_value(True).run()
     rows = at.dataframe[-1].value
-    assert len(rows) == 11 and "nik" in rows.columns and "nama_ibu_kandung" not in rows.columns
+    assert len(rows) == 11 and "nama" in rows.columns and "nik" not in rows.columns  # identifiers on request
+    assert list(rows["jenis_kelamin"].unique()) != ["L", "P"] and set(rows["jenis_kelamin"]) <= {
+        "Laki-laki",
+        "Perempuan",
+    }
     assert [e.actor for e in _audit(env, "lihat_baris")] == ["pusat1"]
+    chooser = at.multiselect(key="eks_kolom_tampil_individu")
+    assert "NIK" in chooser.options and not [o for o in chooser.options if "ibu" in o.lower()]
+    chooser.set_value(["nik", "nama", "usia"]).run()
+    rows = at.dataframe[-1].value
+    assert list(rows.columns) == ["nik", "nama", "usia"]
+    views = _audit(env, "lihat_baris")  # another set of columns is another view of the rows, audited
+    assert sorted(len(v.detail["kolom_tampil"]) for v in views) == [3, 9]  # the defaults, then nik, nama, usia
 
 
 def test_a_shared_link_reproduces_the_view(env: str) -> None:
@@ -594,10 +607,10 @@ def test_a_shared_link_reproduces_the_view(env: str) -> None:
     table = at.dataframe[0].value
     # PBI-JK in kecamatan 347101: family 1 (BUDI L, SITI P, ANDI L; desil 1) and family 3 (HENDRA L; desil 7)
     assert table.to_dict("list") == {
-        "Jenis kelamin": ["Laki-laki", "Perempuan"],
-        "Desil 1": [2, 1],
-        "Desil 7": [1, 0],
-        "Total": [3, 1],
+        "Jenis kelamin": ["Laki-laki", "Perempuan", "Total"],
+        "Desil 1": [2, 1, 3],
+        "Desil 7": [1, 0, 1],
+        "Total": [3, 1, 4],
     }
     assert at.metric[0].value == "4"
 
@@ -620,27 +633,33 @@ def test_kabupaten_choices_are_its_kecamatan_and_other_regions_are_refused(env: 
     at.multiselect(key="eks_desil").set_value([]).run()
     at.selectbox(key="eks_baris").set_value("kecamatan").run()
     table = at.dataframe[0].value
-    assert table.to_dict("list") == {"Kecamatan": ["Tegalrejo (347101)"], "Jumlah": [6]}
+    assert table.to_dict("list") == {"Kecamatan": ["Tegalrejo (347101)", "Total"], "Jumlah": [6, 6]}
 
 
 def test_analyst_sees_aggregates_only(env: str) -> None:
     at = _page("analis1", {"baris": "status", "lihat": "baris"})
     assert not at.exception, at.exception
     assert any("tidak memiliki akses" in e.value for e in at.error)
-    assert len(at.dataframe) == 1  # the aggregate table, no rows
-    assert at.dataframe[0].value.to_dict("list") == {"Status": ["Aktif", "Nonaktif"], "Jumlah": [10, 1]}
-    assert not at.toggle
+    assert len(at.dataframe) == 2  # the aggregate table and its rates, no rows
+    assert at.dataframe[0].value.to_dict("list") == {"Status": ["Aktif", "Nonaktif", "Total"], "Jumlah": [10, 1, 11]}
+    assert "jumlah" in at.dataframe[1].value.columns and "nik" not in at.dataframe[1].value.columns
+    assert [t.key for t in at.toggle] == ["eks_peta"]  # no rows toggle, no row controls
+    assert not [m for m in at.multiselect if m.key.startswith("eks_kolom_tampil")]
     refusals = _audit(env, "ditolak")
     assert [(r.actor, r.detail["halaman"]) for r in refusals] == [("analis1", "eksplorasi_baris")]
     assert "lihat" not in at.query_params
     analyst = access.Scope("analis", "", "analis1")
     with pytest.raises(access.AccessDenied):
-        data.person_rows(analyst, "", "explore_individu_rows", **NATION, batas=10, mulai=0)
+        data.person_rows(analyst, "", "explore_individu_rows", **NATION, batas=10, mulai=0, **SORT)
     jogja = access.Scope("kabupaten", "3471", "jogja")
     with pytest.raises(access.AccessDenied):
-        data.person_rows(jogja, "", "explore_individu_rows", **NATION, batas=10, mulai=0)
+        data.person_rows(jogja, "", "explore_individu_rows", **NATION, batas=10, mulai=0, **SORT)
     assert (
-        len(data.person_rows(jogja, "3471", "explore_individu_rows", **{**NATION, **_kab("3471")}, batas=10, mulai=0))
+        len(
+            data.person_rows(
+                jogja, "3471", "explore_individu_rows", **{**NATION, **_kab("3471")}, batas=10, mulai=0, **SORT
+            )
+        )
         == 6
     )
 
