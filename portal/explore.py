@@ -612,11 +612,12 @@ def rates_table(
 
 
 def long_counts(counts: pd.DataFrame, baris: str, kolom: str, limit: int = 40) -> pd.DataFrame:
-    """Grouped counts in long form for a chart: baris, baris_label, kolom, kolom_label, jumlah, groups in the
-    dimension's natural order; with more than `limit` groups of `baris`, the `limit` largest (in natural order)."""
+    """Grouped counts in long form for a chart: baris, baris_label, kolom, kolom_label, jumlah and kolom_urut (the
+    series' place), groups in the dimension's natural order; with more than `limit` groups of `baris`, the
+    `limit` largest (in natural order)."""
     out_columns = ["baris", "baris_label", "kolom", "kolom_label", "jumlah"]
     if counts.empty:
-        return pd.DataFrame(columns=out_columns)
+        return pd.DataFrame(columns=[*out_columns, "kolom_urut"])
     frame = counts.assign(baris=counts["baris"].astype(str), kolom=counts["kolom"].astype(str))
     frame["baris_label"] = [label(baris, k, n) for k, n in zip(frame["baris"], frame["baris_nama"], strict=True)]
     frame["kolom_label"] = [label(kolom, k, n) for k, n in zip(frame["kolom"], frame["kolom_nama"], strict=True)]
@@ -627,7 +628,11 @@ def long_counts(counts: pd.DataFrame, baris: str, kolom: str, limit: int = 40) -
     frame = frame.assign(
         _b=[_order(baris, k) for k in frame["baris"]], _k=[_order(kolom, k) for k in frame["kolom"]]
     ).sort_values(["_b", "_k"], kind="stable")
-    return frame[out_columns].reset_index(drop=True).assign(jumlah=lambda f: f["jumlah"].astype("int64"))
+    columns_in_order = sorted(set(frame["kolom"]), key=lambda k: _order(kolom, k))
+    frame = frame.assign(kolom_urut=[columns_in_order.index(k) for k in frame["kolom"]])
+    return (
+        frame[[*out_columns, "kolom_urut"]].reset_index(drop=True).assign(jumlah=lambda f: f["jumlah"].astype("int64"))
+    )
 
 
 def period_table(per_period: Mapping[str, pd.DataFrame], baris: str, limit: int = 8) -> pd.DataFrame:

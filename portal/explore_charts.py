@@ -37,7 +37,8 @@ def bars_figure(long: pd.DataFrame, mode: str, value_label: str) -> go.Figure:
     if mode not in BAR_MODES:
         raise ValueError(f"unknown bar mode {mode!r}")
     groups = list(dict.fromkeys(long["baris_label"]))
-    series = list(dict.fromkeys(zip(long["kolom"], long["kolom_label"], strict=True)))
+    ordered = long.sort_values("kolom_urut", kind="stable") if "kolom_urut" in long.columns else long
+    series = list(dict.fromkeys(zip(ordered["kolom"], ordered["kolom_label"], strict=True)))
     fig = go.Figure()
     for i, (key, name) in enumerate(series):
         part = long[long["kolom"] == key].set_index("baris_label").reindex(groups)

@@ -715,3 +715,277 @@ def test_a_hostile_link_gives_notes_not_a_traceback(env: str) -> None:
     assert not any(set(n) & set("<>*`") for n in notes), notes
     assert at.metric[0].value == "6"  # the whole of Kota Yogyakarta, unfiltered
     assert at.query_params == {"periode": "2026-09"}
+
+
+# --- analysts' exploration: columns, sort, totals, rates, charts, drill, the data CSV ----------------------------
+
+
+def _raw(register: Register, sql: str) -> pd.DataFrame:
+    """The register's own rows, read without the explore queries (for answers computed independently)."""
+    cursor = register._con.cursor()
+    try:
+        return cursor.execute(sql).df()
+    finally:
+        cursor.close()
+
+
+@pytest.mark.parametrize("level", ["individu", "keluarga"])
+@pytest.mark.parametrize("bad", ["nik", "nama; drop view individu_all", "", "NAMA", "kode_desa ", "1", "k_teks"])
+def test_sort_allow_list_refuses_unknown_columns(level: str, bad: str) -> None:
+    with pytest.raises(ValueError):
+        explore.sort_params(level, bad)
+
+
+def test_sort_keys_of_one_level_are_refused_on_the_other() -> None:
+    with pytest.raises(ValueError):
+        explore.sort_params("individu", "jumlah_art")
+    with pytest.raises(ValueError):
+        explore.sort_params("keluarga", "tanggal_lahir")
+    assert explore.sort_params("individu", "usia", True) == {"urut": "usia", "turun": True}
+
+
+@pytest.mark.parametrize("level", ["individu", "keluarga"])
+def test_every_sort_key_sorts_server_side(register: Register, level: str) -> None:
+    name = f"explore_{level}_rows"
+    for key in explore.SORT_KEYS[level]:
+        for turun in (False, True):
+            rows = register.run(name, **NATION, batas=50, mulai=0, **explore.sort_params(level, key, turun))
+            column = (
+                rows[key] if key != "rt" else rows["rw"].fillna("").str.zfill(5) + rows["rt"].fillna("").str.zfill(5)
+            )
+            values = [v for v in column if not pd.isna(v)]
+            assert values == sorted(values, reverse=turun), (key, turun)
+            assert column.isna().sum() == 0 or column.iloc[-column.isna().sum() :].isna().all()  # missing last
+
+
+def test_sort_pages_do_not_overlap(register: Register) -> None:
+    sort = explore.sort_params("individu", "usia", True)
+    pages = [register.run("explore_individu_rows", **NATION, batas=4, mulai=m, **sort) for m in (0, 4, 8)]
+    ids = [i for page in pages for i in page["id_dtks"]]
+    people = _raw(register, "select id_dtks, tanggal_lahir from individu_all where periode = '2026-09'")
+    assert sorted(ids) == sorted(people["id_dtks"])  # every person once over the pages
+    ages = [a for page in pages for a in page["usia"]]
+    assert ages == sorted(ages, reverse=True)
+
+
+@pytest.mark.parametrize("role", list(access.ROLES))
+@pytest.mark.parametrize("level", ["individu", "keluarga"])
+def test_column_choice_never_exceeds_the_roles_tier(role: str, level: str) -> None:
+    allowed = set(explore.allowed_columns(role, level))
+    everything = [*explore.ROW_COLUMNS["individu"], *explore.ROW_COLUMNS["keluarga"], "nama_ibu_kandung", "x'; --"]
+    assert set(explore.choose_columns(role, level, everything)) <= allowed
+    assert set(explore.choose_columns(role, level, None)) <= allowed
+    assert "nama_ibu_kandung" not in allowed
+    if role == "analis":
+        assert allowed == set() and explore.choose_columns(role, level, ["nik", "nama"]) == ()
+    else:
+        assert set(explore.DEFAULT_COLUMNS[level]) <= allowed
+        assert explore.choose_columns(role, level, ["nik", "bogus", "nama_desa"]) == tuple(
+            c for c in explore.ROW_COLUMNS[level] if c in {"nik", "nama_desa"} and c in allowed
+        )
+    assert explore.choose_columns("bukan-peran", level, everything) == ()
+
+
+def test_rows_query_returns_exactly_the_known_columns(register: Register) -> None:
+    for level in ("individu", "keluarga"):
+        rows = register.run(f"explore_{level}_rows", **NATION, batas=5, mulai=0, **SORT)
+        assert tuple(rows.columns) == explore.ROW_COLUMNS[level]
+
+
+def test_totals_row_is_the_column_sums(register: Register) -> None:
+    counts = register.run("explore_individu_counts", **NATION, dim_baris="jenis_kelamin", dim_kolom="desil")
+    table = explore.with_totals(explore.grouped_table(counts, "jenis_kelamin", "desil"), None)
+    people = _raw(
+        register,
+        "select i.jenis_kelamin, k.desil from individu_all i left join keluarga_all k "
+        "on k.id_keluarga = i.id_keluarga and k.periode = i.periode where i.periode = '2026-09'",
+    )
+    last = table.iloc[-1]
+    assert last["Jenis kelamin"] == "Total"
+    assert last["Total"] == len(people) == 11
+    assert last["Desil 1"] == int((people["desil"] == 1).sum())
+    assert last["Desil kosong"] == int(people["desil"].isna().sum())
+    women = table[table["Jenis kelamin"] == "Perempuan"].iloc[0]
+    assert women["Total"] == int((people["jenis_kelamin"] == "P").sum())
+
+
+def test_totals_row_with_programmes_counts_everyone_once(register: Register) -> None:
+    counts = register.run("explore_keluarga_counts", **NATION, dim_baris="program", dim_kolom="")
+    table = explore.grouped_table(counts, "program", "")
+    total = int(counts["total"].iloc[0])
+    shown = explore.with_totals(table, {"Jumlah": total})
+    families = _raw(register, "select * from keluarga_all where periode = '2026-09'")
+    assert shown.iloc[-1].tolist() == ["Total", len(families)]
+    assert table["Jumlah"].sum() > len(families)  # a plain sum would count a family twice
+
+
+def _shares(frame: pd.DataFrame, column: str) -> float:
+    return round(100.0 * frame[column].sum() / len(frame), 2)
+
+
+def test_rates_are_computed_right(register: Register) -> None:
+    run = register.run
+    by_desil = run("explore_keluarga_counts", **NATION, dim_baris="status", dim_kolom="desil")
+    by_program = run("explore_keluarga_counts", **NATION, dim_baris="status", dim_kolom="program")
+    rates = explore.rates_table(by_desil, by_program, "status").set_index("Status")
+    families = _raw(register, "select * from keluarga_all where periode = '2026-09'")
+    families["aktif"] = families["status_aktif"].fillna(False).astype(bool)
+    families["rendah"] = families["desil"].between(1, 4)
+    for prog in ("pkh", "bpnt", "pbi_jk", "blt_dd"):
+        families[prog] = families[f"prog_{prog}"].fillna(False).astype(bool)
+    families["tanpa"] = ~families[["pkh", "bpnt", "pbi_jk", "blt_dd"]].any(axis=1)
+    for label, part in (
+        ("Aktif", families[families["aktif"]]),
+        ("Nonaktif", families[~families["aktif"]]),
+        ("Total", families),
+    ):
+        assert rates.at[label, "jumlah"] == len(part)
+        assert rates.at[label, "persen_desil_1_4"] == pytest.approx(_shares(part, "rendah"))
+        for prog in ("pkh", "bpnt", "pbi_jk", "blt_dd", "tanpa"):
+            assert rates.at[label, f"persen_{prog}"] == pytest.approx(_shares(part, prog)), (label, prog)
+
+
+def test_rates_by_programme_use_distinct_totals(register: Register) -> None:
+    run = register.run
+    args = {**NATION, "dim_kolom": ""}
+    rates = explore.rates_table(
+        run("explore_keluarga_counts", **NATION, dim_baris="program", dim_kolom="desil"),
+        run("explore_keluarga_counts", **NATION, dim_baris="program", dim_kolom="program"),
+        "program",
+        run("explore_keluarga_counts", **{**args, "dim_baris": "desil"}),
+        run("explore_keluarga_counts", **{**args, "dim_baris": "program"}),
+    ).set_index("Program")
+    families = _raw(register, "select * from keluarga_all where periode = '2026-09'")
+    pkh = families[families["prog_pkh"].fillna(False).astype(bool)]
+    assert rates.at["PKH", "jumlah"] == len(pkh) and rates.at["PKH", "persen_pkh"] == 100.0
+    assert rates.at["Total", "jumlah"] == len(families)
+    low = families["desil"].between(1, 4)
+    assert rates.at["Total", "persen_desil_1_4"] == pytest.approx(round(100.0 * low.sum() / len(families), 2))
+    with pytest.raises(ValueError):
+        explore.rates_table(
+            run("explore_keluarga_counts", **NATION, dim_baris="program", dim_kolom="desil"),
+            run("explore_keluarga_counts", **NATION, dim_baris="program", dim_kolom="program"),
+            "program",
+        )
+
+
+def test_bar_charts_group_stack_and_percent(register: Register) -> None:
+    from portal import explore_charts
+
+    counts = register.run("explore_individu_counts", **NATION, dim_baris="jenis_kelamin", dim_kolom="desil")
+    long = explore.long_counts(counts, "jenis_kelamin", "desil")
+    stacked = explore_charts.bars_figure(long, "stack", "Jumlah individu")
+    assert stacked.layout.barmode == "stack" and stacked.layout.separators == ",."
+    women = sum(t.x[list(t.y).index("Perempuan")] for t in stacked.data)
+    assert women == 5
+    percent = explore_charts.bars_figure(long, "percent", "Jumlah individu")
+    for group in ("Laki-laki", "Perempuan"):
+        assert sum(t.x[list(t.y).index(group)] for t in percent.data) == pytest.approx(100.0)
+    grouped = explore_charts.bars_figure(long, "group", "Jumlah individu")
+    assert grouped.layout.barmode == "group" and [t.name for t in grouped.data][:2] == ["Desil 1", "Desil 2"]
+    first = grouped.data[0]
+    assert first.customdata[0][:2] == ["L", "1"]  # group keys for the drill
+    with pytest.raises(ValueError):
+        explore_charts.bars_figure(long, "pie", "x")
+    event = {"selection": {"points": [{"customdata": ["P", "kosong", 1.0]}]}}
+    assert explore_charts.clicked_group(event) == ("P", "kosong")
+    assert explore_charts.clicked_group({"selection": {"points": []}}) is None
+
+
+def test_lines_over_periods(register: Register) -> None:
+    from portal import explore_charts
+
+    per_period = {
+        p: register.run("explore_keluarga_counts", **{**NATION, "periode": p}, dim_baris="status", dim_kolom="")
+        for p in PERIODS
+    }
+    lines = explore.period_table(per_period, "status")
+    assert sorted(set(lines["periode"])) == list(PERIODS)
+    figure = explore_charts.lines_figure(lines, "Jumlah keluarga")
+    assert list(figure.data[0].x) == ["Juni 2026", "September 2026"] and figure.layout.separators == ",."
+    for periode in PERIODS:
+        families = _raw(register, f"select status_aktif from keluarga_all where periode = '{periode}'")
+        active = lines[(lines["periode"] == periode) & (lines["baris"] == "aktif")]["jumlah"].sum()
+        assert active == int(families["status_aktif"].fillna(False).sum())
+
+
+@pytest.mark.parametrize(
+    ("dim", "key"),
+    [("desil", "1"), ("desil", "kosong"), ("jenis_kelamin", "P"), ("program", "pkh"), ("status", "aktif")],
+)
+def test_drill_gives_the_rows_of_the_bar(register: Register, dim: str, key: str) -> None:
+    spec = FilterSpec(periode="2026-09", baris=dim)
+    counts = register.run("explore_individu_counts", **NATION, dim_baris=dim, dim_kolom="")
+    bar = int(counts.loc[counts["baris"].astype(str) == key, "jumlah"].sum())
+    drilled = explore.drill_spec(spec, dim, key)
+    params = explore.query_params(drilled, "", END)
+    rows = register.run("explore_individu_rows", **params, batas=50, mulai=0, **SORT)
+    assert len(rows) == bar > 0
+
+
+def test_drill_to_a_kecamatan_keeps_only_its_branch() -> None:
+    spec = FilterSpec(periode="2026-09", prov=("34",), kab=("3471", "3402"), baris="kecamatan")
+    drilled = explore.drill_spec(spec, "kecamatan", "347101")
+    assert drilled.kec == ("347101",) and drilled.kab == ("3471",) and drilled.prov == ("34",)
+    assert explore.chosen_regions(drilled, "") == ("347101",)
+    # the analyst's scope check still applies: a kab/kota official cannot drill out of 3471
+    assert explore.apply_scope(explore.drill_spec(spec, "kecamatan", "340201"), "3471").refused
+    for dim, key in (("desil", "99"), ("kecamatan", "3471"), ("nik", "1"), ("status", "'; --")):
+        with pytest.raises(ValueError):
+            explore.drill_spec(spec, dim, key)
+
+
+NUMBERS = pd.DataFrame(
+    {
+        "Wilayah": ["Kricak; Tegalrejo", 'Kota "Yogya"', "=1+1", "Desa, koma"],
+        "Jumlah": [1234567, 0, -3, 42],
+        "Persen": [10.69, 0.5, -1.25, None],
+    }
+)
+
+
+def test_data_csv_round_trips_through_read_csv_with_semicolons() -> None:
+    raw = export.data_csv(NUMBERS)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    assert text.splitlines()[0] == "Wilayah;Jumlah;Persen"  # the heading row first, no header block
+    assert "10,69" in text and "1234567" in text  # decimal comma, no thousands separator
+    back = pd.read_csv(io.BytesIO(raw), sep=";", decimal=",", encoding="utf-8-sig")
+    assert list(back.columns) == ["Wilayah", "Jumlah", "Persen"]
+    assert back["Jumlah"].tolist() == [1234567, 0, -3, 42]
+    assert back["Persen"].iloc[:3].tolist() == [10.69, 0.5, -1.25] and pd.isna(back["Persen"].iloc[3])
+    assert back["Wilayah"].tolist() == ["Kricak; Tegalrejo", 'Kota "Yogya"', "'=1+1", "Desa, koma"]
+
+
+def test_zip_holds_the_data_and_its_keterangan() -> None:
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(export.to_zip(NUMBERS, _header())))
+    assert sorted(archive.namelist()) == ["data.csv", "keterangan.txt"]
+    with archive.open("data.csv") as f:
+        back = pd.read_csv(f, sep=";", decimal=",", encoding="utf-8-sig")
+    assert back["Jumlah"].sum() == NUMBERS["Jumlah"].sum()
+    info = archive.read("keterangan.txt").decode("utf-8-sig")
+    assert "Periode: September 2026 (2026-09)" in info and "Wilayah: Tegalrejo (347101)" in info
+    assert "Dibuat: 23-11-2026 10:15 WIB" in info and 'sep=";"' in info
+
+
+def test_xlsx_has_data_first_and_keterangan_on_its_own_sheet() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_sheets(NUMBERS, _header())))
+    assert book.sheetnames == ["Data", "Keterangan"]
+    sheet = book["Data"]
+    assert [c.value for c in sheet[1]] == ["Wilayah", "Jumlah", "Persen"]
+    assert sheet["B2"].value == 1234567 and sheet["C2"].value == 10.69
+    assert sheet["A4"].value == "=1+1" and sheet["A4"].data_type == "s" and sheet["A4"].quotePrefix
+    info = {r[0]: r[1] for r in book["Keterangan"].iter_rows(values_only=True)}
+    assert info["Periode"] == "September 2026 (2026-09)" and info["Oleh"] == "=jogja"
+    back = pd.read_excel(io.BytesIO(export.to_xlsx_sheets(NUMBERS, _header())), sheet_name="Data")
+    assert back["Jumlah"].tolist() == NUMBERS["Jumlah"].tolist()
+
+
+def test_rows_export_has_indonesian_headings_and_words(register: Register) -> None:
+    rows = register.run("explore_keluarga_rows", **NATION, batas=50, mulai=0, **SORT)
+    out = explore.export_rows(rows, ("nama_kepala_keluarga", "jenis_kelamin", "status"), "keluarga")
+    assert list(out.columns) == ["Nama kepala keluarga", "Jenis kelamin kepala keluarga", "Status"]
+    assert set(out["Status"]) <= {"Aktif", "Nonaktif"}
+    assert "kosong" not in set(out["Jenis kelamin kepala keluarga"].dropna())
