@@ -989,3 +989,30 @@ def test_rows_export_has_indonesian_headings_and_words(register: Register) -> No
     assert list(out.columns) == ["Nama kepala keluarga", "Jenis kelamin kepala keluarga", "Status"]
     assert set(out["Status"]) <= {"Aktif", "Nonaktif"}
     assert "kosong" not in set(out["Jenis kelamin kepala keluarga"].dropna())
+
+
+def test_every_chart_kind_rates_and_map_render(env: str) -> None:
+    at = _page("jogja", {"baris": "program", "kolom": "status"})
+    assert not at.exception, at.exception
+    for kind in ("stack", "percent", "line", "group"):
+        at.radio(key="eks_grafik_jenis").set_value(kind).run()
+        assert not at.exception, (kind, at.exception)
+    table = at.dataframe[0].value
+    # families' programmes in Kota Yogyakarta count each person once in the total row, not once per programme
+    assert table.iloc[-1]["Program"] == "Total" and int(table.iloc[-1, 1:].sum()) == 6 == int(at.metric[0].value)
+    rates = at.dataframe[1].value
+    assert rates.iloc[-1]["jumlah"] == 6
+    at.toggle(key="eks_peta").set_value(True).run()
+    assert not at.exception, at.exception
+    assert any("batas wilayah belum diimpor" in i.value for i in at.info)  # the fixture has no boundaries
+
+
+def test_sort_and_columns_reach_the_rows(env: str) -> None:
+    at = _page("jogja", {"lihat": "baris"})
+    assert not at.exception, at.exception
+    at.selectbox(key="eks_urut_individu").set_value("usia").run()
+    at.toggle(key="eks_turun_individu").set_value(True).run()
+    rows = at.dataframe[-1].value
+    assert list(rows["usia"]) == sorted(rows["usia"], reverse=True) and len(rows) == 6
+    views = _audit(env, "lihat_baris")
+    assert any(v.detail.get("urut") == "usia" and v.detail.get("turun") is True for v in views)
