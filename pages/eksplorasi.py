@@ -185,7 +185,8 @@ if st.session_state.get("eks_dilihat") != seen:
     st.session_state["eks_dilihat"] = seen
 st.caption(
     f"Baris {angka(mulai + 1 if len(rows) else 0)}–{angka(mulai + len(rows))} dari {angka(row_total)} "
-    f"(halaman {angka(halaman)} dari {angka(explore.page_count(row_total))})"
+    f"(halaman {angka(halaman)} dari {angka(explore.page_count(row_total))}) · diurutkan menurut "
+    f"{explore.SORT_LABELS[controls.urut]}{', menurun' if controls.turun else ''}"
 )
 if not controls.columns:
     st.info("Pilih sedikitnya satu kolom untuk ditampilkan.")
