@@ -107,7 +107,8 @@ with st.expander("Rasio: desil 1–4 dan cakupan program", expanded=False):
     all_desil = fetch(counts_name, dim_baris="desil", dim_kolom="") if spec.baris == "program" else None
     all_program = fetch(counts_name, dim_baris="program", dim_kolom="") if spec.baris == "program" else None
     rates = explore.rates_table(by_desil, by_program, spec.baris, all_desil, all_program)
-    ui.table(rates, percent=tuple(explore.RATE_COLUMNS), decimals=dict.fromkeys(explore.RATE_COLUMNS, 1))
+    # percentages as localized numbers (66,7) under headings that say "(%)"
+    ui.table(rates.round(dict.fromkeys(explore.RATE_COLUMNS, 1)), decimals=dict.fromkeys(explore.RATE_COLUMNS, 1))
     st.caption(
         f"Persentase dari jumlah {satuan} pada tiap kelompok. Desil dan program adalah milik keluarga"
         + (" (untuk individu: keluarganya)." if spec.tingkat == "individu" else ".")

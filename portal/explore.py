@@ -388,7 +388,8 @@ def describe(spec: FilterSpec, region: str, names: Mapping[str, str]) -> list[tu
     lines.append(("Wilayah", "; ".join(region_text(c) for c in regions) if regions else "Seluruh Indonesia"))
     for _key, (allowed, attr, title) in CHOICES.items():
         values = getattr(spec, attr)
-        lines.append((title, ", ".join(allowed[v] for v in values) if values else "Semua"))
+        # a drilled group can be 'kosong' (unknown), which the URL's filters do not offer
+        lines.append((title, ", ".join(allowed.get(v, "Tidak diketahui") for v in values) if values else "Semua"))
     if spec.baris:
         grouping = DIMENSIONS[spec.baris] + (f" × {DIMENSIONS[spec.kolom]}" if spec.kolom else "")
         lines.append(("Dikelompokkan menurut", grouping))

@@ -73,6 +73,10 @@ def bars_figure(long: pd.DataFrame, mode: str, value_label: str) -> go.Figure:
     )
     if mode == "percent":
         fig.update_xaxes(range=[0, 100], ticksuffix=" %")
+    else:
+        largest = long.groupby("baris")["jumlah"].sum().max() if mode == "stack" else long["jumlah"].max()
+        if len(long) and largest <= 10:  # counts are whole: no 0,5 ticks on a small axis
+            fig.update_xaxes(tick0=0, dtick=1)
     return fig
 
 

@@ -1016,3 +1016,10 @@ def test_sort_and_columns_reach_the_rows(env: str) -> None:
     assert list(rows["usia"]) == sorted(rows["usia"], reverse=True) and len(rows) == 6
     views = _audit(env, "lihat_baris")
     assert any(v.detail.get("urut") == "usia" and v.detail.get("turun") is True for v in views)
+
+
+def test_a_drilled_unknown_group_is_described_in_words() -> None:
+    drilled = explore.drill_spec(FilterSpec(periode="2026-09", baris="jenis_kelamin"), "jenis_kelamin", "kosong")
+    assert drilled.kelamin == ("kosong",)
+    assert ("Jenis kelamin", "Tidak diketahui") in explore.describe(drilled, "", {})
+    assert explore.query_params(drilled, "", END)["kelamin"] == ("kosong",)
