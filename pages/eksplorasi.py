@@ -101,7 +101,8 @@ shown_table = explore.with_totals(table, column_totals) if spec.baris else table
 ui.table(shown_table, key="eks_tabel")
 explore_ui.downloads("agregat", lambda: shown_table, spec, scope, names)
 
-with st.expander("Rasio: desil 1–4 dan cakupan program", expanded=False):
+# rates read the view twice more (by desil and by programme): only when asked for, at national scale too
+if st.toggle("Tampilkan rasio: desil 1–4 dan cakupan program", key="eks_rasio"):
     by_desil = fetch(counts_name, dim_baris=spec.baris, dim_kolom="desil")
     by_program = fetch(counts_name, dim_baris=spec.baris, dim_kolom="program")
     all_desil = fetch(counts_name, dim_baris="desil", dim_kolom="") if spec.baris == "program" else None

@@ -640,10 +640,11 @@ def test_analyst_sees_aggregates_only(env: str) -> None:
     at = _page("analis1", {"baris": "status", "lihat": "baris"})
     assert not at.exception, at.exception
     assert any("tidak memiliki akses" in e.value for e in at.error)
-    assert len(at.dataframe) == 2  # the aggregate table and its rates, no rows
+    assert len(at.dataframe) == 1  # the aggregate table, no rows
     assert at.dataframe[0].value.to_dict("list") == {"Status": ["Aktif", "Nonaktif", "Total"], "Jumlah": [10, 1, 11]}
-    assert "jumlah" in at.dataframe[1].value.columns and "nik" not in at.dataframe[1].value.columns
-    assert [t.key for t in at.toggle] == ["eks_peta"]  # no rows toggle, no row controls
+    assert [t.key for t in at.toggle] == ["eks_rasio", "eks_peta"]  # no rows toggle, no row controls
+    at.toggle(key="eks_rasio").set_value(True).run()
+    assert len(at.dataframe) == 2 and "nik" not in at.dataframe[1].value.columns
     assert not [m for m in at.multiselect if m.key.startswith("eks_kolom_tampil")]
     refusals = _audit(env, "ditolak")
     assert [(r.actor, r.detail["halaman"]) for r in refusals] == [("analis1", "eksplorasi_baris")]
@@ -1000,6 +1001,7 @@ def test_every_chart_kind_rates_and_map_render(env: str) -> None:
     table = at.dataframe[0].value
     # families' programmes in Kota Yogyakarta count each person once in the total row, not once per programme
     assert table.iloc[-1]["Program"] == "Total" and int(table.iloc[-1, 1:].sum()) == 6 == int(at.metric[0].value)
+    at.toggle(key="eks_rasio").set_value(True).run()
     rates = at.dataframe[1].value
     assert rates.iloc[-1]["jumlah"] == 6
     at.toggle(key="eks_peta").set_value(True).run()
