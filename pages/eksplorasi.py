@@ -167,6 +167,7 @@ if row_spec != spec:
     row_total = int(group_counts["total"].iloc[0]) if len(group_counts) else 0
 if drill_text:
     st.subheader(f"Baris kelompok: {drill_text}")
+    st.caption("Klik dua kali pada area grafik untuk kembali ke semua baris hasil saringan.")
 controls = explore_ui.row_controls(scope, spec.tingkat)
 urutan = explore.sort_params(spec.tingkat, controls.urut, controls.turun)
 st.session_state["eks_hal"] = min(int(st.session_state.get("eks_hal", 1)), explore.page_count(row_total))
