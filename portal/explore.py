@@ -388,7 +388,8 @@ def describe(spec: FilterSpec, region: str, names: Mapping[str, str]) -> list[tu
     lines.append(("Wilayah", "; ".join(region_text(c) for c in regions) if regions else "Seluruh Indonesia"))
     for _key, (allowed, attr, title) in CHOICES.items():
         values = getattr(spec, attr)
-        lines.append((title, ", ".join(allowed[v] for v in values) if values else "Semua"))
+        # a drilled group can be 'kosong' (unknown), which the URL's filters do not offer
+        lines.append((title, ", ".join(allowed.get(v, "Tidak diketahui") for v in values) if values else "Semua"))
     if spec.baris:
         grouping = DIMENSIONS[spec.baris] + (f" × {DIMENSIONS[spec.kolom]}" if spec.kolom else "")
         lines.append(("Dikelompokkan menurut", grouping))
@@ -400,26 +401,360 @@ def audit_detail(spec: FilterSpec) -> dict[str, object]:
     return dict(spec.to_params())
 
 
+# --- rows: which columns a role may see, which it sees by default, and the server-side sort ------------------------
+
+# Every column the rows queries return, per level, in their order (queries/explore_*_rows.sql).
+ROW_COLUMNS: dict[str, tuple[str, ...]] = {
+    "individu": (
+        "kode_desa", "nama_desa", "id_dtks", "nik", "no_kk", "nama", "jenis_kelamin", "tanggal_lahir", "usia",
+        "kelompok_umur", "hubungan_keluarga", "rt", "rw", "desil", "program", "disabilitas", "status", "keberadaan",
+    ),
+    "keluarga": (
+        "kode_desa", "nama_desa", "id_keluarga", "no_kk", "nama_kepala_keluarga", "alamat", "rt", "rw", "jumlah_art",
+        "desil", "program", "jenis_kelamin", "usia", "disabilitas", "status", "alasan_nonaktif", "tanggal_verivali",
+    ),
+}  # fmt: skip
+# What each masking tier may show of those columns. 'agregat' (the analyst) sees no row at all; 'baris' (officials
+# who may see persons) sees every column the rows queries return, as before this choice existed. A column choice
+# is always cut to the role's tier, so choosing can narrow what a role sees and never widen it.
+TIER_COLUMNS: dict[str, dict[str, frozenset[str]]] = {
+    "agregat": {level: frozenset() for level in ROW_COLUMNS},
+    "baris": {level: frozenset(columns) for level, columns in ROW_COLUMNS.items()},
+}
+# Shown until the official chooses: enough to recognise a person or family, identifiers (NIK, KK) on request.
+DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "individu": ("nama_desa", "nama", "jenis_kelamin", "usia", "rt", "rw", "desil", "program", "status"),
+    "keluarga": ("nama_desa", "nama_kepala_keluarga", "rt", "rw", "jumlah_art", "desil", "program", "status"),
+}
+# The server-side sort: key → the column the query sorts on (queries/explore_*_rows.sql reads $urut; a value not
+# listed there sorts in the default order, but SORT_KEYS refuses it before any query runs).
+SORT_KEYS: dict[str, tuple[str, ...]] = {
+    "individu": ("kode_desa", "nama", "usia", "tanggal_lahir", "desil", "rt"),
+    "keluarga": ("kode_desa", "nama_kepala_keluarga", "jumlah_art", "desil", "tanggal_verivali", "rt"),
+}
+SORT_LABELS = {
+    "kode_desa": "Desa",
+    "nama": "Nama",
+    "nama_kepala_keluarga": "Nama kepala keluarga",
+    "usia": "Usia",
+    "tanggal_lahir": "Tanggal lahir",
+    "desil": "Desil",
+    "rt": "RW/RT",
+    "jumlah_art": "Jumlah anggota keluarga",
+    "tanggal_verivali": "Tanggal verivali",
+}
+
+
+def tier(role: str) -> str:
+    """The masking tier of a role: 'agregat' for roles that see aggregates only, else 'baris'."""
+    from portal.access import AGGREGATES_ONLY, ROLES
+
+    if role not in ROLES or role in AGGREGATES_ONLY:
+        return "agregat"
+    return "baris"
+
+
+def allowed_columns(role: str, tingkat: str) -> tuple[str, ...]:
+    """The row columns `role` may see at `tingkat`, in the query's order (empty for an unknown level)."""
+    allowed = TIER_COLUMNS[tier(role)].get(tingkat, frozenset())
+    return tuple(c for c in ROW_COLUMNS.get(tingkat, ()) if c in allowed)
+
+
+def choose_columns(role: str, tingkat: str, wanted: Sequence[str] | None) -> tuple[str, ...]:
+    """The columns to show: `wanted` (None = the defaults) cut to what the role's tier allows, in the query's
+    order. Never more than `allowed_columns`."""
+    allowed = allowed_columns(role, tingkat)
+    picked = set(DEFAULT_COLUMNS.get(tingkat, ()) if wanted is None else wanted)
+    return tuple(c for c in allowed if c in picked)
+
+
+def sort_params(tingkat: str, urut: str, turun: bool = False) -> dict[str, object]:
+    """The bound parameters of the rows query's sort; ValueError for a key not in SORT_KEYS of that level (the
+    column name never reaches SQL as text: the query compares the bound value with its own fixed names)."""
+    if urut not in SORT_KEYS.get(tingkat, ()):
+        raise ValueError(f"unknown sort key for {tingkat!r}: {shown(urut)!r}")
+    return {"urut": urut, "turun": bool(turun)}
+
+
+def rows_for_display(rows: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """The chosen columns of a rows page with codes as words (Laki-laki, 18–59 tahun, Ya, Aktif)."""
+    words = {
+        "jenis_kelamin": {**SEXES, "kosong": None},
+        "kelompok_umur": {**AGE_BANDS, "kosong": None},
+        "disabilitas": {"ya": "Ya", "tidak": "Tidak", "kosong": None},
+        "status": STATUSES,
+        "program": {"tanpa program": "Tanpa program"},
+    }
+    shown_rows = rows[[c for c in columns if c in rows.columns]].copy()
+    for column, mapping in words.items():
+        if column in shown_rows.columns:
+            shown_rows[column] = shown_rows[column].map(lambda v, m=mapping: m.get(v, v) if isinstance(v, str) else v)
+    return shown_rows
+
+
+# --- drilling from a chart's bar to its rows -------------------------------------------------------------------
+
+_DRILL_FIELDS = {
+    "desil": "desil",
+    "jenis_kelamin": "kelamin",
+    "kelompok_umur": "umur",
+    "program": "program",
+    "disabilitas": "disabilitas",
+    "status": "status",
+}
+
+
+def drill_spec(spec: FilterSpec, dim: str, key: str) -> FilterSpec:
+    """The spec narrowed to one group of dimension `dim` (a bar of the chart): a kecamatan or desa replaces the
+    region choice by itself (keeping only its parents and children), any other dimension sets its filter to the
+    one value. ValueError for an unknown dimension or a malformed key."""
+    if dim in ("kecamatan", "desa"):
+        length = CODE_LENGTHS[dim]
+        if not (isinstance(key, str) and key.isascii() and key.isdigit() and len(key) == length):
+            raise ValueError(f"not a {dim} code: {shown(key)!r}")
+        related = {
+            k: tuple(c for c in getattr(spec, k) if key.startswith(c) or c.startswith(key)) for k, _, _ in REGION_KEYS
+        }
+        related["kec" if dim == "kecamatan" else "desa"] = (key,)
+        for k, n, _ in REGION_KEYS:  # the parents of the group, so the spec stays consistent
+            if n < length:
+                related[k] = tuple(sorted(set(related[k]) | {key[:n]}))
+        return replace(spec, **related, hal=1)
+    field = _DRILL_FIELDS.get(dim)
+    if field is None or not isinstance(key, str) or key not in DIMENSION_VALUES[dim]:
+        raise ValueError(f"unknown group {shown(dim)}={shown(key)}")
+    return replace(spec, **{field: (key,)}, hal=1)
+
+
+# --- totals, rates, long form for charts, periods ---------------------------------------------------------------
+
+TOTAL_LABEL = "Total"
+
+
+def with_totals(table: pd.DataFrame, column_totals: Mapping[str, int] | None = None) -> pd.DataFrame:
+    """The grouped table with a last 'Total' row: each count column summed, or taken from `column_totals` (label →
+    count) where a group can hold a person twice (the programme dimension), so the total counts everyone once."""
+    if table.empty:
+        return table
+    total: dict[str, object] = {table.columns[0]: TOTAL_LABEL}
+    for column in table.columns[1:]:
+        if column_totals is not None and column in column_totals:
+            total[column] = int(column_totals[column])
+        else:
+            total[column] = int(table[column].sum())
+    return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+
+
+RATE_COLUMNS = {
+    "persen_desil_1_4": "Desil 1–4",
+    "persen_pkh": "PKH",
+    "persen_bpnt": "BPNT",
+    "persen_pbi_jk": "PBI-JK",
+    "persen_blt_dd": "BLT-DD",
+    "persen_tanpa": "Tanpa program",
+}
+
+
+def _share(part: float, whole: float) -> float:
+    return round(100.0 * part / whole, 2) if whole else float("nan")
+
+
+def rates_table(
+    by_desil: pd.DataFrame,
+    by_program: pd.DataFrame,
+    baris: str,
+    all_desil: pd.DataFrame | None = None,
+    all_program: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Rates per group of `baris` (and for everyone, last row 'Total'): the group's size, the share in desil 1–4
+    and the share receiving each programme (coverage), in percent (0–100, two decimals).
+
+    `by_desil` and `by_program` are grouped counts (baris, baris_nama, kolom, kolom_nama, jumlah, total) of the
+    same view by (`baris`, desil) and (`baris`, program). A group's size is its desil counts summed (each person
+    has one desil); the total row uses `total` (everyone once) and, when `baris` is the programme dimension (where
+    a family sits in every programme it receives), `all_desil` and `all_program`: the view grouped by desil alone
+    and by programme alone."""
+    dim_label = DIMENSIONS.get(baris, "Kelompok")
+    columns = [dim_label, "jumlah", *RATE_COLUMNS]
+    if by_desil.empty:
+        return pd.DataFrame({c: pd.Series(dtype=str if c == dim_label else "float64") for c in columns})
+    desil = by_desil.assign(baris=by_desil["baris"].astype(str), kolom=by_desil["kolom"].astype(str))
+    program = by_program.assign(baris=by_program["baris"].astype(str), kolom=by_program["kolom"].astype(str))
+    low = {str(d) for d in range(1, 5)}
+    groups = sorted(
+        {(k, n) for k, n in zip(desil["baris"], desil["baris_nama"], strict=True)}, key=lambda r: _order(baris, r[0])
+    )
+    records = []
+    for key, nama in groups:
+        mine = desil[desil["baris"] == key]
+        size = int(mine["jumlah"].sum())
+        theirs = program[program["baris"] == key].groupby("kolom")["jumlah"].sum()
+        record: dict[str, object] = {dim_label: label(baris, key, nama), "jumlah": size}
+        record["persen_desil_1_4"] = _share(mine.loc[mine["kolom"].isin(low), "jumlah"].sum(), size)
+        for prog in ("pkh", "bpnt", "pbi_jk", "blt_dd", "tanpa"):
+            record[f"persen_{prog}"] = _share(theirs.get(prog, 0), size)
+        records.append(record)
+    if baris:  # the row for everyone (without a grouping the one group is everyone already)
+        everyone = int(by_desil["total"].iloc[0])
+        if baris == "program":  # a family in two programmes sits in two groups: sums would count it twice
+            if all_desil is None or all_program is None:
+                raise ValueError("with the programme dimension the total row needs all_desil and all_program")
+            desil_sums = all_desil.groupby(all_desil["baris"].astype(str))["jumlah"].sum()
+            program_sums = all_program.groupby(all_program["baris"].astype(str))["jumlah"].sum()
+        else:
+            desil_sums = desil.groupby("kolom")["jumlah"].sum()
+            program_sums = program.groupby("kolom")["jumlah"].sum()
+        record = {dim_label: TOTAL_LABEL, "jumlah": everyone}
+        record["persen_desil_1_4"] = _share(sum(int(v) for k, v in desil_sums.items() if str(k) in low), everyone)
+        for prog in ("pkh", "bpnt", "pbi_jk", "blt_dd", "tanpa"):
+            record[f"persen_{prog}"] = _share(program_sums.get(prog, 0), everyone)
+        records.append(record)
+    return pd.DataFrame(records, columns=columns)
+
+
+def long_counts(counts: pd.DataFrame, baris: str, kolom: str, limit: int = 40) -> pd.DataFrame:
+    """Grouped counts in long form for a chart: baris, baris_label, kolom, kolom_label, jumlah and kolom_urut (the
+    series' place), groups in the dimension's natural order; with more than `limit` groups of `baris`, the
+    `limit` largest (in natural order)."""
+    out_columns = ["baris", "baris_label", "kolom", "kolom_label", "jumlah"]
+    if counts.empty:
+        return pd.DataFrame(columns=[*out_columns, "kolom_urut"])
+    frame = counts.assign(baris=counts["baris"].astype(str), kolom=counts["kolom"].astype(str))
+    frame["baris_label"] = [label(baris, k, n) for k, n in zip(frame["baris"], frame["baris_nama"], strict=True)]
+    frame["kolom_label"] = [label(kolom, k, n) for k, n in zip(frame["kolom"], frame["kolom_nama"], strict=True)]
+    sizes = frame.groupby("baris")["jumlah"].sum()
+    if len(sizes) > limit:
+        keep = set(sizes.sort_values(ascending=False, kind="stable").index[:limit])
+        frame = frame[frame["baris"].isin(keep)]
+    frame = frame.assign(
+        _b=[_order(baris, k) for k in frame["baris"]], _k=[_order(kolom, k) for k in frame["kolom"]]
+    ).sort_values(["_b", "_k"], kind="stable")
+    columns_in_order = sorted(set(frame["kolom"]), key=lambda k: _order(kolom, k))
+    frame = frame.assign(kolom_urut=[columns_in_order.index(k) for k in frame["kolom"]])
+    return (
+        frame[[*out_columns, "kolom_urut"]].reset_index(drop=True).assign(jumlah=lambda f: f["jumlah"].astype("int64"))
+    )
+
+
+def period_table(per_period: Mapping[str, pd.DataFrame], baris: str, limit: int = 8) -> pd.DataFrame:
+    """Counts over periods (periode → grouped counts by `baris` alone) in long form: periode, baris, baris_label,
+    jumlah; without a grouping, one series 'Semua'. With more than `limit` groups, the `limit` largest in the
+    newest period."""
+    frames = []
+    for periode, counts in sorted(per_period.items()):
+        if counts.empty:
+            continue
+        frame = counts.assign(baris=counts["baris"].astype(str))
+        frame = frame.groupby(["baris", "baris_nama"], dropna=False, as_index=False)["jumlah"].sum()
+        frame["periode"] = periode
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=["periode", "baris", "baris_label", "jumlah"])
+    joined = pd.concat(frames, ignore_index=True)
+    joined["baris_label"] = [label(baris, k, n) for k, n in zip(joined["baris"], joined["baris_nama"], strict=True)]
+    newest = joined[joined["periode"] == joined["periode"].max()].set_index("baris")["jumlah"]
+    if joined["baris"].nunique() > limit:
+        keep = set(newest.sort_values(ascending=False, kind="stable").index[:limit])
+        joined = joined[joined["baris"].isin(keep)]
+    joined = joined.assign(_b=[_order(baris, k) for k in joined["baris"]]).sort_values(["_b", "periode"])
+    return joined[["periode", "baris", "baris_label", "jumlah"]].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class MapMeta:
+    """How the map of the view reads its value (what `portal.ui.region_map` asks of an indicator)."""
+
+    label: str
+    unit: str
+    decimals: int = 0
+    higher_is_better: bool = True
+
+
+def map_level(spec: FilterSpec, region: str) -> tuple[str, str] | None:
+    """Where a map of the view is drawn: (level of the regions coloured, their parent code); kecamatan under one
+    chosen provinsi or kab/kota, desa under one kecamatan or desa's kecamatan; None when the view covers several
+    regions or the whole nation (a map of every kecamatan in Indonesia is not readable)."""
+    regions = chosen_regions(spec, region)
+    if len(regions) != 1:
+        return None
+    code = regions[0]
+    if len(code) in (2, 4):
+        return "kecamatan", code
+    if len(code) == 6:
+        return "desa", code
+    return "desa", code[:6]
+
+
+def row_labels(tingkat: str) -> dict[str, str]:
+    """Headings of the rows table that differ from the shared vocabulary: a person's `nama` is not a region's name,
+    and on the family level sex, age and disability are the head's."""
+    from portal.words import COLUMNS
+
+    labels = {"nama": COLUMNS["nama_individu"]}
+    if tingkat == "keluarga":
+        labels.update(
+            jenis_kelamin=COLUMNS["jenis_kelamin_kepala"],
+            usia=COLUMNS["usia_kepala"],
+            disabilitas=COLUMNS["disabilitas_kepala"],
+        )
+    return labels
+
+
+def export_rows(rows: pd.DataFrame, columns: Sequence[str], tingkat: str) -> pd.DataFrame:
+    """A rows export: the chosen columns, codes as words, headings in Bahasa Indonesia (as on the page)."""
+    from portal.words import headings
+
+    shown_rows = rows_for_display(rows, columns)
+    return shown_rows.rename(columns=headings(shown_rows.columns, row_labels(tingkat)))
+
+
+def export_rates(rates: pd.DataFrame) -> pd.DataFrame:
+    """The rates table with its headings in Bahasa Indonesia, for an export."""
+    from portal.words import headings
+
+    return rates.rename(columns=headings(rates.columns))
+
+
 __all__ = [
+    "DEFAULT_COLUMNS",
     "DIMENSIONS",
     "LEVELS",
     "PAGE_SIZE",
+    "RATE_COLUMNS",
+    "ROW_COLUMNS",
+    "SORT_KEYS",
+    "TIER_COLUMNS",
     "FilterSpec",
+    "MapMeta",
     "ParsedView",
     "ScopedView",
+    "allowed_columns",
     "apply_scope",
     "audit_detail",
     "chart_table",
+    "choose_columns",
     "chosen_regions",
     "counts_query",
     "describe",
+    "drill_spec",
+    "export_rates",
+    "export_rows",
     "fixed_levels",
     "grouped_table",
     "label",
+    "long_counts",
+    "map_level",
     "page_count",
     "parse_params",
+    "period_table",
     "query_params",
+    "rates_table",
+    "row_labels",
+    "rows_for_display",
     "rows_query",
     "shown",
+    "sort_params",
     "tidy",
+    "tier",
+    "with_totals",
 ]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from portal import access, data, explore, export, regions, ui
+from portal import access, data, explore, export, regions, ui, words
 from portal.fmt import nama_periode
 from portal.snapshot import Manifest
 
@@ -154,9 +154,11 @@ def downloads(
     scope: access.Scope,
     names: dict[str, str],
     note: str | None = None,
+    extra: dict[str, object] | None = None,
 ) -> None:
-    """CSV and XLSX downloads side by side, each built when clicked (so its time is the download's) and audited
-    then, with a header naming the period, the filters, the time and the official."""
+    """CSV (a ZIP of data.csv and keterangan.txt, see portal/export.py) and XLSX (sheets Data and Keterangan)
+    downloads side by side, each built when clicked (so its time is the download's) and audited then; the
+    keterangan names the period, the filters, the time, the official and where the data comes from."""
     filters = [*explore.describe(spec, scope.region, names), *ui.provenance_header(spec.periode)]
     periode_teks = f"{nama_periode(spec.periode)} ({spec.periode})"
 
@@ -166,18 +168,54 @@ def downloads(
             f"Eksplorasi DTKS — {kind}", periode_teks, filters, scope.user, export.now_wib(), note
         )
         action = "ekspor_baris" if kind == "baris" else "ekspor_agregat"
-        data.store().audit(
-            scope.user, action, scope.region, {**explore.audit_detail(spec), "format": fmt, "jumlah": len(frame)}
-        )
-        return export.to_csv(frame, header) if fmt == "csv" else export.to_xlsx(frame, header)
+        detail = {**explore.audit_detail(spec), **(extra or {}), "format": fmt, "jumlah": len(frame)}
+        data.store().audit(scope.user, action, scope.region, detail)
+        return export.to_zip(frame, header) if fmt == "csv" else export.to_xlsx_sheets(frame, header)
 
     for column, fmt in zip(st.columns(2), ("csv", "xlsx"), strict=True):
         column.download_button(
             f"Unduh {kind} ({fmt.upper()})",
             data=lambda fmt=fmt: build(fmt),
-            file_name=export.file_name(kind, spec.periode, export.now_wib(), fmt),
-            mime=export.CSV_MIME if fmt == "csv" else export.XLSX_MIME,
+            file_name=export.file_name(kind, spec.periode, export.now_wib(), "zip" if fmt == "csv" else fmt),
+            mime=export.ZIP_MIME if fmt == "csv" else export.XLSX_MIME,
             key=f"eks_unduh_{kind}_{fmt}",
             on_click="ignore",
             icon=":material/download:",
+            help="CSV: berkas ZIP berisi data.csv (pemisah titik koma, desimal koma; langsung terbuka di Excel "
+            "berbahasa Indonesia) dan keterangan.txt (asal data dan saringan)."
+            if fmt == "csv"
+            else "XLSX: lembar Data dan lembar Keterangan (asal data dan saringan).",
         )
+
+
+@dataclass(frozen=True)
+class RowControls:
+    """The rows view's choices: columns shown, sort key and direction."""
+
+    columns: tuple[str, ...]
+    urut: str
+    turun: bool
+
+
+def row_controls(scope: access.Scope, tingkat: str) -> RowControls:
+    """Column choice (only the columns the role's tier allows) and the server-side sort (only SORT_KEYS)."""
+    allowed = explore.allowed_columns(scope.role, tingkat)
+    labels = explore.row_labels(tingkat)
+    key = f"eks_kolom_tampil_{tingkat}"
+    if key not in st.session_state:
+        st.session_state[key] = list(explore.choose_columns(scope.role, tingkat, None))
+    st.session_state[key] = [c for c in st.session_state[key] if c in allowed]  # never more than the tier
+    kiri, tengah, kanan = st.columns([3, 1.2, 0.8])
+    chosen = kiri.multiselect(
+        "Kolom yang ditampilkan",
+        list(allowed),
+        key=key,
+        format_func=lambda c: words.heading(c, labels),
+        placeholder="Pilih kolom",
+    )
+    sort_keys = explore.SORT_KEYS[tingkat]
+    urut = tengah.selectbox(
+        "Urutkan menurut", list(sort_keys), key=f"eks_urut_{tingkat}", format_func=explore.SORT_LABELS.get
+    )
+    turun = kanan.toggle("Menurun", key=f"eks_turun_{tingkat}")
+    return RowControls(explore.choose_columns(scope.role, tingkat, chosen), urut, turun)

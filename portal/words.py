@@ -146,7 +146,34 @@ _OFFICIALS: dict[str, str] = {
 }
 
 # --- analysts: Eksplorasi and its exports ------------------------------------------------------------------------
-_ANALYSTS: dict[str, str] = {}
+_ANALYSTS: dict[str, str] = {
+    "id_dtks": "ID DTKS",
+    "id_keluarga": "ID keluarga",
+    "nik": "NIK",
+    "no_kk": "Nomor KK",
+    "nama_individu": "Nama",
+    "jenis_kelamin": "Jenis kelamin",
+    "tanggal_lahir": "Tanggal lahir",
+    "usia": "Usia (tahun)",
+    "kelompok_umur": "Kelompok umur",
+    "hubungan_keluarga": "Hubungan keluarga",
+    "program": "Program",
+    "disabilitas": "Disabilitas",
+    "keberadaan": "Keberadaan",
+    "alamat": "Alamat",
+    "jumlah_art": "Jumlah anggota keluarga",
+    "alasan_nonaktif": "Alasan nonaktif",
+    "tanggal_verivali": "Tanggal verivali",
+    "jenis_kelamin_kepala": "Jenis kelamin kepala keluarga",
+    "usia_kepala": "Usia kepala keluarga (tahun)",
+    "disabilitas_kepala": "Disabilitas kepala keluarga",
+    "persen_desil_1_4": "Desil 1–4 (%)",
+    "persen_pkh": "Cakupan PKH (%)",
+    "persen_bpnt": "Cakupan BPNT (%)",
+    "persen_pbi_jk": "Cakupan PBI-JK (%)",
+    "persen_blt_dd": "Cakupan BLT-DD (%)",
+    "persen_tanpa": "Tanpa program (%)",
+}
 
 # --- maps and their tables: Beranda, Peta Cakupan, Kemiskinan Ekstrem ---------------------------------------------
 _MAPS: dict[str, str] = {}

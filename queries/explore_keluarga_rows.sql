@@ -1,10 +1,13 @@
--- One page of the families matching the Eksplorasi filters, ordered by desa, head's name and id: kode_desa,
+-- One page of the families matching the Eksplorasi filters, ordered by $urut, then desa, head's name and id: kode_desa,
 -- nama_desa, id_keluarga, no_kk, nama_kepala_keluarga, alamat, rt, rw, jumlah_art, desil, program (e.g.
 -- 'PKH, PBI-JK'), jenis_kelamin, usia and disabilitas of the kepala keluarga, status, alasan_nonaktif,
 -- tanggal_verivali. For signed-in officials who may see persons only; the page audits every view.
 -- $periode, $akhir, $provinsi, $desa_dari, $desa_sampai, $wilayah and the filter lists $programs, $desils,
 -- $kelamin, $umur, $disabilitas, $status: as in explore_keluarga_counts;
--- $batas: rows per page (integer); $mulai: rows to skip (integer).
+-- $batas: rows per page (integer); $mulai: rows to skip (integer);
+-- $urut: the sort column, one of nama_kepala_keluarga | jumlah_art | desil | tanggal_verivali | rt | kode_desa
+--   (anything else: the default order); $turun: true for descending. Chosen by a bound value, never spliced in
+--   (portal.explore.SORT_KEYS).
 with families as (
     select
         id_keluarga, kode_desa, no_kk, nama_kepala_keluarga, alamat, rt, rw, jumlah_art, desil,
@@ -57,10 +60,25 @@ filtered as (
         end))
 ),
 
+-- The sort key $urut asks for, in one column per type (null for the others).
+keyed as (
+    select
+        *,
+        case $urut when 'nama_kepala_keluarga' then nama_kepala_keluarga when 'kode_desa' then kode_desa
+            when 'rt' then lpad(coalesce(rw, ''), 5, '0') || lpad(coalesce(rt, ''), 5, '0') end as k_teks,
+        case $urut when 'jumlah_art' then jumlah_art when 'desil' then desil end as k_angka,
+        case when $urut = 'tanggal_verivali' then tanggal_verivali end as k_tanggal
+    from filtered
+),
+
 page as (
     select *
-    from filtered
-    order by kode_desa, nama_kepala_keluarga, id_keluarga
+    from keyed
+    order by
+        case when not $turun then k_teks end asc nulls last, case when $turun then k_teks end desc nulls last,
+        case when not $turun then k_angka end asc nulls last, case when $turun then k_angka end desc nulls last,
+        case when not $turun then k_tanggal end asc nulls last, case when $turun then k_tanggal end desc nulls last,
+        kode_desa, nama_kepala_keluarga, id_keluarga
     limit $batas offset $mulai
 ),
 
@@ -96,11 +114,16 @@ final as (
         h.usia,
         case when h.sulit is null then 'kosong' when h.sulit then 'ya' else 'tidak' end as disabilitas,
         case when p.status_aktif then 'aktif' else 'nonaktif' end as status,
-        p.alasan_nonaktif, p.tanggal_verivali
+        p.alasan_nonaktif, p.tanggal_verivali, p.k_teks, p.k_angka, p.k_tanggal
     from page as p
     left join heads as h using (id_keluarga)
     left join wilayah_desa as d using (kode_desa)
 )
 
-select * from final
-order by kode_desa, nama_kepala_keluarga, id_keluarga
+select * exclude (k_teks, k_angka, k_tanggal)
+from final
+order by
+    case when not $turun then k_teks end asc nulls last, case when $turun then k_teks end desc nulls last,
+    case when not $turun then k_angka end asc nulls last, case when $turun then k_angka end desc nulls last,
+    case when not $turun then k_tanggal end asc nulls last, case when $turun then k_tanggal end desc nulls last,
+    kode_desa, nama_kepala_keluarga, id_keluarga

@@ -43,6 +43,7 @@ NATION = dict(
     disabilitas=None,
     status=None,
 )
+SORT = {"urut": "kode_desa", "turun": False}  # the default order
 
 
 # --- the spec and its URL ---------------------------------------------------------------------------------
@@ -294,16 +295,16 @@ def test_disability_and_sex_filters(register: Register) -> None:
 
 
 def test_rows_page_and_no_mothers_name(register: Register) -> None:
-    rows = register.run("explore_individu_rows", **{**NATION, **_kab("3471")}, batas=2, mulai=2)
+    rows = register.run("explore_individu_rows", **{**NATION, **_kab("3471")}, batas=2, mulai=2, **SORT)
     # ordered by desa, name: ANDI, BUDI, HENDRA, SITI, SURYANI, WARSINAH; the second page of two
     assert list(rows["nama"]) == ["HENDRA WIJAYA", "SITI AMINAH"]
     assert "nama_ibu_kandung" not in rows.columns
     assert list(rows["program"]) == ["PBI-JK", "PKH, BPNT, PBI-JK"]
     assert list(rows["nama_desa"]) == ["Kricak", "Kricak"]
     assert list(rows["desil"]) == [7, 1]  # a number, not text
-    missing = register.run("explore_individu_rows", **{**NATION, "desils": ("kosong",)}, batas=50, mulai=0)
+    missing = register.run("explore_individu_rows", **{**NATION, "desils": ("kosong",)}, batas=50, mulai=0, **SORT)
     assert list(missing["nama"]) == ["SUPARMAN", "SUPARMI"] and missing["desil"].isna().all()
-    families = register.run("explore_keluarga_rows", **{**NATION, "status": ("nonaktif",)}, batas=50, mulai=0)
+    families = register.run("explore_keluarga_rows", **{**NATION, "status": ("nonaktif",)}, batas=50, mulai=0, **SORT)
     assert list(families["nama_kepala_keluarga"]) == ["JOKO SUSILO"]
     assert families["alasan_nonaktif"].iloc[0] == "mampu"
     assert families["program"].iloc[0] == "tanpa program"
@@ -446,7 +447,7 @@ def test_families_take_the_head_and_count_once(edges: duckdb.DuckDBPyConnection)
 
 def test_family_rows_show_the_head(edges: duckdb.DuckDBPyConnection) -> None:
     name = "explore_keluarga_rows"
-    params = {**NATION, "batas": 50, "mulai": 0}
+    params = {**NATION, "batas": 50, "mulai": 0, **SORT}
     rows = edges.execute(db.load_sql(name), {k: params[k] for k in db.query_params(name)}).df()
     assert list(rows["id_keluarga"]) == [1, 2]
     assert list(rows["jenis_kelamin"]) == ["L", "kosong"]
@@ -576,12 +577,24 @@ def test_pusat_signs_in_and_groups_by_desil(env: str) -> None:
         "Desil 7": 1,
         "Desil 8": 1,
         "Desil kosong": 2,
+        "Total": 11,  # the totals row
     }
     assert at.query_params["baris"] == "desil" and at.query_params["periode"] == "2026-09"
     at.toggle(key="eks_lihat").set_value(True).run()
     rows = at.dataframe[-1].value
-    assert len(rows) == 11 and "nik" in rows.columns and "nama_ibu_kandung" not in rows.columns
+    assert len(rows) == 11 and "nama" in rows.columns and "nik" not in rows.columns  # identifiers on request
+    assert list(rows["jenis_kelamin"].unique()) != ["L", "P"] and set(rows["jenis_kelamin"]) <= {
+        "Laki-laki",
+        "Perempuan",
+    }
     assert [e.actor for e in _audit(env, "lihat_baris")] == ["pusat1"]
+    chooser = at.multiselect(key="eks_kolom_tampil_individu")
+    assert "NIK" in chooser.options and not [o for o in chooser.options if "ibu" in o.lower()]
+    chooser.set_value(["nik", "nama", "usia"]).run()
+    rows = at.dataframe[-1].value
+    assert list(rows.columns) == ["nik", "nama", "usia"]
+    views = _audit(env, "lihat_baris")  # another set of columns is another view of the rows, audited
+    assert sorted(len(v.detail["kolom_tampil"]) for v in views) == [3, 9]  # the defaults, then nik, nama, usia
 
 
 def test_a_shared_link_reproduces_the_view(env: str) -> None:
@@ -594,10 +607,10 @@ def test_a_shared_link_reproduces_the_view(env: str) -> None:
     table = at.dataframe[0].value
     # PBI-JK in kecamatan 347101: family 1 (BUDI L, SITI P, ANDI L; desil 1) and family 3 (HENDRA L; desil 7)
     assert table.to_dict("list") == {
-        "Jenis kelamin": ["Laki-laki", "Perempuan"],
-        "Desil 1": [2, 1],
-        "Desil 7": [1, 0],
-        "Total": [3, 1],
+        "Jenis kelamin": ["Laki-laki", "Perempuan", "Total"],
+        "Desil 1": [2, 1, 3],
+        "Desil 7": [1, 0, 1],
+        "Total": [3, 1, 4],
     }
     assert at.metric[0].value == "4"
 
@@ -620,7 +633,7 @@ def test_kabupaten_choices_are_its_kecamatan_and_other_regions_are_refused(env: 
     at.multiselect(key="eks_desil").set_value([]).run()
     at.selectbox(key="eks_baris").set_value("kecamatan").run()
     table = at.dataframe[0].value
-    assert table.to_dict("list") == {"Kecamatan": ["Tegalrejo (347101)"], "Jumlah": [6]}
+    assert table.to_dict("list") == {"Kecamatan": ["Tegalrejo (347101)", "Total"], "Jumlah": [6, 6]}
 
 
 def test_analyst_sees_aggregates_only(env: str) -> None:
@@ -628,19 +641,26 @@ def test_analyst_sees_aggregates_only(env: str) -> None:
     assert not at.exception, at.exception
     assert any("tidak memiliki akses" in e.value for e in at.error)
     assert len(at.dataframe) == 1  # the aggregate table, no rows
-    assert at.dataframe[0].value.to_dict("list") == {"Status": ["Aktif", "Nonaktif"], "Jumlah": [10, 1]}
-    assert not at.toggle
+    assert at.dataframe[0].value.to_dict("list") == {"Status": ["Aktif", "Nonaktif", "Total"], "Jumlah": [10, 1, 11]}
+    assert [t.key for t in at.toggle] == ["eks_rasio", "eks_peta"]  # no rows toggle, no row controls
+    at.toggle(key="eks_rasio").set_value(True).run()
+    assert len(at.dataframe) == 2 and "nik" not in at.dataframe[1].value.columns
+    assert not [m for m in at.multiselect if m.key.startswith("eks_kolom_tampil")]
     refusals = _audit(env, "ditolak")
     assert [(r.actor, r.detail["halaman"]) for r in refusals] == [("analis1", "eksplorasi_baris")]
     assert "lihat" not in at.query_params
     analyst = access.Scope("analis", "", "analis1")
     with pytest.raises(access.AccessDenied):
-        data.person_rows(analyst, "", "explore_individu_rows", **NATION, batas=10, mulai=0)
+        data.person_rows(analyst, "", "explore_individu_rows", **NATION, batas=10, mulai=0, **SORT)
     jogja = access.Scope("kabupaten", "3471", "jogja")
     with pytest.raises(access.AccessDenied):
-        data.person_rows(jogja, "", "explore_individu_rows", **NATION, batas=10, mulai=0)
+        data.person_rows(jogja, "", "explore_individu_rows", **NATION, batas=10, mulai=0, **SORT)
     assert (
-        len(data.person_rows(jogja, "3471", "explore_individu_rows", **{**NATION, **_kab("3471")}, batas=10, mulai=0))
+        len(
+            data.person_rows(
+                jogja, "3471", "explore_individu_rows", **{**NATION, **_kab("3471")}, batas=10, mulai=0, **SORT
+            )
+        )
         == 6
     )
 
@@ -696,3 +716,312 @@ def test_a_hostile_link_gives_notes_not_a_traceback(env: str) -> None:
     assert not any(set(n) & set("<>*`") for n in notes), notes
     assert at.metric[0].value == "6"  # the whole of Kota Yogyakarta, unfiltered
     assert at.query_params == {"periode": "2026-09"}
+
+
+# --- analysts' exploration: columns, sort, totals, rates, charts, drill, the data CSV ----------------------------
+
+
+def _raw(register: Register, sql: str) -> pd.DataFrame:
+    """The register's own rows, read without the explore queries (for answers computed independently)."""
+    cursor = register._con.cursor()
+    try:
+        return cursor.execute(sql).df()
+    finally:
+        cursor.close()
+
+
+@pytest.mark.parametrize("level", ["individu", "keluarga"])
+@pytest.mark.parametrize("bad", ["nik", "nama; drop view individu_all", "", "NAMA", "kode_desa ", "1", "k_teks"])
+def test_sort_allow_list_refuses_unknown_columns(level: str, bad: str) -> None:
+    with pytest.raises(ValueError):
+        explore.sort_params(level, bad)
+
+
+def test_sort_keys_of_one_level_are_refused_on_the_other() -> None:
+    with pytest.raises(ValueError):
+        explore.sort_params("individu", "jumlah_art")
+    with pytest.raises(ValueError):
+        explore.sort_params("keluarga", "tanggal_lahir")
+    assert explore.sort_params("individu", "usia", True) == {"urut": "usia", "turun": True}
+
+
+@pytest.mark.parametrize("level", ["individu", "keluarga"])
+def test_every_sort_key_sorts_server_side(register: Register, level: str) -> None:
+    name = f"explore_{level}_rows"
+    for key in explore.SORT_KEYS[level]:
+        for turun in (False, True):
+            rows = register.run(name, **NATION, batas=50, mulai=0, **explore.sort_params(level, key, turun))
+            column = (
+                rows[key] if key != "rt" else rows["rw"].fillna("").str.zfill(5) + rows["rt"].fillna("").str.zfill(5)
+            )
+            values = [v for v in column if not pd.isna(v)]
+            assert values == sorted(values, reverse=turun), (key, turun)
+            assert column.isna().sum() == 0 or column.iloc[-column.isna().sum() :].isna().all()  # missing last
+
+
+def test_sort_pages_do_not_overlap(register: Register) -> None:
+    sort = explore.sort_params("individu", "usia", True)
+    pages = [register.run("explore_individu_rows", **NATION, batas=4, mulai=m, **sort) for m in (0, 4, 8)]
+    ids = [i for page in pages for i in page["id_dtks"]]
+    people = _raw(register, "select id_dtks, tanggal_lahir from individu_all where periode = '2026-09'")
+    assert sorted(ids) == sorted(people["id_dtks"])  # every person once over the pages
+    ages = [a for page in pages for a in page["usia"]]
+    assert ages == sorted(ages, reverse=True)
+
+
+@pytest.mark.parametrize("role", list(access.ROLES))
+@pytest.mark.parametrize("level", ["individu", "keluarga"])
+def test_column_choice_never_exceeds_the_roles_tier(role: str, level: str) -> None:
+    allowed = set(explore.allowed_columns(role, level))
+    everything = [*explore.ROW_COLUMNS["individu"], *explore.ROW_COLUMNS["keluarga"], "nama_ibu_kandung", "x'; --"]
+    assert set(explore.choose_columns(role, level, everything)) <= allowed
+    assert set(explore.choose_columns(role, level, None)) <= allowed
+    assert "nama_ibu_kandung" not in allowed
+    if role == "analis":
+        assert allowed == set() and explore.choose_columns(role, level, ["nik", "nama"]) == ()
+    else:
+        assert set(explore.DEFAULT_COLUMNS[level]) <= allowed
+        assert explore.choose_columns(role, level, ["nik", "bogus", "nama_desa"]) == tuple(
+            c for c in explore.ROW_COLUMNS[level] if c in {"nik", "nama_desa"} and c in allowed
+        )
+    assert explore.choose_columns("bukan-peran", level, everything) == ()
+
+
+def test_rows_query_returns_exactly_the_known_columns(register: Register) -> None:
+    for level in ("individu", "keluarga"):
+        rows = register.run(f"explore_{level}_rows", **NATION, batas=5, mulai=0, **SORT)
+        assert tuple(rows.columns) == explore.ROW_COLUMNS[level]
+
+
+def test_totals_row_is_the_column_sums(register: Register) -> None:
+    counts = register.run("explore_individu_counts", **NATION, dim_baris="jenis_kelamin", dim_kolom="desil")
+    table = explore.with_totals(explore.grouped_table(counts, "jenis_kelamin", "desil"), None)
+    people = _raw(
+        register,
+        "select i.jenis_kelamin, k.desil from individu_all i left join keluarga_all k "
+        "on k.id_keluarga = i.id_keluarga and k.periode = i.periode where i.periode = '2026-09'",
+    )
+    last = table.iloc[-1]
+    assert last["Jenis kelamin"] == "Total"
+    assert last["Total"] == len(people) == 11
+    assert last["Desil 1"] == int((people["desil"] == 1).sum())
+    assert last["Desil kosong"] == int(people["desil"].isna().sum())
+    women = table[table["Jenis kelamin"] == "Perempuan"].iloc[0]
+    assert women["Total"] == int((people["jenis_kelamin"] == "P").sum())
+
+
+def test_totals_row_with_programmes_counts_everyone_once(register: Register) -> None:
+    counts = register.run("explore_keluarga_counts", **NATION, dim_baris="program", dim_kolom="")
+    table = explore.grouped_table(counts, "program", "")
+    total = int(counts["total"].iloc[0])
+    shown = explore.with_totals(table, {"Jumlah": total})
+    families = _raw(register, "select * from keluarga_all where periode = '2026-09'")
+    assert shown.iloc[-1].tolist() == ["Total", len(families)]
+    assert table["Jumlah"].sum() > len(families)  # a plain sum would count a family twice
+
+
+def _shares(frame: pd.DataFrame, column: str) -> float:
+    return round(100.0 * frame[column].sum() / len(frame), 2)
+
+
+def test_rates_are_computed_right(register: Register) -> None:
+    run = register.run
+    by_desil = run("explore_keluarga_counts", **NATION, dim_baris="status", dim_kolom="desil")
+    by_program = run("explore_keluarga_counts", **NATION, dim_baris="status", dim_kolom="program")
+    rates = explore.rates_table(by_desil, by_program, "status").set_index("Status")
+    families = _raw(register, "select * from keluarga_all where periode = '2026-09'")
+    families["aktif"] = families["status_aktif"].fillna(False).astype(bool)
+    families["rendah"] = families["desil"].between(1, 4)
+    for prog in ("pkh", "bpnt", "pbi_jk", "blt_dd"):
+        families[prog] = families[f"prog_{prog}"].fillna(False).astype(bool)
+    families["tanpa"] = ~families[["pkh", "bpnt", "pbi_jk", "blt_dd"]].any(axis=1)
+    for label, part in (
+        ("Aktif", families[families["aktif"]]),
+        ("Nonaktif", families[~families["aktif"]]),
+        ("Total", families),
+    ):
+        assert rates.at[label, "jumlah"] == len(part)
+        assert rates.at[label, "persen_desil_1_4"] == pytest.approx(_shares(part, "rendah"))
+        for prog in ("pkh", "bpnt", "pbi_jk", "blt_dd", "tanpa"):
+            assert rates.at[label, f"persen_{prog}"] == pytest.approx(_shares(part, prog)), (label, prog)
+
+
+def test_rates_by_programme_use_distinct_totals(register: Register) -> None:
+    run = register.run
+    args = {**NATION, "dim_kolom": ""}
+    rates = explore.rates_table(
+        run("explore_keluarga_counts", **NATION, dim_baris="program", dim_kolom="desil"),
+        run("explore_keluarga_counts", **NATION, dim_baris="program", dim_kolom="program"),
+        "program",
+        run("explore_keluarga_counts", **{**args, "dim_baris": "desil"}),
+        run("explore_keluarga_counts", **{**args, "dim_baris": "program"}),
+    ).set_index("Program")
+    families = _raw(register, "select * from keluarga_all where periode = '2026-09'")
+    pkh = families[families["prog_pkh"].fillna(False).astype(bool)]
+    assert rates.at["PKH", "jumlah"] == len(pkh) and rates.at["PKH", "persen_pkh"] == 100.0
+    assert rates.at["Total", "jumlah"] == len(families)
+    low = families["desil"].between(1, 4)
+    assert rates.at["Total", "persen_desil_1_4"] == pytest.approx(round(100.0 * low.sum() / len(families), 2))
+    with pytest.raises(ValueError):
+        explore.rates_table(
+            run("explore_keluarga_counts", **NATION, dim_baris="program", dim_kolom="desil"),
+            run("explore_keluarga_counts", **NATION, dim_baris="program", dim_kolom="program"),
+            "program",
+        )
+
+
+def test_bar_charts_group_stack_and_percent(register: Register) -> None:
+    from portal import explore_charts
+
+    counts = register.run("explore_individu_counts", **NATION, dim_baris="jenis_kelamin", dim_kolom="desil")
+    long = explore.long_counts(counts, "jenis_kelamin", "desil")
+    stacked = explore_charts.bars_figure(long, "stack", "Jumlah individu")
+    assert stacked.layout.barmode == "stack" and stacked.layout.separators == ",."
+    women = sum(t.x[list(t.y).index("Perempuan")] for t in stacked.data)
+    assert women == 5
+    percent = explore_charts.bars_figure(long, "percent", "Jumlah individu")
+    for group in ("Laki-laki", "Perempuan"):
+        assert sum(t.x[list(t.y).index(group)] for t in percent.data) == pytest.approx(100.0)
+    grouped = explore_charts.bars_figure(long, "group", "Jumlah individu")
+    assert grouped.layout.barmode == "group" and [t.name for t in grouped.data][:2] == ["Desil 1", "Desil 2"]
+    first = grouped.data[0]
+    assert first.customdata[0][:2] == ["L", "1"]  # group keys for the drill
+    with pytest.raises(ValueError):
+        explore_charts.bars_figure(long, "pie", "x")
+    event = {"selection": {"points": [{"customdata": ["P", "kosong", 1.0]}]}}
+    assert explore_charts.clicked_group(event) == ("P", "kosong")
+    assert explore_charts.clicked_group({"selection": {"points": []}}) is None
+
+
+def test_lines_over_periods(register: Register) -> None:
+    from portal import explore_charts
+
+    per_period = {
+        p: register.run("explore_keluarga_counts", **{**NATION, "periode": p}, dim_baris="status", dim_kolom="")
+        for p in PERIODS
+    }
+    lines = explore.period_table(per_period, "status")
+    assert sorted(set(lines["periode"])) == list(PERIODS)
+    figure = explore_charts.lines_figure(lines, "Jumlah keluarga")
+    assert list(figure.data[0].x) == ["Juni 2026", "September 2026"] and figure.layout.separators == ",."
+    for periode in PERIODS:
+        families = _raw(register, f"select status_aktif from keluarga_all where periode = '{periode}'")
+        active = lines[(lines["periode"] == periode) & (lines["baris"] == "aktif")]["jumlah"].sum()
+        assert active == int(families["status_aktif"].fillna(False).sum())
+
+
+@pytest.mark.parametrize(
+    ("dim", "key"),
+    [("desil", "1"), ("desil", "kosong"), ("jenis_kelamin", "P"), ("program", "pkh"), ("status", "aktif")],
+)
+def test_drill_gives_the_rows_of_the_bar(register: Register, dim: str, key: str) -> None:
+    spec = FilterSpec(periode="2026-09", baris=dim)
+    counts = register.run("explore_individu_counts", **NATION, dim_baris=dim, dim_kolom="")
+    bar = int(counts.loc[counts["baris"].astype(str) == key, "jumlah"].sum())
+    drilled = explore.drill_spec(spec, dim, key)
+    params = explore.query_params(drilled, "", END)
+    rows = register.run("explore_individu_rows", **params, batas=50, mulai=0, **SORT)
+    assert len(rows) == bar > 0
+
+
+def test_drill_to_a_kecamatan_keeps_only_its_branch() -> None:
+    spec = FilterSpec(periode="2026-09", prov=("34",), kab=("3471", "3402"), baris="kecamatan")
+    drilled = explore.drill_spec(spec, "kecamatan", "347101")
+    assert drilled.kec == ("347101",) and drilled.kab == ("3471",) and drilled.prov == ("34",)
+    assert explore.chosen_regions(drilled, "") == ("347101",)
+    # the analyst's scope check still applies: a kab/kota official cannot drill out of 3471
+    assert explore.apply_scope(explore.drill_spec(spec, "kecamatan", "340201"), "3471").refused
+    for dim, key in (("desil", "99"), ("kecamatan", "3471"), ("nik", "1"), ("status", "'; --")):
+        with pytest.raises(ValueError):
+            explore.drill_spec(spec, dim, key)
+
+
+NUMBERS = pd.DataFrame(
+    {
+        "Wilayah": ["Kricak; Tegalrejo", 'Kota "Yogya"', "=1+1", "Desa, koma"],
+        "Jumlah": [1234567, 0, -3, 42],
+        "Persen": [10.69, 0.5, -1.25, None],
+    }
+)
+
+
+def test_data_csv_round_trips_through_read_csv_with_semicolons() -> None:
+    raw = export.data_csv(NUMBERS)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    assert text.splitlines()[0] == "Wilayah;Jumlah;Persen"  # the heading row first, no header block
+    assert "10,69" in text and "1234567" in text  # decimal comma, no thousands separator
+    back = pd.read_csv(io.BytesIO(raw), sep=";", decimal=",", encoding="utf-8-sig")
+    assert list(back.columns) == ["Wilayah", "Jumlah", "Persen"]
+    assert back["Jumlah"].tolist() == [1234567, 0, -3, 42]
+    assert back["Persen"].iloc[:3].tolist() == [10.69, 0.5, -1.25] and pd.isna(back["Persen"].iloc[3])
+    assert back["Wilayah"].tolist() == ["Kricak; Tegalrejo", 'Kota "Yogya"', "'=1+1", "Desa, koma"]
+
+
+def test_zip_holds_the_data_and_its_keterangan() -> None:
+    import zipfile
+
+    archive = zipfile.ZipFile(io.BytesIO(export.to_zip(NUMBERS, _header())))
+    assert sorted(archive.namelist()) == ["data.csv", "keterangan.txt"]
+    with archive.open("data.csv") as f:
+        back = pd.read_csv(f, sep=";", decimal=",", encoding="utf-8-sig")
+    assert back["Jumlah"].sum() == NUMBERS["Jumlah"].sum()
+    info = archive.read("keterangan.txt").decode("utf-8-sig")
+    assert "Periode: September 2026 (2026-09)" in info and "Wilayah: Tegalrejo (347101)" in info
+    assert "Dibuat: 23-11-2026 10:15 WIB" in info and 'sep=";"' in info
+
+
+def test_xlsx_has_data_first_and_keterangan_on_its_own_sheet() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_sheets(NUMBERS, _header())))
+    assert book.sheetnames == ["Data", "Keterangan"]
+    sheet = book["Data"]
+    assert [c.value for c in sheet[1]] == ["Wilayah", "Jumlah", "Persen"]
+    assert sheet["B2"].value == 1234567 and sheet["C2"].value == 10.69
+    assert sheet["A4"].value == "=1+1" and sheet["A4"].data_type == "s" and sheet["A4"].quotePrefix
+    info = {r[0]: r[1] for r in book["Keterangan"].iter_rows(values_only=True)}
+    assert info["Periode"] == "September 2026 (2026-09)" and info["Oleh"] == "=jogja"
+    back = pd.read_excel(io.BytesIO(export.to_xlsx_sheets(NUMBERS, _header())), sheet_name="Data")
+    assert back["Jumlah"].tolist() == NUMBERS["Jumlah"].tolist()
+
+
+def test_rows_export_has_indonesian_headings_and_words(register: Register) -> None:
+    rows = register.run("explore_keluarga_rows", **NATION, batas=50, mulai=0, **SORT)
+    out = explore.export_rows(rows, ("nama_kepala_keluarga", "jenis_kelamin", "status"), "keluarga")
+    assert list(out.columns) == ["Nama kepala keluarga", "Jenis kelamin kepala keluarga", "Status"]
+    assert set(out["Status"]) <= {"Aktif", "Nonaktif"}
+    assert "kosong" not in set(out["Jenis kelamin kepala keluarga"].dropna())
+
+
+def test_every_chart_kind_rates_and_map_render(env: str) -> None:
+    at = _page("jogja", {"baris": "program", "kolom": "status"})
+    assert not at.exception, at.exception
+    for kind in ("stack", "percent", "line", "group"):
+        at.radio(key="eks_grafik_jenis").set_value(kind).run()
+        assert not at.exception, (kind, at.exception)
+    table = at.dataframe[0].value
+    # families' programmes in Kota Yogyakarta count each person once in the total row, not once per programme
+    assert table.iloc[-1]["Program"] == "Total" and int(table.iloc[-1, 1:].sum()) == 6 == int(at.metric[0].value)
+    at.toggle(key="eks_rasio").set_value(True).run()
+    rates = at.dataframe[1].value
+    assert rates.iloc[-1]["jumlah"] == 6
+    at.toggle(key="eks_peta").set_value(True).run()
+    assert not at.exception, at.exception
+    assert any("batas wilayah belum diimpor" in i.value for i in at.info)  # the fixture has no boundaries
+
+
+def test_sort_and_columns_reach_the_rows(env: str) -> None:
+    at = _page("jogja", {"lihat": "baris"})
+    assert not at.exception, at.exception
+    at.selectbox(key="eks_urut_individu").set_value("usia").run()
+    at.toggle(key="eks_turun_individu").set_value(True).run()
+    rows = at.dataframe[-1].value
+    assert list(rows["usia"]) == sorted(rows["usia"], reverse=True) and len(rows) == 6
+    views = _audit(env, "lihat_baris")
+    assert any(v.detail.get("urut") == "usia" and v.detail.get("turun") is True for v in views)
+
+
+def test_a_drilled_unknown_group_is_described_in_words() -> None:
+    drilled = explore.drill_spec(FilterSpec(periode="2026-09", baris="jenis_kelamin"), "jenis_kelamin", "kosong")
+    assert drilled.kelamin == ("kosong",)
+    assert ("Jenis kelamin", "Tidak diketahui") in explore.describe(drilled, "", {})
+    assert explore.query_params(drilled, "", END)["kelamin"] == ("kosong",)
