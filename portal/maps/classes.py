@@ -130,7 +130,7 @@ def nice_classes(
         stop = math.ceil(hi / step - 1e-9) * step
         if stop <= start:
             stop = start + step
-        count = int(round((stop - start) / step))
+        count = round((stop - start) / step)
         if count <= k:
             break
     bounds = [start + i * step for i in range(count + 1)]
@@ -153,7 +153,7 @@ def ramp_colours(n: int, k: int = 5, higher_is_better: bool = True, position: fl
     if position is None or not math.isfinite(position):
         first = (len(full) - n) // 2
     else:
-        first = int(round(min(max(position, 0.0), 1.0) * (len(full) - 1) - (n - 1) / 2))
+        first = round(min(max(position, 0.0), 1.0) * (len(full) - 1) - (n - 1) / 2)
         first = min(max(first, 0), len(full) - n)
     return full[first : first + n]
 
