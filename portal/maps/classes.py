@@ -128,8 +128,11 @@ def nice_classes(
     for step in [c for c in candidates if c >= target * (1 - 1e-9)] + [10.0 ** (exponent + 2)]:
         start = math.floor(lo / step + 1e-9) * step
         stop = math.ceil(hi / step - 1e-9) * step
-        if stop <= start:
-            stop = start + step
+        if stop <= start:  # all values equal and on a bound: one class on the side the domain allows
+            if domain is not None and start >= domain[1]:
+                start -= step
+            else:
+                stop = start + step
         count = round((stop - start) / step)
         if count <= k:
             break
