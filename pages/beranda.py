@@ -71,7 +71,8 @@ def peta(periode: str, provinsi: pd.DataFrame) -> None:
         lambda: charts.choropleth_figure(data.boundaries("provinsi"), provinsi, kolom, judul, persen_),
     )
     st.plotly_chart(gambar, width="stretch", config={"scrollZoom": False})
-    st.html(f'<div class="peta-legenda-bawah">{charts.choropleth_legend(provinsi, kolom, judul, persen_)}</div>')
+    legenda = charts.choropleth_legend(data.boundaries("provinsi"), provinsi, kolom, judul, persen_)
+    st.html(f'<div class="peta-legenda-bawah">{legenda}</div>')
 
 
 provinsi = provinsi.assign(

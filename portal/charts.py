@@ -111,21 +111,23 @@ def choropleth_figure(
     Regions are coloured by class (choropleth_classes) and the figure has no colour bar: the page shows the
     legend below the map (choropleth_legend), where it cannot cover Banten and Jakarta. The map does not pan on
     a drag, so a reader scrolling the page on a phone is not caught by it (pages also turn off wheel zoom)."""
-    joined = boundaries[["kode", "geometry"]].merge(rows[["kode", "nama", value]], on="kode", how="inner")
+    joined = _every_region(boundaries, rows, value)
     minx, miny, maxx, maxy = joined.total_bounds if len(joined) else (95.0, -11.0, 141.0, 6.0)
     found = choropleth_classes(joined, value, label, percent)
-    n = max(len(found.colours), 1)
+    colours = list(found.colours) + ([classes.NO_DATA_COLOUR] if (found.klass < 0).any() else [])
+    n = max(len(colours), 1)
     scale = []
-    for i, colour in enumerate(found.colours or [classes.NO_DATA_COLOUR]):
+    for i, colour in enumerate(colours or [classes.NO_DATA_COLOUR]):
         scale += [[i / n, colour], [(i + 1) / n, colour]]
     suffix = "%" if percent else ""
     shown = ["tidak ada data" if pd.isna(v) else classes.number(v, 1 if percent else 0) + suffix for v in joined[value]]
+    klass = found.klass.where(found.klass >= 0, len(found.colours))  # no value: the grey after the classes
     fig = go.Figure(
         go.Choroplethmap(
             geojson=json.loads(joined[["kode", "geometry"]].to_json()),
             featureidkey="properties.kode",
             locations=joined["kode"],
-            z=(found.klass.where(found.klass >= 0) + 0.5).astype(float),  # class i fills [i, i+1] of [0, n]
+            z=(klass + 0.5).astype(float),  # class i fills [i, i+1] of [0, n]
             zmin=0,
             zmax=n,
             customdata=[[text] for text in shown],
@@ -151,17 +153,29 @@ def choropleth_figure(
     return fig
 
 
-def choropleth_legend(rows: pd.DataFrame, value: str, label: str, percent: bool = False) -> str:
+def choropleth_legend(
+    boundaries: gpd.GeoDataFrame, rows: pd.DataFrame, value: str, label: str, percent: bool = False
+) -> str:
     """The legend of choropleth_figure as HTML for below the map: its classes, regions per class and the range."""
-    found = choropleth_classes(rows, value, label, percent)
+    found = choropleth_classes(_every_region(boundaries, rows, value), value, label, percent)
     return legend_html(found.title, found.entries, found.spread)
 
 
+def _every_region(boundaries: gpd.GeoDataFrame, rows: pd.DataFrame, value: str) -> gpd.GeoDataFrame:
+    """Every region of the boundaries with its row's name and value (NaN without one): a national map shows the
+    whole nation, grey where there is no value."""
+    joined = boundaries[["kode", "nama", "geometry"]].merge(
+        rows[["kode", "nama", value]], on="kode", how="left", suffixes=("_batas", "")
+    )
+    joined["nama"] = joined["nama"].fillna(joined["nama_batas"])
+    return joined
+
+
 def _zoom_for(width_deg: float, height_deg: float) -> float:
-    """A zoom that fits a box of that many degrees into a map about 340 px wide (a phone), so the whole
-    region is visible on every screen."""
+    """A zoom that fits a box of that many degrees into a map about 300 px wide (a 360 px phone less the page's
+    margins), so the whole region is visible on every screen: at zoom z the world is 512 × 2^z px wide."""
     span = max(width_deg, height_deg * 2.0, 0.01)
-    return float(max(0.0, min(12.0, math.log2(360.0 / span) - 0.45)))
+    return float(max(0.0, min(12.0, math.log2(360.0 / span * 300.0 / 512.0))))
 
 
 def published_bars(values: pd.DataFrame, total_label: str) -> go.Figure:

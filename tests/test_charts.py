@@ -38,11 +38,14 @@ def test_choropleth_joins_every_province(provinsi: object) -> None:
 def test_choropleth_percent_marks_percentages(provinsi: object) -> None:
     rows = pd.DataFrame({"kode": ["31", "34"], "nama": ["DKI", "DIY"], "pangsa": [25.0, 50.0]})
     fig = charts.choropleth_figure(provinsi, rows, "pangsa", "Pangsa", percent=True)
-    assert sorted(c[0] for c in fig.data[0].customdata) == ["25,0%", "50,0%"]
+    shown = dict(zip(fig.data[0].locations, (c[0] for c in fig.data[0].customdata), strict=True))
+    assert (shown["31"], shown["34"]) == ("25,0%", "50,0%")
+    assert len(shown) == 38 and shown["11"] == "tidak ada data"  # the whole nation, grey without a value
     assert fig.data[0].showscale is False  # no colour bar on the map: the legend is below it
-    legend = charts.choropleth_legend(rows, "pangsa", "Pangsa", percent=True)
+    legend = charts.choropleth_legend(provinsi, rows, "pangsa", "Pangsa", percent=True)
     assert "Pangsa (%)" in legend and "Nilai provinsi: 25,0% – 50,0%" in legend
-    assert fig.layout.map.zoom > 4  # zoomed to Java, not the whole nation
+    assert "Tidak ada data" in legend
+    assert fig.layout.map.zoom < 4 and 110 < fig.layout.map.center.lon < 125  # the whole nation
     assert fig.layout.dragmode is False  # a finger on the map scrolls the page, it does not pan the map
 
 
