@@ -176,16 +176,23 @@ SETTLED = """() => new Promise(done => {
 })"""
 
 
-def _settled_map(page: object, regions: int) -> object:
-    """The map iframe drawing `regions` polygons (a rerun replaces the iframe), once Leaflet stopped fitting it."""
+SHOWS = """(text) => Object.values(window.map._layers).some(
+    l => l.feature && l.feature.properties.tooltip.includes(text))"""
+
+
+def _settled_map(page: object, regions: int, showing: str) -> object:
+    """The map iframe drawing `regions` polygons whose tooltips name `showing` (a rerun replaces the iframe, and
+    the previous map can linger meanwhile), once Leaflet stopped fitting it."""
     maps = page.locator('iframe[title="streamlit_folium.st_folium"]')
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         for i in range(maps.count()):
             candidate = maps.nth(i)
             with contextlib.suppress(PlaywrightError):
-                if candidate.content_frame.locator("path.leaflet-interactive").count() == regions:
-                    candidate.element_handle().content_frame().evaluate(SETTLED)
+                handle = candidate.element_handle().content_frame()
+                count = candidate.content_frame.locator("path.leaflet-interactive").count()
+                if count == regions and handle.evaluate(SHOWS, showing):
+                    handle.evaluate(SETTLED)
                     return candidate
         page.wait_for_timeout(200)  # polling for the rerun to finish, not a blind wait
     raise AssertionError(f"no map with {regions} regions appeared")
@@ -204,7 +211,7 @@ def test_indicator_stays_selected_after_a_drill_down_click(desktop: object, map_
     shape = provinsi.set_index("kode").geometry["34"]
     largest = max(getattr(shape, "geoms", [shape]), key=lambda part: part.area)
     point = shapely.Point(shapely.maximum_inscribed_circle(largest).coords[0])
-    click_map(page, _settled_map(page, len(provinsi)), point.y, point.x)
+    click_map(page, _settled_map(page, len(provinsi), "Keluarga penerima PKH:"), point.y, point.x)
     page.get_by_role("button", name="Daerah Istimewa Yogyakarta").wait_for()  # the kab/kota level is drawn
     page.wait_for_url(re.compile(r"wilayah=34"))
     expect(page.get_by_role("combobox", name="Indikator", exact=True)).to_have_value("Keluarga penerima PKH")
