@@ -72,7 +72,8 @@ class _TouchFriendly(MacroElement):
         {% macro script(this, kwargs) %}
         (function(map) {
             map.scrollWheelZoom.disable();
-            if (L.Browser.mobile || L.Browser.touch && !L.Browser.pointer) {
+            var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+            if (L.Browser.mobile || coarse) {
                 map.dragging.disable();
                 if (map.tap) { map.tap.disable(); }
             }

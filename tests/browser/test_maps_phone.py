@@ -143,7 +143,7 @@ def test_phone_map_leaves_room_to_scroll_to_the_table(phone: object, map_portal:
     handle = frame_element.element_handle().content_frame()
     # One finger scrolls the page on a touch screen (Leaflet's dragging is off there); the wheel never zooms.
     assert handle.evaluate("() => window.map.scrollWheelZoom.enabled()") is False
-    if handle.evaluate("() => L.Browser.mobile"):
+    if handle.evaluate("() => L.Browser.mobile || matchMedia('(pointer: coarse)').matches"):
         assert handle.evaluate("() => window.map.dragging.enabled()") is False
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
