@@ -102,6 +102,7 @@ def test_national_legend_leaves_jakarta_and_banten_visible(
     )
     assert ticks and not [t for t in ticks if re.search(r"\d\s*[kMGB]$", t)], ticks
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    legend.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / f"beranda_legend_{device}.png"))
 
 
