@@ -41,42 +41,38 @@ for pasangan in range(0, len(angka_utama), 2):
 st.subheader("Per provinsi")
 provinsi = data.query("rollup_children", periode=periode, tingkat="provinsi", induk="")
 provinsi = provinsi.assign(desil_1_4=indicators.desil_1_4(provinsi).astype("int64"))
-tabel = provinsi[["kode", "nama", "keluarga_aktif", "individu_aktif", "desil_1_4", "pkh", "bpnt", "pbi_jk"]]
-st.dataframe(
-    tabel,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "kode": "Kode",
-        "nama": "Provinsi",
-        "keluarga_aktif": st.column_config.NumberColumn("Keluarga aktif", format="localized"),
-        "individu_aktif": st.column_config.NumberColumn("Individu aktif", format="localized"),
-        "desil_1_4": st.column_config.NumberColumn("Desil 1–4", format="localized"),
-        "pkh": st.column_config.NumberColumn("PKH", format="localized"),
-        "bpnt": st.column_config.NumberColumn("BPNT", format="localized"),
-        "pbi_jk": st.column_config.NumberColumn("PBI-JK", format="localized"),
-    },
-)
 INDIKATOR = {
-    "Pangsa keluarga desil 1–4": ("pangsa_desil_1_4", True),
-    "Cakupan PKH (keluarga)": ("cakupan_pkh", True),
-    "Keluarga aktif": ("keluarga_aktif", False),
+    "desil_1_4": ("Pangsa keluarga desil 1–4", "pangsa_desil_1_4", True),
+    "cakupan_pkh": ("Cakupan PKH (keluarga)", "cakupan_pkh", True),
+    "keluarga_aktif": ("Keluarga aktif", "keluarga_aktif", False),
 }
 
 
 @st.fragment
 def peta(periode: str, provinsi: pd.DataFrame) -> None:
-    """The map and its indicator: a fragment, so that switching the indicator redraws the map only."""
-    pilihan = st.selectbox("Indikator peta", list(INDIKATOR), key="beranda_indikator")
-    kolom, persen_ = INDIKATOR[pilihan]
+    """The map and its indicator: a fragment, so that switching the indicator redraws the map only. The indicator
+    is in the URL (?indikator=…), so a shared link opens the same map."""
+    kunci = list(INDIKATOR)
+    diminta = st.query_params.get("indikator")
+    pilihan = st.selectbox(
+        "Indikator peta",
+        kunci,
+        index=kunci.index(diminta) if diminta in kunci else 0,
+        format_func=lambda k: INDIKATOR[k][0],
+        key="beranda_indikator",
+    )
+    st.query_params["indikator"] = pilihan
+    judul, kolom, persen_ = INDIKATOR[pilihan]
     if not data.boundaries_imported("provinsi"):
         ui.boundaries_missing_note()
         return
     gambar = data.shared_figure(  # the same for every visitor: built once per period and indicator
         ("beranda", periode, kolom),
-        lambda: charts.choropleth_figure(data.boundaries("provinsi"), provinsi, kolom, pilihan, persen_),
+        lambda: charts.choropleth_figure(data.boundaries("provinsi"), provinsi, kolom, judul, persen_),
     )
-    st.plotly_chart(gambar, width="stretch")
+    st.plotly_chart(gambar, width="stretch", config={"scrollZoom": False})
+    legenda = charts.choropleth_legend(data.boundaries("provinsi"), provinsi, kolom, judul, persen_)
+    st.html(f'<div class="peta-legenda-bawah">{legenda}</div>')
 
 
 provinsi = provinsi.assign(
@@ -84,6 +80,10 @@ provinsi = provinsi.assign(
     cakupan_pkh=indicators.indicator_values(provinsi, "cakupan_pkh").to_numpy(),
 )
 peta(periode, provinsi)
+ui.table(
+    provinsi[["kode", "nama", "keluarga_aktif", "individu_aktif", "desil_1_4", "pkh", "bpnt", "pbi_jk"]],
+    labels={"nama": "Provinsi"},
+)
 st.plotly_chart(charts.ranking_figure(provinsi, "keluarga_aktif", "Keluarga aktif"), width="stretch")
 
 st.subheader("Perkembangan antar periode")

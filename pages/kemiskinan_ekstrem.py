@@ -62,13 +62,27 @@ st.caption(
 )
 
 pilihan = [i for i in analytics.POVERTY_INDICATORS if i.column != "p0" or view.anak in ("provinsi", "kabupaten")]
-indikator = st.selectbox("Indikator peta", pilihan, format_func=lambda i: i.label, key=f"miskin_peta_{view.anak}")
+# The reader's indicator stays chosen when the region changes level (P0 exists only down to kab/kota), and is in
+# the URL so a shared link opens the same map.
+kolom_pilihan = [i.column for i in pilihan]
+disukai = st.session_state.get("miskin_indikator", st.query_params.get("indikator"))
+indikator = st.selectbox(
+    "Indikator peta",
+    pilihan,
+    index=kolom_pilihan.index(disukai) if disukai in kolom_pilihan else 0,
+    format_func=lambda i: i.label,
+    key=f"miskin_peta_{view.anak}",
+)
+if disukai is None or indikator.column != (disukai if disukai in kolom_pilihan else kolom_pilihan[0]):
+    st.session_state["miskin_indikator"] = indikator.column  # the reader chose it (not this level's fallback)
+st.query_params["indikator"] = indikator.column
 nilai = pd.Series(tabel[indikator.column].to_numpy(dtype=float), index=tabel["kode"])
-ui.region_map(view.anak, kode, tabel, nilai, indikator, f"miskin_{kode or 'id'}_{indikator.column}")
+ui.region_map_below(view.anak, kode, tabel, nilai, indikator, f"miskin_{kode or 'id'}_{indikator.column}")
 
-KOLOM = analytics.poverty_columns(sasaran)
+KOLOM = {kolom: judul.removesuffix(" (%)") for kolom, judul in analytics.poverty_columns(sasaran).items()}
+PERSEN = ("eksklusi_persen", "inklusi_persen", "p0")
 st.subheader(f"Per {regions.LEVEL_NAMES[view.anak].lower()}")
-st.dataframe(tabel[list(KOLOM)].rename(columns=KOLOM).round(2), hide_index=True, width="stretch")
+ui.table(tabel[list(KOLOM)], labels=KOLOM, percent=PERSEN, decimals={"p0": 2})
 
 st.subheader(f"Peringkat {regions.LEVEL_NAMES[rank_level].lower()} menurut kesenjangan")
 st.caption(f"Kesenjangan: jumlah keluarga {sasaran} tanpa program apa pun; bila sama, persentasenya lebih dulu.")
@@ -76,15 +90,11 @@ if peringkat["tanpa_program"].sum() > 0:
     st.plotly_chart(
         charts.ranking_figure(peringkat, "tanpa_program", f"Keluarga {sasaran} tanpa program"), width="stretch"
     )
-st.dataframe(
-    peringkat[["kode", "nama", "sasaran", "tanpa_program", "eksklusi_persen"]].rename(columns=KOLOM).round(1),
-    hide_index=True,
-    width="stretch",
-)
+ui.table(peringkat[["kode", "nama", "sasaran", "tanpa_program", "eksklusi_persen"]], labels=KOLOM, percent=PERSEN)
 
 st.subheader("Inklusi per program (keluarga desil 6–10 penerima)")
 per_program = analytics.inclusion_columns()
-st.dataframe(tabel[list(per_program)].rename(columns=per_program).round(1), hide_index=True, width="stretch")
+ui.table(tabel[list(per_program)], labels=per_program, percent=tuple(k for k in per_program if k.endswith("_persen")))
 
 st.subheader("Tren antar periode")
 if len(riwayat) > 1:
@@ -93,10 +103,4 @@ if len(riwayat) > 1:
         width="stretch",
     )
 tren_tampil = riwayat[["periode", "sasaran", "tanpa_program", "eksklusi_persen", "inklusi", "inklusi_persen"]]
-st.dataframe(
-    tren_tampil.assign(periode=tren_tampil["periode"].map(nama_periode))
-    .rename(columns={"periode": "Periode", **KOLOM})
-    .round(1),
-    hide_index=True,
-    width="stretch",
-)
+ui.table(tren_tampil.assign(periode=tren_tampil["periode"].map(nama_periode)), labels=KOLOM, percent=PERSEN)

@@ -1,5 +1,7 @@
 """Peta Cakupan: coverage indicators on a map, from provinsi down to desa, opened at the official's own region;
-click a region to drill down, use the breadcrumb to go back up. Reads rollups only."""
+click a region to drill down, use the breadcrumb to go back up. The chosen indicator stays chosen while drilling,
+and the URL (?wilayah=…&indikator=…) opens the same region and indicator for whoever the link is shared with (as
+far as their scope allows). Reads rollups only."""
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +14,9 @@ periode = ui.register_period(note=False)
 st.title("Peta Cakupan")
 
 _, rumah = access.home(scope)
+dibagikan = st.query_params.get("wilayah")
+if "peta_kode" not in st.session_state and dibagikan is not None and regions.code_level(dibagikan) is not None:
+    st.session_state["peta_kode"] = dibagikan  # a shared link: its region, if the scope allows
 kini = st.session_state.get("peta_kode", rumah)
 if not access.allows(scope, kini):
     kini = rumah
@@ -44,9 +49,19 @@ if anak in ("provinsi", "kabupaten"):
     penduduk = data.scoped_query(scope, kini, "region_population", tingkat=anak, induk=kini)
     baris = baris.merge(penduduk, on="kode", how="left")
 pilihan = indicators.available_indicators(anak)
+# The reader's indicator, kept across levels (a level without it shows the first one, and the choice returns a
+# level up), from the URL when the page is opened from a shared link.
+disukai = st.session_state.get("peta_indikator", st.query_params.get("indikator"))
 indikator = st.selectbox(
-    "Indikator", pilihan, format_func=lambda k: indicators.INDICATORS[k].label, key=f"peta_indikator_{anak}"
+    "Indikator",
+    pilihan,
+    index=pilihan.index(disukai) if disukai in pilihan else 0,
+    format_func=lambda k: indicators.INDICATORS[k].label,
+    key=f"peta_indikator_{anak}",
 )
+if disukai is None or indikator != (disukai if disukai in pilihan else pilihan[0]):
+    st.session_state["peta_indikator"] = indikator  # the reader chose it (not a fallback for this level)
+st.query_params.update({"wilayah": hanya or kini, "indikator": indikator})
 meta = indicators.INDICATORS[indikator]
 sanggahan = None
 if indikator == "sanggahan_per_1000":
@@ -57,8 +72,8 @@ nilai = bagian["nilai"]
 
 bawah = regions.child_level(baris["kode"].iloc[0])
 petunjuk = f"Klik untuk melihat {regions.LEVEL_NAMES[bawah].lower()}" if bawah else None
-hasil = ui.region_map(
-    anak, kini, baris, nilai, meta, f"peta_{kini or 'id'}_{indikator}", height=460, hint=petunjuk, clickable=True
+hasil = ui.region_map_below(
+    anak, kini, baris, nilai, meta, f"peta_{kini or 'id'}_{indikator}", hint=petunjuk, clickable=True
 )
 if hasil is not None:
     klik = choropleth.clicked_code(hasil)
@@ -71,8 +86,9 @@ st.subheader(f"Peringkat: {meta.label}")
 st.plotly_chart(
     charts.ranking_figure(urut.dropna(subset=["nilai"]), "nilai", f"{meta.label} ({meta.unit})"), width="stretch"
 )
-st.dataframe(
-    pd.DataFrame({"Kode": urut["kode"], "Wilayah": urut["nama"], meta.unit: urut["nilai"].round(meta.decimals)}),
-    hide_index=True,
-    width="stretch",
+ui.table(
+    urut,
+    labels={"nama": regions.LEVEL_NAMES[anak], "nilai": meta.label + ("" if meta.unit == "%" else f" ({meta.unit})")},
+    percent=("nilai",) if meta.unit == "%" else (),
+    decimals={"nilai": meta.decimals},
 )

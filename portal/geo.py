@@ -32,11 +32,18 @@ from portal.regions import AREA_LEVELS, CODE_LENGTHS, level_of_length, parent_of
 # one province for kabupaten, one kabupaten for kecamatan, one kecamatan for desa); islands below the area
 # threshold are under a pixel there too. Desa keep every island: at that zoom they are visible.
 TOLERANCES: dict[str, dict[str, float]] = {
-    "provinsi": {"simplify_deg": 0.01, "min_island_km2": 1.0},
-    "kabupaten": {"simplify_deg": 0.002, "min_island_km2": 0.5},
-    "kecamatan": {"simplify_deg": 0.0005, "min_island_km2": 0.1},
-    "desa": {"simplify_deg": 0.0001, "min_island_km2": 0.0},
+    "provinsi": {"simplify_deg": 0.01, "min_island_km2": 1.0, "gap_deg": 0.01},
+    "kabupaten": {"simplify_deg": 0.002, "min_island_km2": 0.5, "gap_deg": 0.005},
+    "kecamatan": {"simplify_deg": 0.0005, "min_island_km2": 0.1, "gap_deg": 0.003},
+    "desa": {"simplify_deg": 0.0001, "min_island_km2": 0.0, "gap_deg": 0.001},
 }
+# The source polygons of one level overlap and leave slivers between neighbours (Kota Yogyakarta's kecamatan
+# overlap by 4% of their area and leave 8 gaps), so a click could open the wrong region. Each level is therefore
+# cleaned into a coverage first (shapely.coverage_clean: overlaps go to the neighbour with the longest shared
+# border, enclosed gaps narrower than gap_deg to their neighbour, shared edges made identical) and then simplified
+# as a coverage (shapely.coverage_simplify: each shared edge once, so neighbours still meet). `simplify_deg` is
+# Visvalingam-Whyatt's tolerance (the square root of the triangle areas removed). Regions are cleaned per
+# provinsi (the first two digits) to bound the work for a national desa set; maps draw one parent at a time.
 # About 1 m; the reference set is stored at this precision, and reprojected input would otherwise carry
 # 15 significant digits into every map's HTML.
 COORD_DECIMALS = 5
@@ -397,15 +404,20 @@ def _area_km2(parts: np.ndarray) -> np.ndarray:
     return shapely.area(parts) * _KM_PER_DEGREE**2 * np.cos(np.radians(latitude))
 
 
-def _simplify(geoms: np.ndarray, simplify_deg: float, min_island_km2: float) -> np.ndarray:
-    """Drop islands below min_island_km2 and simplify, keeping every region's largest part and validity."""
+def _simplify(geoms: np.ndarray, simplify_deg: float, min_island_km2: float, gap_deg: float = 0.0) -> np.ndarray:
+    """Drop islands below min_island_km2, clean the regions into a coverage (no overlaps, gaps narrower than
+    gap_deg closed) and simplify it as a coverage, keeping every region's largest part and validity."""
     parts, index = _polygon_parts(geoms)
     area = _area_km2(parts)
     largest = pd.Series(area).groupby(index).idxmax().to_numpy()
     keep = area >= min_island_km2
     keep[largest] = True
     kept = _assemble(parts[keep], index[keep], len(geoms))
-    simple = shapely.simplify(kept, simplify_deg, preserve_topology=True)
+    present = ~shapely.is_missing(kept)
+    simple = np.full(len(geoms), None, dtype=object)
+    if present.any():
+        clean = _make_polygonal(shapely.coverage_clean(kept[present], gap_width=gap_deg))
+        simple[present] = _coverage_simplify(clean, simplify_deg)
     simple = shapely.transform(simple, lambda xy: np.round(xy, COORD_DECIMALS))
     result = _make_polygonal(simple)
     # Rounding can collapse a region smaller than the grid; fall back to its unsimplified largest part.
@@ -414,6 +426,27 @@ def _simplify(geoms: np.ndarray, simplify_deg: float, min_island_km2: float) -> 
     lost = shapely.is_missing(result) | shapely.is_empty(result)
     result[lost] = fallback[lost]
     return result
+
+
+def _coverage_simplify(geoms: np.ndarray, tolerance: float) -> np.ndarray:
+    """coverage_simplify, leaving out the regions that cleaning emptied (it accepts polygons only)."""
+    out = geoms.copy()
+    ok = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    if ok.any():
+        out[ok] = shapely.coverage_simplify(geoms[ok], tolerance)
+    return out
+
+
+def _simplify_level(codes: pd.Series, geoms: np.ndarray, tolerance: dict[str, float]) -> np.ndarray:
+    """_simplify per provinsi (codes' first two digits): each group is cleaned and simplified as one coverage."""
+    out = np.full(len(geoms), None, dtype=object)
+    codes = codes.astype(str)
+    provinsi = codes.str[:2] if (codes.str.len() > 2).any() else pd.Series("", index=codes.index)
+    groups = pd.Series(np.arange(len(geoms))).groupby(provinsi.to_numpy())
+    for _, rows in groups:
+        at = rows.to_numpy()
+        out[at] = _simplify(geoms[at], **tolerance)
+    return out
 
 
 def _build_level(
@@ -431,7 +464,7 @@ def _build_level(
 
     tolerance = TOLERANCES[level]
     before = int(shapely.get_num_coordinates(table.geometry.values).sum())
-    geoms = _simplify(np.asarray(table.geometry.values, dtype=object), **tolerance)
+    geoms = _simplify_level(table["kode"], np.asarray(table.geometry.values, dtype=object), tolerance)
     after = int(shapely.get_num_coordinates(geoms).sum())
     islands = (
         f"islands < {tolerance['min_island_km2']:g} km2 dropped"

@@ -5,6 +5,7 @@ Beranda shows nationally), each with its numerator, denominator and scale.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,21 +49,50 @@ class Indicator:
     higher_is_better: bool
     levels: tuple[str, ...] = LEVELS
     decimals: int = 1
+    # Map classes: the smallest difference worth its own colour, and the values' possible range. None: the unit's
+    # default (class_scale).
+    class_step: float | None = None
+    domain: tuple[float, float] | None = None
 
 
 INDICATORS: dict[str, Indicator] = {
     "keluarga_per_100": Indicator(
-        "Keluarga terdaftar per 100 keluarga penduduk", "per 100 keluarga", True, ("nasional", "provinsi", "kabupaten")
+        "Keluarga terdaftar per 100 keluarga penduduk",
+        "per 100 keluarga",
+        True,
+        ("nasional", "provinsi", "kabupaten"),
+        class_step=5.0,
+        domain=(0.0, math.inf),
     ),
     "padan_dukcapil": Indicator("Individu padan Dukcapil", "%", True),
     "desil_1_4": Indicator("Keluarga desil 1–4", "%", True),
     "cakupan_pkh": Indicator("Keluarga penerima PKH", "%", True),
     "cakupan_bpnt": Indicator("Keluarga penerima BPNT", "%", True),
     "cakupan_pbi_jk": Indicator("Keluarga penerima PBI-JK", "%", True),
-    "bulan_verivali": Indicator("Rata-rata bulan sejak verivali terakhir", "bulan", False),
+    "bulan_verivali": Indicator(
+        "Rata-rata bulan sejak verivali terakhir", "bulan", False, class_step=3.0, domain=(0.0, math.inf)
+    ),
     "desa_musdes_3_bulan": Indicator("Desa dengan musdes dalam 3 bulan terakhir", "%", True),
-    "sanggahan_per_1000": Indicator("Sanggahan per 1.000 keluarga", "per 1.000 keluarga", False),
+    "sanggahan_per_1000": Indicator(
+        "Sanggahan per 1.000 keluarga", "per 1.000 keluarga", False, class_step=1.0, domain=(0.0, 1000.0)
+    ),
 }
+
+PERCENT_CLASS_STEP = 5.0  # percentage points: a smaller difference between two regions gets no colour of its own
+
+
+def class_scale(meta: object) -> tuple[float | None, tuple[float, float] | None]:
+    """(smallest difference worth its own colour, domain) for a map of `meta` (an Indicator or anything with
+    `unit`, optionally `class_step` and `domain`): a percentage defaults to 5 points within 0–100; any other
+    unit without a step of its own (a count) gets quantile classes (None)."""
+    step = getattr(meta, "class_step", None)
+    domain = getattr(meta, "domain", None)
+    if step is None and getattr(meta, "unit", "") == "%":
+        step = PERCENT_CLASS_STEP
+    if domain is None and getattr(meta, "unit", "") == "%":
+        domain = (0.0, 100.0)
+    return step, domain
+
 
 # indicator → (numerator column or columns to add, denominator column, scale); keluarga_per_100 and sanggahan are
 # special.

@@ -337,3 +337,49 @@ def region_from_url(key: str) -> None:
 def link_seen(key: str, kode_desa: str) -> None:
     """Record that the page now shows `kode_desa` in its link, so `region_from_url` leaves the choice alone."""
     st.session_state[f"_tautan_desa_{key}"] = kode_desa
+
+
+MAP_HEIGHT = 420  # px: under 60% of a phone's screen (360 × 780), so the page scrolls on past the map
+
+
+def region_map_below(
+    level: str,
+    parent: str,
+    rows: pd.DataFrame,
+    values: pd.Series,
+    meta: Any,
+    key: str,
+    *,
+    height: int = MAP_HEIGHT,
+    hint: str | None = None,
+    clickable: bool = False,
+) -> dict | None:
+    """`region_map` with its legend below the map instead of on it (where it covered Banten and Jakarta at the
+    national view), classes fitted to the indicator (`indicators.class_scale`: round classes, fewer when the
+    values are close together) and a height that leaves a phone's page scrollable past the map."""
+    from portal import indicators
+
+    batas = data.boundaries(level, parent or None)
+    if batas is None:
+        boundaries_missing_note()
+        return None
+    step, domain = indicators.class_scale(meta)
+    tiles = get_settings().base_tiles
+    peta = choropleth.build_choropleth(
+        batas,
+        rows,
+        values,
+        meta.label,
+        unit=meta.unit,
+        decimals=meta.decimals,
+        higher_is_better=meta.higher_is_better,
+        tiles=None if tiles == "none" else tiles,
+        hint=hint,
+        min_step=step,
+        domain=domain,
+        legend_in_map=False,
+    )
+    returned = ["last_active_drawing"] if clickable else []
+    result = st_folium(peta, key=key, height=height, use_container_width=True, returned_objects=returned)
+    st.html(f'<div class="peta-legenda-bawah">{choropleth.legend_html(*peta.legend)}</div>')
+    return result

@@ -176,7 +176,18 @@ _ANALYSTS: dict[str, str] = {
 }
 
 # --- maps and their tables: Beranda, Peta Cakupan, Kemiskinan Ekstrem ---------------------------------------------
-_MAPS: dict[str, str] = {}
+_MAPS: dict[str, str] = {
+    "nilai": "Nilai",
+    "pangsa_desil_1_4": "Pangsa desil 1–4",
+    "cakupan_pkh": "Cakupan PKH",
+    "sasaran": "Keluarga sasaran",
+    "tanpa_program": "Tanpa program",
+    "eksklusi_persen": "Eksklusi",
+    "keluarga_d6_10": "Keluarga desil 6–10",
+    "inklusi": "Desil 6–10 menerima",
+    "inklusi_persen": "Inklusi",
+    "p0": "P0 BPS",
+}
 
 COLUMNS: dict[str, str] = {**_REGISTER, **_CITIZEN, **_NOTICE, **_OFFICIALS, **_ANALYSTS, **_MAPS}
 

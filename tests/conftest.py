@@ -87,3 +87,16 @@ def portal_env(fixture_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     reset_portal_caches()
     yield url
     reset_portal_caches()
+
+
+def shown_table(element: object) -> object:
+    """An AppTest dataframe as its reader sees it: columns under their headings (the column_config labels that
+    `ui.table` sets) and percentage columns back on the 0–100 scale they are shown in ('72,3%' → 72.3)."""
+    import json
+
+    frame = element.value.copy()
+    config = json.loads(element.proto.columns or "{}")
+    for name, column in config.items():
+        if name in frame.columns and column.get("type_config", {}).get("format") == "percent":
+            frame[name] = frame[name] * 100.0
+    return frame.rename(columns={name: c["label"] for name, c in config.items() if c.get("label")})

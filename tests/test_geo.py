@@ -9,6 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 import shapely
@@ -378,3 +379,84 @@ def test_reference_join_coverage(reference_import: tuple[Path, float]) -> None:
         coverage = join_coverage(load_boundaries(dest, level)["kode"], codes)
         assert coverage["only_in_geo"] == 0 and coverage["only_in_table"] == 0, (level, coverage)
         assert coverage["share_geo_matched"] == coverage["share_table_matched"] == 1.0
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Neighbours still meet after simplification (Kota Yogyakarta's kecamatan overlap and leave gaps in the source)
+
+
+@pytest.fixture(scope="module")
+def yogyakarta(tmp_path_factory: pytest.TempPathFactory) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """(source kecamatan of DI Yogyakarta, the same after import), from the reference set's DIY file only."""
+    source_file = REFERENCE_DIR / "geo" / "kecamatan" / "kecamatan_34.geojson"
+    if not source_file.is_file():
+        pytest.skip(f"reference boundaries not found at {source_file}")
+    work = tmp_path_factory.mktemp("diy")
+    (work / "src").mkdir()
+    (work / "src" / source_file.name).symlink_to(source_file)
+    import_boundaries(work / "src", work / "geo", progress=_quiet)
+    original = gpd.read_file(source_file).rename(columns={"kode_kec": "kode"}).sort_values("kode", ignore_index=True)
+    return original, load_boundaries(work / "geo", "kecamatan", "34")
+
+
+def _kota(frame: gpd.GeoDataFrame) -> np.ndarray:
+    return frame.geometry.to_numpy()[frame["kode"].str.startswith("3471").to_numpy()]
+
+
+def test_simplified_kecamatan_do_not_overlap(yogyakarta: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]) -> None:
+    original, imported = yogyakarta
+    assert list(imported["kode"]) == list(original["kode"])
+    kota = _kota(imported)
+    assert len(kota) == 14
+    union_area = shapely.union_all(kota).area
+    overlap = sum(shapely.intersection(a, b).area for i, a in enumerate(kota) for b in kota[i + 1 :])
+    source = _kota(original)
+    source_overlap = sum(shapely.intersection(a, b).area for i, a in enumerate(source) for b in source[i + 1 :])
+    # The source overlaps by about 4% of its area; the imported coverage by nothing beyond rounding.
+    assert source_overlap > 0.01 * union_area  # the defect the import must repair is really there
+    assert overlap < 1e-4 * union_area
+    # Nor across the kab/kota border: the whole province is one coverage.
+    everything = imported.geometry.to_numpy()
+    total = sum(g.area for g in everything)
+    assert total - shapely.union_all(everything).area < 1e-4 * total
+
+
+def test_simplified_kecamatan_leave_no_gaps(yogyakarta: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]) -> None:
+    original, imported = yogyakarta
+    before = shapely.union_all(_kota(original))
+    after = shapely.union_all(_kota(imported))
+    others = shapely.union_all(original.geometry.to_numpy()[~original["kode"].str.startswith("3471").to_numpy()])
+    # What the source gave to Kota Yogyakarta alone is still covered by it (area it shared with a Sleman or
+    # Bantul kecamatan may have gone to that neighbour), and the province as a whole lost nothing.
+    assert before.difference(others).difference(after).area < 0.005 * before.area
+    province_before = shapely.union_all(original.geometry.to_numpy())
+    province_after = shapely.union_all(imported.geometry.to_numpy())
+    assert province_before.difference(province_after).area < 0.005 * province_before.area
+    assert after.area < 1.05 * before.area
+    # The gaps between the city's kecamatan are filled.
+    holes_before = sum(len(p.interiors) for p in shapely.get_parts(before))
+    holes_after = sum(len(p.interiors) for p in shapely.get_parts(after))
+    assert holes_before > 0 and holes_after == 0
+
+
+def test_a_click_inside_a_kecamatan_opens_that_kecamatan(
+    yogyakarta: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame],
+) -> None:
+    original, imported = yogyakarta
+    geoms = original.geometry.to_numpy()
+    shapes = imported.set_index("kode").geometry
+    rng = np.random.default_rng(3471)
+    for i, kode in enumerate(original["kode"]):
+        if not kode.startswith("3471"):
+            continue
+        # Points only kecamatan i claims in the source (its overlaps with neighbours are ambiguous there).
+        own = geoms[i].difference(shapely.union_all(np.delete(geoms, i)))
+        own = own.buffer(-0.0005)  # clear of the border by about 50 m, more than the simplification moves it
+        assert not own.is_empty, kode
+        minx, miny, maxx, maxy = own.bounds
+        points = shapely.points(rng.uniform(minx, maxx, 400), rng.uniform(miny, maxy, 400))
+        points = points[shapely.contains(own, points)][:20]
+        assert len(points) >= 5, kode
+        for point in [own.representative_point(), *points]:
+            hits = list(shapes.index[shapely.contains(shapes.to_numpy(), point)])
+            assert hits == [kode], (kode, point.wkt, hits)

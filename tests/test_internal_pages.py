@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from portal import access, data
 from portal.store import Submission, format_ticket_code, normalise_ticket_code, open_store
-from tests.conftest import create_staff, signed_in
+from tests.conftest import create_staff, shown_table, signed_in
 from tests.fixture_register import A
 
 REPO = Path(__file__).resolve().parents[1]
@@ -73,8 +73,8 @@ def test_map_opens_at_the_officials_region(env: str) -> None:
     at = signed_in("jogja")
     at.switch_page("pages/peta_cakupan.py").run()
     assert not at.exception, at.exception
-    table = at.dataframe[-1].value
-    assert set(table["Kode"]) == {"347101"}  # the kecamatan of Kota Yogyakarta that hold fixture families
+    table = shown_table(at.dataframe[-1])
+    assert set(table["Kode wilayah"]) == {"347101"}  # the kecamatan of Kota Yogyakarta that hold fixture families
 
 
 def test_scoped_queries_refuse_other_regions(env: str) -> None:

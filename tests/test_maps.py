@@ -11,6 +11,7 @@ import re
 import shutil
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import folium
 import geopandas as gpd
@@ -355,3 +356,79 @@ def test_ensure_map_assets(tmp_path: Path) -> None:
     assert (dest / "leaflet.css").read_bytes() == source.joinpath("leaflet.css").read_bytes()
     assert (dest / "images" / "layers.png").is_file()
     assert not [p for p in dest.rglob(".*")], "no temporary files left behind"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Classes that do not exaggerate: round, equal-width, fewer when the values are close together
+
+
+def test_a_narrow_spread_is_not_stretched_over_five_classes() -> None:
+    values = pd.Series([80.1, 80.4, 80.9, 81.2, 81.5])  # 1.4 points between the lowest and the highest
+    assert len(classes.quantile_classes(values, 5)) == 5  # what the map did: five classes, light to dark
+    step, domain = indicators.class_scale(indicators.INDICATORS["padan_dukcapil"])
+    lower, breaks = classes.nice_classes(values, 5, step, domain)
+    assert (lower, breaks) == (80.0, [85.0])  # one class, 80–85 %
+    colours = classes.ramp_colours(len(breaks), 5, True, 0.81)
+    ramp = classes.class_colours(5)
+    assert len(colours) == 1 and colours[0] not in (ramp[0], ramp[-1])  # neither end of the ramp
+
+
+def test_close_values_get_neighbouring_colours() -> None:
+    values = pd.Series([78.0, 80.0, 81.0, 83.0, 86.0])
+    lower, breaks = classes.nice_classes(values, 5, 5.0, (0.0, 100.0))
+    assert (lower, breaks) == (75.0, [80.0, 85.0, 90.0])
+    colours = classes.ramp_colours(len(breaks), 5, True, 0.82)
+    ramp = classes.class_colours(5)
+    at = ramp.index(colours[0])
+    assert colours == ramp[at : at + 3]  # consecutive colours, not the ramp's ends stretched over 8 points
+    assert classes.classify(values, breaks).tolist() == [0, 0, 1, 1, 2]
+
+
+def test_nice_classes_on_a_wide_spread_use_round_bounds() -> None:
+    values = [2.0, 17.5, 33.0, 64.0, 99.0]
+    lower, breaks = classes.nice_classes(values, 5, 5.0, (0.0, 100.0))
+    assert (lower, breaks) == (0.0, [20.0, 40.0, 60.0, 80.0, 100.0])
+    lower, breaks = classes.nice_classes([0.3, 0.9, 1.2], 5, 0.0)
+    assert (lower, breaks) == (0.2, [0.4, 0.6, 0.8, 1.0, 1.2])
+    assert classes.nice_classes([float("nan")], 5, 5.0) == (pytest.approx(float("nan"), nan_ok=True), [])
+    lower, breaks = classes.nice_classes([100.0, 100.0], 5, 5.0, (0.0, 100.0))
+    assert (lower, breaks) == (95.0, [100.0])  # clipped to the domain, never a class beyond 100 %
+
+
+def test_bound_entries_label_classes_by_their_bounds() -> None:
+    values = pd.Series([80.1, 81.5, 83.0, float("nan")])
+    entries = classes.bound_entries(values, 80.0, [85.0], ["#abcdef"], 1)
+    assert entries == [("#abcdef", "80 – 85", 3), (classes.NO_DATA_COLOUR, "Tidak ada data", 1)]
+    entries = classes.bound_entries(pd.Series([0.3, 0.5]), 0.2, [0.4, 0.6], ["#a", "#b"], 1)
+    assert [text for _, text, _ in entries] == ["0,2 – 0,4", "0,4 – 0,6"]
+
+
+def test_map_with_indicator_classes_says_the_range_honestly() -> None:
+    rows = _square_rows()
+    values = pd.Series([80.1, 80.6, 81.0, 81.5], index=rows["kode"])
+    step, domain = indicators.class_scale(indicators.INDICATORS["cakupan_pkh"])
+    fmap = choropleth.build_choropleth(
+        _squares(), rows, values, "Cakupan PKH", unit="%", min_step=step, domain=domain, legend_in_map=False
+    )
+    title, entries, spread = fmap.legend
+    assert title == "Cakupan PKH (%)"
+    assert [(text, count) for _, text, count in entries] == [("80 – 85", 4)]
+    assert spread == "Nilai wilayah: 80,1 – 81,5%"
+    fills = {f["properties"]["style"]["fillColor"] for f in _geojson(fmap)["features"]}
+    assert fills == {entries[0][0]}  # every region the same colour: they differ by 1.4 points
+    rendered = fmap.get_root().render()
+    assert "80 – 85" not in rendered  # the legend is left off the map, for the page to show below it
+    legend = choropleth.legend_html(title, entries, spread)
+    assert "Cakupan PKH (%)" in legend and "80 – 85" in legend and "Nilai wilayah: 80,1 – 81,5%" in legend
+
+
+def test_counts_keep_quantile_classes() -> None:
+    step, _ = indicators.class_scale(SimpleNamespace(unit="keluarga"))
+    assert step is None
+    assert indicators.class_scale(SimpleNamespace(unit="%")) == (5.0, (0.0, 100.0))
+
+
+def test_map_lets_the_page_scroll_past_it() -> None:
+    rendered = choropleth.build_choropleth(_squares(), _square_rows(), pd.Series(dtype=float), "X").get_root().render()
+    assert "scrollWheelZoom.disable()" in rendered
+    assert "dragging.disable()" in rendered  # on touch screens: one finger scrolls the page, two zoom the map

@@ -1,6 +1,7 @@
 """Peta Cakupan's maps: folium choropleths of rollup indicators, one level at a time, that render with no internet.
 
-Pure functions (no Streamlit here), in three modules: `assets` (Leaflet's files), `classes` (quantile classes,
+Pure functions (no Streamlit here), in three modules: `assets` (Leaflet's files), `classes` (quantile classes for
+counts, round equal-width classes for rates — fewer and in neighbouring colours when the values are close together —
 colours and legend entries) and `choropleth` (the map, and the code of the region clicked on it). The indicators
 themselves are in portal.indicators, the region hierarchy in portal.regions. Leaflet's own files are served by the
 portal itself, never from a CDN:
@@ -11,8 +12,10 @@ portal itself, never from a CDN:
   has `[server] enableStaticServing = true`. `python -m portal setup` calls it; the folder is gitignored.
 - `build_choropleth` points the map at those files only (`assets_url`) and drops what folium adds by default
   (jQuery, Bootstrap, Font Awesome, awesome-markers, glyphicons): a choropleth needs none of them. The legend is
-  plain HTML in a Leaflet control (no branca colormap, which would pull d3 from a CDN); base tiles are off unless
-  `tiles` is given.
+  plain HTML (no branca colormap, which would pull d3 from a CDN): pages show it below the map (`legend_html` of
+  `fmap.legend`, via `ui.region_map_below`), since in a Leaflet control it covered Banten and Jakarta at the
+  national view. Base tiles are off unless `tiles` is given; the mouse wheel never zooms the map, and on a touch
+  screen one finger scrolls the page (two fingers zoom).
 
 How a page drills down (streamlit-folium 0.27.4): when a region is clicked, the component sets
 `last_active_drawing` to that feature as GeoJSON (`layer.toGeoJSON()`, so its `properties` include `kode`);

@@ -18,7 +18,17 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from portal.maps.assets import DEFAULT_ASSETS_URL
-from portal.maps.classes import NO_DATA_COLOUR, class_colours, classify, legend_entries, number, quantile_classes
+from portal.maps.classes import (
+    NO_DATA_COLOUR,
+    bound_entries,
+    class_colours,
+    classify,
+    legend_entries,
+    nice_classes,
+    number,
+    quantile_classes,
+    ramp_colours,
+)
 from portal.regions import code_level
 
 
@@ -29,16 +39,18 @@ class _Legend(MacroElement):
         """
         {% macro script(this, kwargs) %}
         (function() {
+            {{ this._parent.get_name() }}.getContainer().style.background = {{ this.background|tojson }};
+            if (!{{ this.content|tojson }}) { return; }
             var legend = L.control({position: "bottomleft"});
             legend.onAdd = function() {
                 var div = L.DomUtil.create("div", "peta-legenda");
+                div.style.maxWidth = "260px";
                 div.innerHTML = {{ this.content|tojson }};
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
             legend.addTo({{ this._parent.get_name() }});
-            {{ this._parent.get_name() }}.getContainer().style.background = {{ this.background|tojson }};
         })();
         {% endmacro %}
         """
@@ -49,6 +61,30 @@ class _Legend(MacroElement):
         self._name = "Legend"
         self.content = content
         self.background = background
+
+
+class _TouchFriendly(MacroElement):
+    """On a touch screen one finger scrolls the page past the map instead of panning it (two fingers still pinch
+    to zoom); a mouse wheel never zooms the map while the reader scrolls the page."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function(map) {
+            map.scrollWheelZoom.disable();
+            var coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+            if (L.Browser.mobile || coarse) {
+                map.dragging.disable();
+                if (map.tap) { map.tap.disable(); }
+            }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "TouchFriendly"
 
 
 _ON_EACH_FEATURE = JsCode(
@@ -80,6 +116,9 @@ def build_choropleth(
     k: int = 5,
     hint: str | None = None,
     tiles_attr: str | None = None,
+    min_step: float | None = None,
+    domain: tuple[float, float] | None = None,
+    legend_in_map: bool = True,
 ) -> folium.Map:
     """A choropleth of one level: `boundaries` (kode, nama, geometry) coloured by `value` (indexed by kode).
 
@@ -88,6 +127,12 @@ def build_choropleth(
     properties (read it back with clicked_code). The map loads Leaflet from `assets_url` only; base tiles are
     drawn only when `tiles` is given (a folium/xyzservices name or a URL template, with `tiles_attr`).
     `hint` is a last tooltip line (e.g. 'Klik untuk melihat kecamatan').
+
+    Classes: with `min_step` (the smallest difference worth its own colour, e.g. 5 for a percentage) the classes
+    are round equal-width ones (classes.nice_classes, within `domain`), so a narrow spread gets few classes in
+    neighbouring colours; without it, k quantile classes. The legend (title, entries and the honest range of the
+    values) is kept as `fmap.legend` = (title, entries, range text); `legend_in_map=False` leaves it off the map
+    so the page can show it below (legend_html), where it never covers land.
     """
     frame = boundaries[["kode", "nama", "geometry"]].copy()
     if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
@@ -100,8 +145,14 @@ def build_choropleth(
 
     shown = pd.Series(values.reindex(frame["kode"]).to_numpy(dtype=float), index=frame["kode"].to_numpy())
     shown[~np.isfinite(shown.to_numpy())] = np.nan
-    breaks = quantile_classes(shown, k)
-    colours = class_colours(len(breaks), higher_is_better)
+    if min_step is not None:
+        lower, breaks = nice_classes(shown, k, min_step, domain)
+        colours = ramp_colours(len(breaks), k, higher_is_better, _position(shown, domain))
+        entries = bound_entries(shown, lower, breaks, colours, decimals)
+    else:
+        breaks = quantile_classes(shown, k)
+        colours = class_colours(len(breaks), higher_is_better)
+        entries = legend_entries(shown, breaks, higher_is_better, decimals)
     classes = classify(shown, breaks).to_numpy()
 
     names = info["nama"].reindex(frame["kode"]).astype("object").to_numpy() if "nama" in info else None
@@ -149,6 +200,7 @@ def build_choropleth(
         attr=tiles_attr,
         zoom_snap=0.25,
         zoom_delta=0.5,
+        scroll_wheel_zoom=False,
     )
     # Only Leaflet itself, from the portal (instance attributes: never touch folium's class-level lists).
     fmap.default_js = [("leaflet", f"{assets_url.rstrip('/')}/leaflet.js")]
@@ -161,8 +213,16 @@ def build_choropleth(
         on_each_feature=_ON_EACH_FEATURE,
         style=JsCode("function(feature) { return feature.properties.style; }"),
     ).add_to(fmap)
-    entries = legend_entries(shown, breaks, higher_is_better, decimals)
-    _Legend(_legend_html(label, unit, entries), background="#f8f9fa").add_to(fmap)
+    title = label + (f" ({unit})" if unit else "")
+    finite = shown[np.isfinite(shown.to_numpy())]
+    spread = (
+        f"Nilai wilayah: {number(finite.min(), decimals)} – {number(finite.max(), decimals)}{unit_text}"
+        if len(finite)
+        else ""
+    )
+    fmap.legend = (title, entries, spread)
+    _Legend(legend_html(title, entries, spread) if legend_in_map else "", background="#f8f9fa").add_to(fmap)
+    _TouchFriendly().add_to(fmap)
 
     if len(frame):
         minx, miny, maxx, maxy = (float(b) for b in frame.total_bounds)
@@ -172,19 +232,31 @@ def build_choropleth(
     return fmap
 
 
-def _legend_html(label: str, unit: str, entries: list[tuple[str, str, int]]) -> str:
-    title = html.escape(label) + (f" ({html.escape(unit)})" if unit else "")
+def _position(values: pd.Series, domain: tuple[float, float] | None) -> float | None:
+    """Where the middle of the values sits in the domain (0–1), for ramp_colours; None without a finite domain."""
+    finite = values[np.isfinite(values.to_numpy())]
+    if domain is None or not len(finite) or not all(np.isfinite(domain)) or domain[1] <= domain[0]:
+        return None
+    return float(((finite.min() + finite.max()) / 2 - domain[0]) / (domain[1] - domain[0]))
+
+
+def legend_html(title: str, entries: list[tuple[str, str, int]], spread: str = "") -> str:
+    """The legend as escaped HTML: a title, one swatch per class with its regions, and the values' range.
+    Empty entries give an empty string (the map then has no legend control)."""
+    if not entries:
+        return ""
     items = "".join(
-        f'<div style="margin-top:2px;white-space:nowrap">'
-        f'<i style="display:inline-block;width:14px;height:14px;margin-right:6px;vertical-align:-2px;'
+        f'<span style="display:inline-block;margin:2px 10px 0 0;white-space:nowrap">'
+        f'<i style="display:inline-block;width:14px;height:14px;margin-right:5px;vertical-align:-2px;'
         f'border:1px solid #868e96;background:{colour}"></i>{html.escape(text)}'
-        f' <span style="color:#6c757d">({count})</span></div>'
+        f' <span style="color:#6c757d">({count})</span></span>'
         for colour, text, count in entries
     )
+    note = f'<div style="color:#495057;margin-top:2px">{html.escape(spread)}</div>' if spread else ""
     return (
         '<div style="background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;'
-        'box-shadow:0 1px 4px rgba(0,0,0,.3);font:12px/1.35 sans-serif;color:#212529;max-width:240px">'
-        f'<div style="font-weight:600;margin-bottom:2px;white-space:normal">{title}</div>{items}</div>'
+        'font:13px/1.4 sans-serif;color:#212529;max-width:100%">'
+        f'<div style="font-weight:600;margin-bottom:2px">{html.escape(title)}</div><div>{items}</div>{note}</div>'
     )
 
 
