@@ -114,7 +114,9 @@ def page_queries(kode: str, tingkat: str, latest: str, before: str) -> dict[str,
                 {**explore_params, "dim_baris": spec.baris, "dim_kolom": ""},
             ),
         ],
-        "Eksplorasi, one page of rows": [("explore_individu_rows", {**explore_params, "batas": 50, "mulai": 0})],
+        "Eksplorasi, one page of rows": [
+            ("explore_individu_rows", {**explore_params, "batas": 50, "mulai": 0, "urut": "kode_desa", "turun": False})
+        ],
     }
 
 

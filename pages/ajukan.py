@@ -58,6 +58,7 @@ if rujukan.get("token"):
         st.session_state.pop("rujukan", None)
         st.rerun()
 else:
+    ui.region_from_url("ajukan")  # the printed notice's QR code opens the form at its desa
     desa = ui.region_picker("ajukan")
     if desa is None:
         st.info("Pilih desa/kelurahan tempat orang atau keluarga yang dimaksud tinggal.")

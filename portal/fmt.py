@@ -46,3 +46,11 @@ def tanggal(value: date | None) -> str:
     if value is None:
         return "–"
     return f"{value.day} {BULAN[value.month - 1]} {value.year}"
+
+
+def tanggal_teks(iso: str) -> str:
+    """'2026-09-30T…' → '30 September 2026'; text that is not an ISO date is returned as it is."""
+    try:
+        return tanggal(date.fromisoformat(iso[:10]))
+    except ValueError:
+        return iso

@@ -4,7 +4,7 @@ masking tier of public pages and the suppression rule of public aggregates. Pure
 
 from __future__ import annotations
 
-from portal.fmt import nama_periode
+from portal.fmt import nama_periode, tanggal_teks
 from portal.snapshot import Manifest
 
 MASKING = {
@@ -16,7 +16,7 @@ MASKING = {
 
 def source_of(manifest: Manifest, periode: str) -> str:
     """The source of one period in words: synthetic, or the ingested files' names and the publication date."""
-    published = manifest.published_at[:10]
+    published = tanggal_teks(manifest.published_at)
     kind = manifest.details.get("sumber_periode", {}).get(periode, manifest.source)
     if kind == "demo":
         return "data sintetis (demo), bukan data pribadi warga"

@@ -12,7 +12,7 @@ from streamlit_folium import st_folium
 from portal import access, data, provenance, regions
 from portal.config import get_settings
 from portal.db import NoRegisterError, QueryError
-from portal.fmt import nama_periode
+from portal.fmt import nama_periode, tanggal_teks
 from portal.maps import choropleth
 from portal.privacy.user_text import escape_markdown
 from portal.snapshot import Manifest, SnapshotError
@@ -70,7 +70,7 @@ def source_note(manifest: Manifest) -> None:
             "Kepmendagri 2025."
         )
     else:
-        st.sidebar.caption(f"Sumber data: {manifest.source}, diterbitkan {manifest.published_at[:10]}.")
+        st.sidebar.caption(f"Sumber data: {manifest.source}, diterbitkan {tanggal_teks(manifest.published_at)}.")
 
 
 def provenance_footer() -> None:

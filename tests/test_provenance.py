@@ -58,7 +58,7 @@ def test_lines_name_period_generation_source_masking_and_suppression() -> None:
 
 
 def test_source_per_period() -> None:
-    assert source_of(INGESTED, "2026-09") == "ingest: siks_3471.csv, siks_3402.xlsx, diterbitkan 2026-10-05"
+    assert source_of(INGESTED, "2026-09") == "ingest: siks_3471.csv, siks_3402.xlsx, diterbitkan 5 Oktober 2026"
     assert "sintetis" in source_of(INGESTED, "2026-06")  # carried over from the demo generation
 
 
@@ -70,7 +70,7 @@ def test_exports_carry_the_provenance() -> None:
     )
     table = pd.DataFrame({"wilayah": ["34 · DI YOGYAKARTA"], "PKH": pd.array([pd.NA], dtype="Int64")})
     rows = list(csv.reader(io.StringIO(export.to_csv(table, header).decode("utf-8-sig"))))
-    assert ["Sumber", "ingest: siks_3471.csv, siks_3402.xlsx, diterbitkan 2026-10-05"] in rows
+    assert ["Sumber", "ingest: siks_3471.csv, siks_3402.xlsx, diterbitkan 5 Oktober 2026"] in rows
     assert ["Penyamaran nama", "nama disamarkan (contoh: W****N L***I)"] in rows
     assert any(row[0] == "Aturan penyembunyian" and "di bawah 10" in row[1] for row in rows if row)
     assert rows[-1] == ["34 · DI YOGYAKARTA", ""]  # a suppressed cell is empty, never its value

@@ -98,7 +98,7 @@ def test_a_page_outside_the_navigation_is_refused_and_audited(browser: object, r
         assert page.get_by_role("link", name="Antrean Sanggahan").count() == 0  # not in an analyst's menu
         page.goto(replicas["one"] + "/antrean_sanggahan")
         page.get_by_text("Anda tidak memiliki akses ke halaman ini.").wait_for()
-        assert "Page not found" not in page.locator("body").inner_text()
+        assert "Halaman tidak ditemukan" not in page.locator("body").inner_text()
     finally:
         context.close()
     refusals = [e for e in _audit(replicas["store"]) if e.action == "ditolak" and e.actor == "analis2"]
