@@ -41,6 +41,8 @@ PARAMS: dict[str, object] = {
     "panjang": 6,
     "bulan": 12,
     "cek": "nik_ganda",
+    "urut": "kode_desa",
+    "turun": False,
 }
 HOSTILE = [
     "'; drop view individu_all; --",

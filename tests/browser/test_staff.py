@@ -226,7 +226,7 @@ def test_oidc_official_decides_a_hostile_objection_and_no_payload_runs(desktop: 
     page.get_by_role("heading", name="Lacak Tiket").first.wait_for()
     page.get_by_label("Kode tiket").fill(code)
     page.get_by_role("button", name="Lacak").click()
-    page.get_by_test_id("stMetricValue").filter(has_text="diterima").wait_for()
+    page.get_by_text("Status: diterima").wait_for()  # Lacak Tiket states the status as text
 
     page.get_by_role("link", name=f"Keluar ({KADIS_EMAIL})").click()
     # Signing out ends the provider's session too (RP-initiated logout): its page asks, then sends us back.
