@@ -10,6 +10,7 @@ from portal.ingest import IngestError, upload
 from portal.ingest.report import column_notes, reason_table
 
 LABEL_WILAYAH = {
+    "diterima": "Diterima",  # rows accepted (portal.words' "diterima" is a count of tickets received)
     "kode_kab": "Kode kab/kota",
     "nama_kab": "Kab/kota",
     "keluarga_ditambah": "Keluarga ditambah",

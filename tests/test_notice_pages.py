@@ -45,8 +45,8 @@ def test_a_link_opens_the_desa_and_offers_every_rt_and_the_pdf(env: str) -> None
     buttons = [b.proto.label for b in at.get("download_button")]
     assert buttons == ["Unduh pengumuman semua RT (PDF)"]
     print(_headings(at))
-    assert ["Kepala keluarga", "Anggota keluarga", "RT/RW", "Keputusan musyawarah"] in _headings(at)
-    assert ["Nama", "Usia", "RT/RW", "Program", "Status"] in _headings(at)
+    assert ["Kepala keluarga", "Jumlah anggota keluarga", "RT/RW", "Keputusan musdes"] in _headings(at)
+    assert ["Nama", "Usia (tahun)", "RT/RW", "Program", "Status"] in _headings(at)
 
 
 def test_a_link_to_an_rt_opens_that_rt_and_the_link_follows_the_choice(env: str) -> None:

@@ -36,3 +36,14 @@ def test_table_view_keeps_numbers_numeric_and_shows_times_in_wib():
     assert [t.hour for t in shown["waktu"]] == [17, 1]  # UTC+7
     assert config["waktu"]["type_config"]["format"].endswith("[WIB]")
     assert rows["jumlah"].tolist() == [6510, 3]  # the caller's frame is untouched
+
+
+def test_no_two_blocks_give_one_column_two_headings():
+    blocks = [words._REGISTER, words._CITIZEN, words._NOTICE, words._OFFICIALS, words._ANALYSTS, words._MAPS]
+    seen: dict[str, str] = {}
+    clashes = []
+    for block in blocks:
+        for key, heading in block.items():
+            if seen.setdefault(key, heading) != heading:
+                clashes.append((key, seen[key], heading))
+    assert clashes == []  # a column is called the same on every page; a page with another meaning passes labels=
