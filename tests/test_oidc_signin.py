@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from portal.accounts import Accounts
 from portal.store import open_store
+from tests.conftest import shown_table
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
@@ -56,7 +57,7 @@ def test_mapped_identity_signs_in_with_its_region(env: str) -> None:
     assert at.session_state["staf"]["metode"] == "oidc"
     at.switch_page("pages/peta_cakupan.py").run()
     assert not at.exception, at.exception
-    assert set(at.dataframe[-1].value["Kode"]) == {"347101"}  # opened at the official's own kab/kota
+    assert set(shown_table(at.dataframe[-1])["Kode wilayah"]) == {"347101"}  # opened at the official's own kab/kota
     sign_ins = [e for e in _audit(env) if e.action == "masuk" and e.actor == "kadis@jogjakota.go.id"]
     assert len(sign_ins) == 1  # once per session, not once per rerun
     assert sign_ins[0].detail["metode"] == "oidc"
