@@ -130,8 +130,8 @@ def test_quality_scorecard_and_rows(env: str) -> None:
     assert row["Meninggal aktif"] == 1
     assert row["Tanpa desil"] == 0
     assert row["Verivali > 12 bulan"] == 0
-    # a share (0–1) that the table formats as a percentage: 1 of 6 people is 16,67%
-    assert round(row["NIK tidak valid (%)"], 4) == 0.1667
+    # shown as a percentage (shown_table reads it on the 0–100 scale the reader sees): 1 of 6 people is 16,67%
+    assert round(row["NIK tidak valid (%)"], 4) == round(100 / 6, 4)
 
     at.selectbox(key="kualitas_baris_wilayah_3471").set_value("347101")
     at.selectbox(key="kualitas_baris_cek").set_value("nik_ganda").run()
