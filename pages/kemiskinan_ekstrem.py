@@ -77,7 +77,7 @@ if disukai is None or indikator.column != (disukai if disukai in kolom_pilihan e
     st.session_state["miskin_indikator"] = indikator.column  # the reader chose it (not this level's fallback)
 st.query_params["indikator"] = indikator.column
 nilai = pd.Series(tabel[indikator.column].to_numpy(dtype=float), index=tabel["kode"])
-ui.region_map_below(view.anak, kode, tabel, nilai, indikator, f"miskin_{kode or 'id'}_{indikator.column}")
+ui.region_map(view.anak, kode, tabel, nilai, indikator, f"miskin_{kode or 'id'}_{indikator.column}")
 
 KOLOM = {kolom: judul.removesuffix(" (%)") for kolom, judul in analytics.poverty_columns(sasaran).items()}
 PERSEN = ("eksklusi_persen", "inklusi_persen", "p0")

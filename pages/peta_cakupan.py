@@ -72,9 +72,7 @@ nilai = bagian["nilai"]
 
 bawah = regions.child_level(baris["kode"].iloc[0])
 petunjuk = f"Klik untuk melihat {regions.LEVEL_NAMES[bawah].lower()}" if bawah else None
-hasil = ui.region_map_below(
-    anak, kini, baris, nilai, meta, f"peta_{kini or 'id'}_{indikator}", hint=petunjuk, clickable=True
-)
+hasil = ui.region_map(anak, kini, baris, nilai, meta, f"peta_{kini or 'id'}_{indikator}", hint=petunjuk, clickable=True)
 if hasil is not None:
     klik = choropleth.clicked_code(hasil)
     if klik and klik != kini and klik.startswith(kini) and regions.child_level(klik) and access.allows(scope, klik):

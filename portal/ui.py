@@ -101,41 +101,6 @@ def boundaries_missing_note() -> None:
     )
 
 
-def region_map(
-    level: str,
-    parent: str,
-    rows: pd.DataFrame,
-    values: pd.Series,
-    meta: Any,
-    key: str,
-    *,
-    height: int = 440,
-    hint: str | None = None,
-    clickable: bool = False,
-) -> dict | None:
-    """A choropleth of the `level` regions under `parent` ('' = the nation) from the imported boundaries, `values`
-    by kode, read as `meta` says (label, unit, decimals, higher_is_better); or the note on importing boundaries.
-    Returns what the map reports back (the clicked region when `clickable`), None without boundaries."""
-    batas = data.boundaries(level, parent or None)
-    if batas is None:
-        boundaries_missing_note()
-        return None
-    tiles = get_settings().base_tiles
-    peta = choropleth.build_choropleth(
-        batas,
-        rows,
-        values,
-        meta.label,
-        unit=meta.unit,
-        decimals=meta.decimals,
-        higher_is_better=meta.higher_is_better,
-        tiles=None if tiles == "none" else tiles,
-        hint=hint,
-    )
-    returned = ["last_active_drawing"] if clickable else []
-    return st_folium(peta, key=key, height=height, use_container_width=True, returned_objects=returned)
-
-
 CHOICE_KEY = "pilihan_wilayah"
 
 
@@ -342,7 +307,7 @@ def link_seen(key: str, kode_desa: str) -> None:
 MAP_HEIGHT = 420  # px: under 60% of a phone's screen (360 × 780), so the page scrolls on past the map
 
 
-def region_map_below(
+def region_map(
     level: str,
     parent: str,
     rows: pd.DataFrame,
@@ -354,9 +319,10 @@ def region_map_below(
     hint: str | None = None,
     clickable: bool = False,
 ) -> dict | None:
-    """`region_map` with its legend below the map instead of on it (where it covered Banten and Jakarta at the
-    national view), classes fitted to the indicator (`indicators.class_scale`: round classes, fewer when the
-    values are close together) and a height that leaves a phone's page scrollable past the map."""
+    """A choropleth of the `level` regions under `parent` ('' = the nation), or the note on importing boundaries;
+    its legend below the map (on it, it covered Banten and Jakarta at the national view), classes fitted to the
+    indicator (`indicators.class_scale`: round classes, fewer when the values are close together), and a height
+    that leaves a phone's page scrollable past the map. Returns the clicked region when `clickable`."""
     from portal import indicators
 
     batas = data.boundaries(level, parent or None)

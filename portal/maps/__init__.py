@@ -13,7 +13,7 @@ portal itself, never from a CDN:
 - `build_choropleth` points the map at those files only (`assets_url`) and drops what folium adds by default
   (jQuery, Bootstrap, Font Awesome, awesome-markers, glyphicons): a choropleth needs none of them. The legend is
   plain HTML (no branca colormap, which would pull d3 from a CDN): pages show it below the map (`legend_html` of
-  `fmap.legend`, via `ui.region_map_below`), since in a Leaflet control it covered Banten and Jakarta at the
+  `fmap.legend`, via `ui.region_map`), since in a Leaflet control it covered Banten and Jakarta at the
   national view. Base tiles are off unless `tiles` is given; the mouse wheel never zooms the map, and on a touch
   screen one finger scrolls the page (two fingers zoom).
 
