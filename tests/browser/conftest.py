@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -186,6 +186,8 @@ def desktop(browser: object, request: pytest.FixtureRequest) -> Iterator[object]
 def click_map(page: object, frame_element: object, lat: float, lng: float) -> None:
     """A real mouse click at (lat, lng) on the folium map drawn in `frame_element` (an st_folium iframe)."""
     handle = frame_element.element_handle().content_frame()
+    if handle is None:  # a rerun replaced the iframe between finding it and clicking it
+        raise MapReplaced("the map's iframe was replaced before the click")
     x, y = handle.evaluate(
         "([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);"
         " const r = window.map.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; }",
@@ -193,6 +195,38 @@ def click_map(page: object, frame_element: object, lat: float, lng: float) -> No
     )
     origin = frame_element.bounding_box()
     page.mouse.click(origin["x"] + x, origin["y"] + y)
+
+
+class MapReplaced(Exception):
+    """The map iframe a test held was replaced by a Streamlit rerun."""
+
+
+def click_map_until(
+    page: object,
+    find_map: Callable[[], object],
+    lat: float,
+    lng: float,
+    reached: Callable[[], bool],
+    attempts: int = 4,
+) -> None:
+    """Click (lat, lng) on the map `find_map` returns until `reached()` says the page answered the click.
+
+    A rerun can replace the map's iframe between finding it and clicking it (seen under load in full runs), and a
+    click on a map still being fitted can miss; both are retried on a freshly found map. A click that did land is
+    never repeated: `reached()` is asked before each attempt and polled for 10 s after it."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for _ in range(attempts):
+        if reached():
+            return
+        with contextlib.suppress(MapReplaced, PlaywrightError):
+            click_map(page, find_map(), lat, lng)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if reached():
+                return
+            page.wait_for_timeout(200)  # polling for the rerun the click started, not a blind wait
+    raise AssertionError(f"the map did not answer a click at ({lat:.4f}, {lng:.4f}) in {attempts} attempts")
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from portal.geo import import_boundaries, load_boundaries
 from portal.maps.assets import ensure_map_assets
-from tests.browser.conftest import ARTIFACTS, REPO, USER_PASSWORD, _page, click_map, portal_env, serve
+from tests.browser.conftest import ARTIFACTS, REPO, USER_PASSWORD, _page, click_map_until, portal_env, serve
 
 pytestmark = pytest.mark.browser
 
@@ -220,9 +220,14 @@ def test_indicator_stays_selected_after_a_drill_down_click(desktop: object, map_
     shape = provinsi.set_index("kode").geometry["34"]
     largest = max(getattr(shape, "geoms", [shape]), key=lambda part: part.area)
     point = shapely.Point(shapely.maximum_inscribed_circle(largest).coords[0])
-    click_map(page, _settled_map(page, len(provinsi), "Keluarga penerima PKH:"), point.y, point.x)
+    click_map_until(
+        page,
+        lambda: _settled_map(page, len(provinsi), "Keluarga penerima PKH:"),
+        point.y,
+        point.x,
+        reached=lambda: "wilayah=34" in page.url,
+    )
     page.get_by_role("button", name="Daerah Istimewa Yogyakarta").wait_for()  # the kab/kota level is drawn
-    page.wait_for_url(re.compile(r"wilayah=34"))
     expect(page.get_by_role("combobox", name="Indikator", exact=True)).to_have_value("Keluarga penerima PKH")
     assert "indikator=cakupan_pkh" in page.url
     expect(page.get_by_text("Peringkat: Keluarga penerima PKH")).to_be_visible()

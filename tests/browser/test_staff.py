@@ -22,7 +22,7 @@ from portal.accounts import Accounts
 from portal.geo import import_boundaries, load_boundaries
 from portal.maps.assets import ensure_map_assets
 from portal.store import Submission, format_ticket_code, open_store
-from tests.browser.conftest import ARTIFACTS, REPO, click_map, free_port, serve
+from tests.browser.conftest import ARTIFACTS, REPO, click_map_until, free_port, serve
 from tests.fixture_register import A
 
 pytestmark = pytest.mark.browser
@@ -130,15 +130,16 @@ def _map_showing(page: object, regions: int) -> object:
     raise AssertionError(f"no map with {regions} regions appeared")
 
 
-def _click_region(page: object, boundaries: gpd.GeoDataFrame, kode: str) -> None:
-    """Click inside region `kode` on the map that draws every region of `boundaries`."""
-    frame_element = _map_showing(page, len(boundaries))
+def _click_region(page: object, boundaries: gpd.GeoDataFrame, kode: str, name: str) -> None:
+    """Click inside region `kode` on the map that draws every region of `boundaries`, until the breadcrumb names
+    the region (`name`)."""
     shape = boundaries.set_index("kode").geometry[kode]
     largest = max(getattr(shape, "geoms", [shape]), key=lambda part: part.area)
     # The centre of the largest inscribed circle: as far from the edges as possible, so a small region (DIY at
     # the scale of the nation is some 20 px wide) is hit even where its simplified outline differs a little.
     point = shapely.Point(shapely.maximum_inscribed_circle(largest).coords[0])
-    click_map(page, frame_element, point.y, point.x)
+    crumb = page.get_by_role("button", name=re.compile(f"^{re.escape(name)}$", re.IGNORECASE))
+    click_map_until(page, lambda: _map_showing(page, len(boundaries)), point.y, point.x, lambda: crumb.count() > 0)
 
 
 def _crumb(page: object, name: str) -> object:
@@ -161,13 +162,13 @@ def test_local_official_drills_the_map_from_the_nation_to_a_kecamatan(desktop: o
     _open(page, staff_portal["url"], "Peta Cakupan")
     geo = staff_portal["geo"]
     provinsi = load_boundaries(geo, "provinsi")
-    _click_region(page, provinsi, "34")
+    _click_region(page, provinsi, "34", "Daerah Istimewa Yogyakarta")
     _crumb(page, "Daerah Istimewa Yogyakarta")
     kabupaten = load_boundaries(geo, "kabupaten", "34")
-    _click_region(page, kabupaten, "3471")
+    _click_region(page, kabupaten, "3471", "Kota Yogyakarta")
     _crumb(page, "Kota Yogyakarta")
     kecamatan = load_boundaries(geo, "kecamatan", "3471")
-    _click_region(page, kecamatan, "347101")
+    _click_region(page, kecamatan, "347101", "Tegalrejo")
     expect(_crumb(page, "Tegalrejo")).to_be_disabled()  # the breadcrumb's last step is where the map is now
     desa = load_boundaries(geo, "desa", "347101")
     _map_showing(page, len(desa))
