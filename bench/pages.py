@@ -33,7 +33,7 @@ from portal.periods import period_end  # noqa: E402
 from portal.rollups import build_derived  # noqa: E402
 from portal.snapshot import MANIFEST, REGISTER_TABLES, TRUTH_TABLES, link_file, read_manifest  # noqa: E402
 
-DERIVED = {"rollup", "nik_index", "nik_ganda", "perubahan_nasional"}
+DERIVED = {"rollup", "nik_index", "nik_ganda", "temuan", "perubahan_nasional"}
 LENGTH = {"nasional": 0, "provinsi": 2, "kabupaten": 4, "kecamatan": 6, "desa": 10}
 CHILD = {"nasional": "provinsi", "provinsi": "kabupaten", "kabupaten": "kecamatan"}
 

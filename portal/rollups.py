@@ -26,12 +26,17 @@ from portal.snapshot import (
     staging,
 )
 
-# Order matters: the rollup reads the duplicate-NIK table of its own period.
-DERIVED = (("nik_ganda", "build/nik_ganda"), ("nik_index", "build/nik_index"), ("rollup", "build/rollup"))
+# Order matters: the rollup and the temuan table read the duplicate-NIK table of their own period.
+DERIVED = (
+    ("nik_ganda", "build/nik_ganda"),
+    ("temuan", "build/temuan"),
+    ("nik_index", "build/nik_index"),
+    ("rollup", "build/rollup"),
+)
 NATIONAL_CHANGES = "perubahan_nasional"
 # Raised whenever what the derived tables hold changes (a rollup column, a new table), so registers built by an
 # older portal are brought up to date by `python -m portal setup` / `rebuild-derived` without rebuilding the rows.
-DERIVED_VERSION = 2
+DERIVED_VERSION = 3  # 3: the temuan table (people caught by a data-quality check)
 VERSION_FILE = "derived.json"
 
 
@@ -87,7 +92,7 @@ def build_derived(root: Path, periods: list[str], settings: Settings, progress: 
                 path = partition_path(root, NATIONAL_CHANGES, periode)
                 write_query(con, load_sql("period_changes"), params, path, extra={"dari": (before, pa.string())})
             since = f", changes since {before}" if before else ""
-            progress(f"  derived tables for {periode}: rollups, NIK index, duplicate NIK{since}")
+            progress(f"  derived tables for {periode}: rollups, NIK index, duplicate NIK, temuan{since}")
     finally:
         con.close()
     (root / VERSION_FILE).write_text(json.dumps({"version": DERIVED_VERSION}) + "\n", encoding="utf-8")

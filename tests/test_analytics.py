@@ -591,3 +591,43 @@ def test_demo_funnel_matches_the_truth(demo: Register, truth_con: duckdb.DuckDBP
     assert funnel["masuk"].sum() == int(truth["masuk"].sum())
     missing = demo.run("usulan_missing", dari="2026-06", ke="2026-09", kode="", batas=10**7)
     assert set(missing["id_usulan"]) == set(truth.loc[~truth["masuk"], "id_usulan"])
+
+
+LIVE_PERSON_ROWS = (Path(__file__).resolve().parents[1] / "bench/queries/quality_person_rows_live.sql").read_text()
+
+
+def _live_person_rows(con: duckdb.DuckDBPyConnection, **params: object) -> pd.DataFrame:
+    """The drill computed from the raw rows (what the page ran before the temuan table)."""
+    return con.execute(LIVE_PERSON_ROWS, params).df()
+
+
+@pytest.mark.parametrize("periode", ["2026-06", "2026-09"])
+def test_stored_temuan_equal_the_live_checks(demo: Register, truth_con: duckdb.DuckDBPyConnection, periode: str) -> None:
+    """The drill reads the temuan table written at build time: for every check and region level it returns the
+    same rows, order, explanations and totals as the checks computed from the raw rows."""
+    desa = truth_con.execute(
+        "select distinct kode_desa from individu_all where periode = $p order by kode_desa", {"p": periode}
+    ).df()["kode_desa"]
+    regions = ["", "31", "34", "3471", desa.iloc[0][:6], desa.iloc[0], desa.iloc[len(desa) // 2], "9999"]
+    compared = 0
+    for cek in PERSON_CHECKS:
+        for kode in regions:
+            params = {"periode": periode, "kode": kode, "cek": cek, "batas": 10**6}
+            stored = demo.run("quality_person_rows", **params)
+            live = _live_person_rows(truth_con, **params)
+            pd.testing.assert_frame_equal(stored, live, check_dtype=False, obj=f"{cek} in {kode or 'nasional'}")
+            compared += len(stored)
+    assert compared > 0
+
+
+@pytest.mark.parametrize(("cek", "kode"), [(cek, kode) for cek in PERSON_CHECKS for kode in ("", "34", A, C)])
+def test_fixture_temuan_equal_the_live_checks(register: Register, settings: Settings, cek: str, kode: str) -> None:
+    manifest = read_manifest(settings.register_dir)
+    con = duckdb.connect()
+    try:
+        register_views(con, settings.register_dir / manifest.generation, manifest.latest)
+        params = {"periode": "2026-09", "kode": kode, "cek": cek, "batas": 100}
+        stored = register.run("quality_person_rows", **params)
+        pd.testing.assert_frame_equal(stored, _live_person_rows(con, **params), check_dtype=False)
+    finally:
+        con.close()
