@@ -602,7 +602,9 @@ def _live_person_rows(con: duckdb.DuckDBPyConnection, **params: object) -> pd.Da
 
 
 @pytest.mark.parametrize("periode", ["2026-06", "2026-09"])
-def test_stored_temuan_equal_the_live_checks(demo: Register, truth_con: duckdb.DuckDBPyConnection, periode: str) -> None:
+def test_stored_temuan_equal_the_live_checks(
+    demo: Register, truth_con: duckdb.DuckDBPyConnection, periode: str
+) -> None:
     """The drill reads the temuan table written at build time: for every check and region level it returns the
     same rows, order, explanations and totals as the checks computed from the raw rows."""
     desa = truth_con.execute(
