@@ -11,7 +11,7 @@ import pytest
 
 from portal.store import Store, StoreValidationError, open_store
 from portal.store.audit import AuditFilter
-from tests.test_store import BACKENDS, fresh_url
+from tests.test_store import BACKENDS, fresh_url, raw_sql
 
 START = datetime(2026, 9, 1, 1, 0, tzinfo=UTC)  # 08:00 WIB
 
@@ -92,3 +92,17 @@ def test_facets_list_officials_and_actions(logged: Store) -> None:
     officials, actions = logged.audit_facets()
     assert officials == ["bantul", "jogja", "pusat1"]
     assert actions == ["keluar", "lihat_antrean", "lihat_rujukan", "masuk"]
+
+
+def test_date_and_official_filters_use_an_index(tmp_path: Path) -> None:
+    """Log Audit's filters read the log through an index (SQLite's plan), not by scanning every line."""
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    open_store(url).close()
+    queries = {
+        "logged_at": "select id from audit_log where logged_at >= '2026-09-01' and logged_at < '2026-09-02'",
+        "actor": "select id from audit_log where actor = 'jogja' order by id desc limit 100",
+        "action": "select distinct action from audit_log",
+    }
+    for column, query in queries.items():
+        plan = " ".join(str(row[-1]) for row in raw_sql(url, f"explain query plan {query}"))
+        assert "INDEX audit_log_" in plan, (column, plan)
