@@ -280,20 +280,28 @@ def table_view(
 def region_from_url(key: str) -> None:
     """Open the region picker `key` at the desa a link names (`?desa=3471031003`, e.g. from the QR code of a
     printed notice): once per distinct link value, so that choosing another desa afterwards is not undone. A code
-    that is not a known desa is ignored. Call it before `region_picker(key)` / `region_boxes(key)`."""
+    that is not a known desa leaves the picker empty and says so (a mistyped or outdated link should not look like
+    a desa without lists). Call it before `region_picker(key)` / `region_boxes(key)`."""
     kode = st.query_params.get("desa")
     seen = f"_tautan_desa_{key}"
     if not kode or st.session_state.get(seen) == kode:
         return
     st.session_state[seen] = kode
-    if regions.code_level(kode) != "desa":
-        return
-    path = regions.drill_path(kode)[1:]
+    path = regions.drill_path(kode)[1:] if regions.code_level(kode) == "desa" else []
     parent = ""
-    for level, code in zip(regions.AREA_LEVELS, path, strict=True):
+    for level, code in zip(regions.AREA_LEVELS, path, strict=False):  # none when the code is no desa code
         if code not in data.region_names(level, parent):
-            return
+            path = []
+            break
         parent = code
+    if not path:
+        # The code is echoed only when it is 1-20 digits: anything else in a link is never shown back.
+        shown = f" ({kode})" if kode.isascii() and kode.isdigit() and len(kode) <= 20 else ""
+        st.warning(
+            f"Tautan ini menunjuk kode desa yang tidak dikenal{shown}. Periksa tautannya, atau pilih desa di bawah.",
+            icon=":material/link_off:",
+        )
+        return
     st.session_state[CHOICE_KEY] = dict(zip(regions.AREA_LEVELS, path, strict=True))
     for level in regions.AREA_LEVELS:
         st.session_state.pop(f"{key}_{level}", None)  # the boxes take the new choice, not their last value

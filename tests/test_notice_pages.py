@@ -76,6 +76,14 @@ def test_a_link_to_no_known_desa_opens_the_empty_picker(env: str, kode: str) -> 
     at = _daftar(desa=kode)
     assert at.selectbox(key="daftar_provinsi").value is None
     assert any("Pilih desa/kelurahan" in i.value for i in at.info)
+    (warning,) = [w.value for w in at.warning if "Tautan ini" in w.value]
+    assert ("(9999999999)" in warning) == (kode == "9999999999")  # only a plain code is shown back
+    assert "drop" not in warning
+
+
+def test_a_known_desa_link_warns_of_nothing(env: str) -> None:
+    at = _daftar(desa=C)
+    assert not [w.value for w in at.warning if "Tautan ini" in w.value]
 
 
 def test_proposals_show_their_rt_and_those_without_one_are_on_every_rt(env: str) -> None:
