@@ -6,6 +6,7 @@ a prefixed namespace, big integers, date styles), and on random sheets (hypothes
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -290,7 +291,9 @@ TEXT_ROWS = (
     '<row r="8"><c r="A8"><v>1</v></c><c r="A8"><v>2</v></c></row>'
     '<row r="9"><c r="A9" t="str"><v>A &amp; B</v></c></row>'
     '<row r="10"/><row r="11" spans="1:1"></row>'
-    '<row r="12"><c r="A12" t="inlineStr"><is><t>   </t></is></c><c r="B12" t="str"><v>\u3000</v></c></row>'
+    '<row r="12"><c r="A12" t="inlineStr"><is><t>   </t></is></c><c r="B12" t="str"><v>\u3000</v></c>'
+    '<c r="C12" t="inlineStr"><is><t>\u00a0\u2003</t></is></c></row>'
+    '<row r="18"><c r="B18" t="str"><v>\u20ac</v></c></row>'
     '<row r="13"><c r="A13" t="inlineStr"><is><t>kosong\u00a0</t></is></c><c r="Z13" t="s"><v>0</v></c></row>'
     "<row><c><v>77</v></c></row>"
     '<row r="15"><c r="A15" t="inlineStr"><is><r><t>BU</t></r><r><t>DI</t></r></is></c></row>'
@@ -453,3 +456,29 @@ def test_reading_gives_the_same_batches_either_way(
         seen[columns] = out
     assert seen[True] == seen[False]
     assert sum(len(b[2]) for b in seen[True] if len(b) == 4) > 20
+
+
+def test_read_ahead_keeps_order_raises_where_the_item_was_and_stops_with_its_consumer() -> None:
+    import threading
+
+    closed = []
+
+    def items(fail: bool) -> Iterator[int]:
+        try:
+            yield from range(6)
+            if fail:
+                raise ValueError("the sheet XML ends before </worksheet>")
+        finally:
+            closed.append(fail)
+
+    assert list(xlsx.read_ahead(items(False), depth=1)) == list(range(6))
+    got = []
+    with pytest.raises(ValueError, match="ends before"):
+        for item in xlsx.read_ahead(items(True)):
+            got.append(item)
+    assert got == list(range(6))
+    reader = xlsx.read_ahead(items(False), depth=1)
+    assert next(reader) == 0
+    reader.close()  # the consumer stops early: the thread stops and the items are closed
+    assert closed == [False, True, False]
+    assert not [t for t in threading.enumerate() if t.name == "xlsx-read-ahead"]

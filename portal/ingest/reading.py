@@ -31,6 +31,7 @@ from portal.ingest.normalise import excel_serial_text
 
 BATCH_ROWS = 20_000
 XLSX_COLUMNS = True  # XLSX rows read a column of cells at a time (Workbook.text_chunks); False: row by row
+XLSX_AHEAD = True  # ...by a thread, while the batch before is checked (xlsx.read_ahead)
 READ_BLOCK = 4 << 20  # bytes per CSV block: also the longest line accepted
 HEADER_SCAN_ROWS = 30
 SAMPLE_BYTES = 1 << 20
@@ -500,7 +501,10 @@ def _column_batches(
     row by row)."""
     pending: list[list[pa.Array]] = []
     lines: list[int] = []
-    for chunk in workbook.text_chunks(sheet, first, width, date_columns):  # type: ignore[attr-defined]
+    from portal.ingest.xlsx import read_ahead
+
+    chunks = workbook.text_chunks(sheet, first, width, date_columns)  # type: ignore[attr-defined]
+    for chunk in read_ahead(chunks) if XLSX_AHEAD else chunks:
         table.stats["blank"] += chunk.blank
         pending.append(chunk.columns)
         lines.extend(chunk.lines)

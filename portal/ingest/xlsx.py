@@ -4,7 +4,9 @@ values (str, int, float, bool, datetime, None), like openpyxl's read-only mode, 
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -211,6 +213,50 @@ class Workbook:
                         parent.clear()
 
 
+def read_ahead(items: Iterator[TextChunk], depth: int = 2) -> Iterator[TextChunk]:
+    """`items`, made by a thread at most `depth` items ahead of the consumer: zlib and Arrow's kernels release the
+    GIL, so reading the next rows overlaps what the consumer does with the last ones. Same items, same order; an
+    exception in the thread is raised here, where the item would have come."""
+    handoff: queue.Queue[tuple[TextChunk | None, BaseException | None]] = queue.Queue(depth)
+    stop = threading.Event()
+
+    def put(entry: tuple[TextChunk | None, BaseException | None]) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+            put((None, None))
+        except BaseException as exc:  # handed to the consumer, which raises it
+            put((None, exc))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+
+    thread = threading.Thread(target=produce, name="xlsx-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = handoff.get()
+            if error is not None:
+                raise error
+            if item is None:
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
 def _whole_rows(fh: IO[bytes], buffer: bytes) -> Iterator[bytes]:
     """The sheet XML from `fh` (after `buffer`, already read) in pieces of about `_CHUNK` bytes that hold whole
     rows: each cut where the last row that starts in it starts. A sheet that ends before `</worksheet>` raises
@@ -384,7 +430,7 @@ class _ColumnReader:
                 slow.append((at[k], *self.rows(attributes(k), content.encode(), 0)))
         blank = len(contents) - int(irregular.sum()) - int(kept.sum())
         places = np.asarray(at, dtype=np.int64)[kept]
-        lines = [lines[k] for k in np.flatnonzero(kept)]
+        lines = np.asarray(lines, dtype=np.int64)[kept].tolist()
         if not slow:
             return TextChunk(lines, columns, blank)
         texts, slow_places = [], []
@@ -412,13 +458,13 @@ class _ColumnReader:
         numbers = pc.extract_regex(pieces, _ROW_START).field("n")
         if numbers.null_count or len(numbers) == 0:
             return None
+        if rows.count(b"<row") != len(pieces):  # a row inside another one's content, or a self-closing one
+            return None
         parts = pc.list_flatten(pc.split_pattern(pieces, ">", max_splits=1))
         if len(parts) != 2 * len(pieces):
             return None
         heads = parts.take(pa.array(np.arange(0, len(parts), 2)))
         contents = parts.take(pa.array(np.arange(1, len(parts), 2)))
-        if pc.any(pc.match_substring(contents, "<row")).as_py():
-            return None
         lines = pc.cast(numbers, pa.int64()).to_numpy()
         self.number = int(lines[-1])
         if lines.min() < min_row:
@@ -493,7 +539,11 @@ class _ColumnReader:
             attributes, body = attributes.filter(pa.array(keep)), body.filter(pa.array(keep))
         texts = self._texts(attributes, body, column)
         inside = column < width
-        filled = ~pc.match_substring_regex(texts, _BLANK).to_numpy(zero_copy_only=False) & inside
+        # A text is blank when all its characters are whitespace: only one that starts with a whitespace byte (or
+        # the first byte of one) is looked at whole.
+        maybe = pc.is_in(pc.binary_slice(texts.cast(pa.binary()), 0, 1), value_set=_SPACE_STARTS)
+        maybe = maybe.to_numpy(zero_copy_only=False)
+        filled = (~maybe | _matches(texts, _FILLED, maybe & inside)) & inside
         kept = (np.bincount(row_of[filled], minlength=n) > 0) & ~irregular
         rows = int(kept.sum())
         place = np.cumsum(kept) - 1
@@ -586,7 +636,7 @@ def _lookup(per_unique: list, indices: pa.Array, dtype: type) -> np.ndarray:
 
 
 def _matches(values: pa.Array, pattern: str, among: np.ndarray) -> np.ndarray:
-    """Which of `values` (only those `among`, the others False) match the RE2 `pattern` whole."""
+    """Which of `values` (only those `among`, the others False) hold a match of the RE2 `pattern`."""
     out = np.zeros(len(values), bool)
     at = np.flatnonzero(among)
     if len(at):
@@ -665,7 +715,9 @@ _HEAD = re.compile(r'(?: s="([0-9]+)")?(?: t="([A-Za-z]+)")?/?')
 _FIRST, _NONE = frozenset([0]), frozenset[int]()
 _SPACE_ONLY = r"^[ \t\n]*$"
 # Python's whitespace (str.isspace), for the blank-row rule `not "".join(cells).strip()`.
-_BLANK = "^[" + "".join(f"\\x{{{c:x}}}" for c in range(0x3001) if chr(c).isspace()) + "]*$"
+_SPACES = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+_FILLED = "[^" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACES) + "]"
+_SPACE_STARTS = pa.array(sorted({b"", *(c.encode()[:1] for c in _SPACES)}), pa.binary())
 _PLAIN_INT = r"^(?:0|-?[1-9][0-9]{0,14})$"  # an int whose text is itself (under 10^15, no leading zero, not -0)
 _DAY = r"^[1-9][0-9]{0,6}$"  # a whole day number: a date-styled one is a date at midnight when under 2,958,466
 _INDEX = r"^[0-9]{1,9}$"
