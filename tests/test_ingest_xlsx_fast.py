@@ -249,17 +249,22 @@ def test_cli_refuses_a_cut_sheet_in_one_line_and_publishes_nothing(
 
 
 def _texts_both(path: Path, width: int, date_columns: frozenset[int], min_row: int = 1) -> tuple[tuple, tuple]:
-    """(row numbers, texts, blank rows) from `text_chunks` and from `rows_parsed` turned into texts row by row
-    (`row_texts` and the blank-row rule of reading.py), for the workbook's first sheet."""
+    """(row numbers, texts, blank rows) from `text_chunks` (one thread, and two, which must agree) and from
+    `rows_parsed` turned into texts row by row (`row_texts` and the blank-row rule of reading.py), for the
+    workbook's first sheet."""
     book = Workbook(path)
     try:
         sheet = next(iter(book.sheets))
-        lines, rows, blank = [], [], 0
-        for chunk in book.text_chunks(sheet, min_row, width, date_columns):
-            assert all(len(c) == len(chunk.lines) for c in chunk.columns) and len(chunk.columns) == width
-            lines += chunk.lines
-            rows += [list(r) for r in zip(*(c.to_pylist() for c in chunk.columns), strict=True)]
-            blank += chunk.blank
+        read = []
+        for workers in (1, 2):
+            lines, rows, blank = [], [], 0
+            for chunk in book.text_chunks(sheet, min_row, width, date_columns, workers):
+                assert all(len(c) == len(chunk.lines) for c in chunk.columns) and len(chunk.columns) == width
+                lines += chunk.lines
+                rows += [list(r) for r in zip(*(c.to_pylist() for c in chunk.columns), strict=True)]
+                blank += chunk.blank
+            read.append((lines, rows, blank))
+        assert read[0] == read[1], "two threads read the sheet differently from one"
         expected_lines, expected_rows, expected_blank = [], [], 0
         for number, row in book.rows_parsed(sheet, min_row):
             cells = xlsx.row_texts(row, width, date_columns)
@@ -350,10 +355,11 @@ def test_text_columns_across_chunk_boundaries(tmp_path: Path, monkeypatch: pytes
         + (f'<c r="E{n}" t="inlineStr"><is><t>{"x" * n}</t></is></c>' if n % 5 else "")
         + "</row>"
         + (f'<row r="{n}0000"/>' if n % 23 == 0 else "")
+        + ('<row><c t="inlineStr"><is><t>tanpa nomor</t></is></c></row>' if n % 29 == 0 else "")
         for n in range(1, 120)
     )
     new, old = _texts_both(_book(tmp_path, data), 6, frozenset([3]))
-    assert len(old[0]) == 119
+    assert len(old[0]) == 119 + 4 and old[0].count(30) == 2  # the row without a number after row 29 is row 30
     assert new == old
 
 
@@ -411,8 +417,9 @@ def test_text_columns_refuse_a_cut_sheet(tmp_path: Path) -> None:
             dst.writestr(item, data[: data.index(b'<row r="9"')] if item.filename.endswith("sheet1.xml") else data)
     book = Workbook(cut)
     try:
-        with pytest.raises(ValueError, match="ends before"):
-            list(book.text_chunks("data", 1, 9))
+        for workers in (1, 2):
+            with pytest.raises(ValueError, match="ends before"):
+                list(book.text_chunks("data", 1, 9, workers=workers))
     finally:
         book.close()
 
@@ -428,8 +435,9 @@ def test_invalid_utf8_is_refused(tmp_path: Path) -> None:
     try:
         with pytest.raises(Exception):  # noqa: B017 - ElementTree and Arrow word it differently
             list(book.rows_parsed("data"))
-        with pytest.raises(Exception):  # noqa: B017
-            list(book.text_chunks("data", 1, 3))
+        for workers in (1, 2):
+            with pytest.raises(Exception):  # noqa: B017
+                list(book.text_chunks("data", 1, 3, workers=workers))
     finally:
         book.close()
 
@@ -482,3 +490,21 @@ def test_read_ahead_keeps_order_raises_where_the_item_was_and_stops_with_its_con
     reader.close()  # the consumer stops early: the thread stops and the items are closed
     assert closed == [False, True, False]
     assert not [t for t in threading.enumerate() if t.name == "xlsx-read-ahead"]
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_a_row_without_a_number_follows_the_piece_before(workers: int) -> None:
+    """A row without `r` is numbered after the row before it, also when that row was in the piece before, cut by
+    another thread."""
+    namespace = f'xmlns="{MAIN_NS}"'.encode()
+    reader = xlsx._ColumnReader(xlsx._RowReader(["s"], frozenset(), namespace), 2, frozenset())
+    texts = [
+        b'<row r="7"><c r="A7" t="inlineStr"><is><t>a</t></is></c></row>',
+        b'<row><c t="inlineStr"><is><t>b</t></is></c></row>',
+        b'<row r="9"><c r="B9" t="s"><v>0</v></c></row><row r="12"><c r="A12"><v>5</v></c></row>',
+        b'<row><c r="B1"><v>6</v></c></row></sheetData></worksheet>',
+    ]
+    chunks = list(reader.read(iter(texts), 1, workers))
+    assert [line for c in chunks for line in c.lines] == [7, 8, 9, 12, 13]
+    assert [v for c in chunks for v in c.columns[0].to_pylist()] == ["a", "b", "", "5", ""]
+    assert [v for c in chunks for v in c.columns[1].to_pylist()] == ["", "", "s", "", "6"]

@@ -32,6 +32,7 @@ from portal.ingest.normalise import excel_serial_text
 BATCH_ROWS = 20_000
 XLSX_COLUMNS = True  # XLSX rows read a column of cells at a time (Workbook.text_chunks); False: row by row
 XLSX_AHEAD = True  # ...by a thread, while the batch before is checked (xlsx.read_ahead)
+XLSX_WORKERS = 2  # ...with this many threads cutting pieces of sheet XML into cells (both cores)
 READ_BLOCK = 4 << 20  # bytes per CSV block: also the longest line accepted
 HEADER_SCAN_ROWS = 30
 SAMPLE_BYTES = 1 << 20
@@ -503,7 +504,7 @@ def _column_batches(
     lines: list[int] = []
     from portal.ingest.xlsx import read_ahead
 
-    chunks = workbook.text_chunks(sheet, first, width, date_columns)  # type: ignore[attr-defined]
+    chunks = workbook.text_chunks(sheet, first, width, date_columns, XLSX_WORKERS)  # type: ignore[attr-defined]
     for chunk in read_ahead(chunks) if XLSX_AHEAD else chunks:
         table.stats["blank"] += chunk.blank
         pending.append(chunk.columns)

@@ -8,7 +8,9 @@ import queue
 import re
 import threading
 import zipfile
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import islice
@@ -161,7 +163,7 @@ class Workbook:
                     yield number, row
 
     def text_chunks(
-        self, sheet: str, min_row: int, width: int, date_columns: frozenset[int] = frozenset()
+        self, sheet: str, min_row: int, width: int, date_columns: frozenset[int] = frozenset(), workers: int = 1
     ) -> Iterator[TextChunk]:
         """The sheet's rows from `min_row` on as `width` text columns (`row_texts` of each row of `rows`), blank
         rows counted and left out, about one 1 MB piece of sheet XML at a time.
@@ -169,7 +171,9 @@ class Workbook:
         Rows in the forms `rows` cuts with regular expressions are cut into cells by Arrow (RE2) and turned into
         text a column of cells at a time (shared strings taken by index, integers of up to 15 digits and
         date-styled day numbers converted without a Python step per cell); every other cell goes through the
-        per-cell rules of `rows` (`_item`), and every other row through `rows`' own path for that row."""
+        per-cell rules of `rows` (`_item`), and every other row through `rows`' own path for that row. With
+        `workers` > 1, that many threads cut pieces at once (Arrow's kernels release the GIL); same chunks, same
+        order."""
         with self.zip.open(self.sheets[sheet]) as fh:
             head = fh.read(_CHUNK)
             root = _ROOT.search(head)
@@ -180,8 +184,7 @@ class Workbook:
                 return
             namespaces = b" ".join(_XMLNS.findall(root.group(1)))
             columns = _ColumnReader(_RowReader(self.shared, self.date_styles, namespaces), width, date_columns)
-            for text in _whole_rows(fh, head):
-                yield columns.chunk(text, min_row)
+            yield from columns.read(_whole_rows(fh, head), min_row, workers)
 
     def rows_parsed(
         self, sheet: str, min_row: int = 1, max_row: int | None = None
@@ -401,38 +404,75 @@ class _ColumnReader:
         self.date_columns = date_columns
         self.date_indexes = np.array(sorted(date_columns), dtype=np.int64)
         self.shared = pa.array(rows.shared, pa.string())
-        self.number = 0
 
-    def chunk(self, text: bytes, min_row: int) -> TextChunk:
-        """The rows of `text` from `min_row` on, in the order of the file."""
+    def read(self, texts: Iterator[bytes], min_row: int, workers: int) -> Iterator[TextChunk]:
+        """The TextChunks of pieces of sheet XML, in order; with `workers` threads cutting pieces ahead (a piece
+        that needs the row number before it, for a row without one, waits for the pieces before)."""
+        number = 0
+        if workers <= 1:
+            for text in texts:
+                chunk, number = self.chunk(text, min_row, number)  # type: ignore[misc]
+                yield chunk
+            return
+        pending: deque[tuple[bytes, Future]] = deque()
+        with ThreadPoolExecutor(workers, thread_name_prefix="xlsx-cells") as pool:
+            try:
+                try:
+                    for text in texts:
+                        pending.append((text, pool.submit(self.chunk, text, min_row, None)))
+                        if len(pending) > workers:
+                            number = yield from self._settle(*pending.popleft(), min_row, number)
+                except Exception:  # a damaged sheet: the pieces before the damage first, as one by one
+                    while pending:
+                        number = yield from self._settle(*pending.popleft(), min_row, number)
+                    raise
+                while pending:
+                    number = yield from self._settle(*pending.popleft(), min_row, number)
+            finally:
+                for _text, future in pending:
+                    future.cancel()
+
+    def _settle(self, text: bytes, future: Future, min_row: int, number: int) -> Generator[TextChunk, None, int]:
+        done = future.result()
+        chunk, number = done if done is not None else self.chunk(text, min_row, number)
+        yield chunk
+        return number
+
+    def chunk(self, text: bytes, min_row: int, number: int | None) -> tuple[TextChunk, int] | None:
+        """(the rows of `text` from `min_row` on in the order of the file, the last row's number), `number` being
+        the one before; None when `number` is None (not known yet) and a row of `text` might need it."""
         start, end = text.find(b"<row"), text.rfind(b"</row>")
         cut = None
-        if 0 <= start < end and b"&" not in text and b"\r" not in text and b"<!" not in text:
+        if 0 <= start < end and b"&" not in text and b"\r" not in text and (b"!" not in text or b"<!" not in text):
             cut = self._cut_rows(text[start : end + 6], min_row)
+        if cut is None and number is None:
+            return None
         slow: list[tuple[int, int, list[object]]] = []  # (place among the rows kept, row number, values)
         if cut is not None:
-            contents, lines, heads = cut
+            contents, lines, number = cut
             at = np.arange(len(lines))
+            opening = _ROW_TAG
             for _attrs, content in _split_rows(text[end + 6 :]):  # self-closing rows after the last whole one
-                self.number, row = self.rows(_attrs, content, self.number)
-                if self.number >= min_row:
-                    slow.append((len(lines) + len(slow), self.number, row))
+                number, row = self.rows(_attrs, content, number)
+                if number >= min_row:
+                    slow.append((len(lines) + len(slow), number, row))
 
-            def attributes(k: int) -> bytes:
-                return heads[k].as_py().lstrip()[4:].encode()
+            def parts(k: int) -> tuple[bytes, bytes]:
+                element = contents[k].as_py().lstrip()
+                close = element.index(">")
+                return element[4:close].encode(), element[close + 1 :].encode()
 
         else:
-            contents, lines, at, attributes = self._split_rows(text, min_row, slow)  # type: ignore[assignment]
-        irregular, kept, columns = self._columns(contents)
-        if irregular.any():
-            picked = np.flatnonzero(irregular)
-            for k, content in zip(picked, contents.take(pa.array(picked)).to_pylist(), strict=True):
-                slow.append((at[k], *self.rows(attributes(k), content.encode(), 0)))
+            contents, lines, at, parts, number = self._split_rows(text, min_row, number, slow)  # type: ignore[assignment,arg-type]
+            opening = _SPACE_ONLY
+        irregular, kept, columns = self._columns(contents, opening)
+        for k in np.flatnonzero(irregular):
+            slow.append((at[k], *self.rows(*parts(k), 0)))
         blank = len(contents) - int(irregular.sum()) - int(kept.sum())
         places = np.asarray(at, dtype=np.int64)[kept]
         lines = np.asarray(lines, dtype=np.int64)[kept].tolist()
         if not slow:
-            return TextChunk(lines, columns, blank)
+            return TextChunk(lines, columns, blank), number
         texts, slow_places = [], []
         for place, line, row in slow:
             cells = row_texts(row, self.width, self.date_columns)
@@ -447,42 +487,34 @@ class _ColumnReader:
             extra = [pa.array(c, pa.string()) for c in zip(*texts, strict=True)]
             columns = [pa.concat_arrays([a, b]).take(order) for a, b in zip(columns, extra, strict=True)]
             lines = [lines[k] for k in order.to_numpy()]
-        return TextChunk(lines, columns, blank)
+        return TextChunk(lines, columns, blank), number
 
-    def _cut_rows(self, rows: bytes, min_row: int) -> tuple[pa.Array, list[int], pa.Array] | None:
-        """(contents, row numbers, start tags) of the rows from `min_row` on in `rows` (whole row elements, from
-        the first '<row' to the last '</row>'), cut by Arrow; None unless every row is `<row r="N" ...>...</row>`
-        with no other row inside."""
+    def _cut_rows(self, rows: bytes, min_row: int) -> tuple[pa.Array, list[int], int] | None:
+        """(row elements less their '</row>', row numbers, the last one's) of the rows from `min_row` on in
+        `rows` (whole row
+        elements, from the first '<row' to the last '</row>'), cut by Arrow; None unless every one starts
+        `<row r="N" ...>` (a row inside another one's content makes that row irregular in `_columns`)."""
         pieces = pc.list_flatten(pc.split_pattern(pa.array([rows], pa.string()), "</row>"))
         pieces = pieces.slice(0, len(pieces) - 1)  # after the last '</row>': nothing
-        numbers = pc.extract_regex(pieces, _ROW_START).field("n")
-        if numbers.null_count or len(numbers) == 0:
+        found = pc.extract_regex(pieces, _ROW_START)
+        if found.null_count or len(found) == 0:
             return None
-        if rows.count(b"<row") != len(pieces):  # a row inside another one's content, or a self-closing one
-            return None
-        parts = pc.list_flatten(pc.split_pattern(pieces, ">", max_splits=1))
-        if len(parts) != 2 * len(pieces):
-            return None
-        heads = parts.take(pa.array(np.arange(0, len(parts), 2)))
-        contents = parts.take(pa.array(np.arange(1, len(parts), 2)))
-        lines = pc.cast(numbers, pa.int64()).to_numpy()
-        self.number = int(lines[-1])
+        lines = pc.cast(found.field("n"), pa.int64()).to_numpy()
+        last = int(lines[-1])
         if lines.min() < min_row:
-            keep = pa.array(lines >= min_row)
-            contents, heads, lines = contents.filter(keep), heads.filter(keep), lines[lines >= min_row]
-        return contents, lines.tolist(), heads
+            pieces, lines = pieces.filter(pa.array(lines >= min_row)), lines[lines >= min_row]
+        return pieces, lines.tolist(), last
 
     def _split_rows(
-        self, text: bytes, min_row: int, slow: list[tuple[int, int, list[object]]]
-    ) -> tuple[pa.Array, list[int], list[int], Callable[[int], bytes]]:
+        self, text: bytes, min_row: int, number: int, slow: list[tuple[int, int, list[object]]]
+    ) -> tuple[pa.Array, list[int], list[int], Callable[[int], tuple[bytes, bytes]], int]:
         """`_cut_rows` for any text, in Python: the rows in `_CELL`'s forms (contents, row numbers, places among
-        the rows kept, their attributes); the others read by `_RowReader` into `slow`."""
+        the rows kept, each one's attributes and content); the others read by `_RowReader` into `slow`."""
         clean = b"&" not in text and b"\r" not in text and b"<!" not in text
         contents: list[bytes] = []
         attributes: list[bytes] = []
         lines: list[int] = []
         at: list[int] = []
-        number = self.number
         for attrs, content in _split_rows(text):
             found = _ROW_NUMBER.match(attrs)
             if (
@@ -500,12 +532,12 @@ class _ColumnReader:
                 number, row = self.rows(attrs, content, number)
                 if number >= min_row:
                     slow.append((len(at) + len(slow), number, row))
-        self.number = number
-        return pa.array(contents, pa.string()), lines, at, attributes.__getitem__
+        return pa.array(contents, pa.string()), lines, at, lambda k: (attributes[k], contents[k]), number
 
-    def _columns(self, contents: pa.Array) -> tuple[np.ndarray, np.ndarray, list[pa.Array]]:
+    def _columns(self, contents: pa.Array, opening: str) -> tuple[np.ndarray, np.ndarray, list[pa.Array]]:
         """(rows not in `_CELL_FORM`'s forms, rows kept (the others less the blank ones), a string array per
-        column of the kept rows) for the contents of row elements."""
+        column of the kept rows) for row elements (or their contents) whose text before the first cell matches
+        `opening` whole."""
         n, width = len(contents), self.width
         if n == 0:
             return np.zeros(0, bool), np.zeros(0, bool), [pa.array([], pa.string())] * width
@@ -515,7 +547,7 @@ class _ColumnReader:
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
         first = np.zeros(len(flat), bool)
         first[starts] = True
-        irregular = ~_matches(flat, _SPACE_ONLY, first)[starts]
+        irregular = ~_matches(flat, opening, first)[starts]
         row_of = np.repeat(np.arange(n), counts - 1)
         cells = flat.filter(pa.array(~first))
         valid = pc.match_substring_regex(cells, _CELL_FORM).to_numpy(zero_copy_only=False)
@@ -528,7 +560,8 @@ class _ColumnReader:
         head = parts.take(pa.array(np.arange(0, len(parts), 2)))
         body = parts.take(pa.array(np.arange(1, len(parts), 2)))
         attributes = pc.utf8_ltrim(head, characters=_REFERENCE_CHARACTERS)
-        letters = pc.dictionary_encode(pc.utf8_rtrim(pc.utf8_slice_codeunits(head, 3, 6), characters='0123456789"'))
+        after = pc.binary_slice(head.cast(pa.binary()), 3, 6).cast(pa.string())  # ASCII: the form says so
+        letters = pc.dictionary_encode(pc.ascii_rtrim(after, characters='0123456789"'))
         column = _lookup([_column_index(x) for x in letters.dictionary.to_pylist()], letters.indices, np.int64)
         later = row_of[1:] == row_of[:-1]
         disorder = later & (column[1:] <= column[:-1])  # out of order or repeated
@@ -711,6 +744,7 @@ _CELL_FORM = (
 )
 _REFERENCE_CHARACTERS = 'r="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'  # r="A2" before ' s="1" t="n"'
 _ROW_START = r'^[ \t\n]*<row r="(?P<n>[0-9]{1,9})"[^<>/]*>'
+_ROW_TAG = r'^[ \t\n]*<row r="[0-9]{1,9}"[^<>/]*>[ \t\n]*$'
 _HEAD = re.compile(r'(?: s="([0-9]+)")?(?: t="([A-Za-z]+)")?/?')
 _FIRST, _NONE = frozenset([0]), frozenset[int]()
 _SPACE_ONLY = r"^[ \t\n]*$"
