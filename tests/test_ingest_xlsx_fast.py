@@ -305,6 +305,8 @@ TEXT_ROWS = (
     '<row r="16"><c r="A16" t="s"><v>2</v></c><c r="B16" t="b"><v> 1 </v></c><c r="C16" t="n"><v>+5</v></c>'
     '<c r="D16" t="s"><v></v></c><c r="E16" t="b"/><c r="F16" s="1"/><c r="G16"><v/></c><c r="H16"></c></row>'
     '<row r="17"><c r="A17" t="inlineStr"><is><t>a"b&gt;</t></is></c><c r="B17" t="x"><v>12</v></c></row>'
+    '<row r="19"><c r="C19" t="inlineStr"><v>x</v></c><c r="D19" t="s"><is><t>y</t></is></c>'
+    '<c r="E19" t="b"><v>2</v></c><c r="F19" t="x"><v>12</v></c><c r="G19" t="s"><v>-1</v></c></row>'
 )
 
 
