@@ -2,7 +2,7 @@
 
     python bench/ingest.py [--csv-rows 200000] [--xlsx-rows 50000] [--repeat 3] [--big | --big-only]
                            [--source bench/out/register-10m] [--work bench/out/ingest]
-    python bench/ingest.py --xlsx-compare A.xlsx B.xlsx [--repeat 3]   # the two XLSX readers, same run
+    python bench/ingest.py --xlsx-compare A.xlsx B.xlsx [--repeat 3] [--readers rows,columns]  # XLSX readers
 
 Input files are exports of period 2026-09 of the bench register (`python bench/run.py` builds it; the first N
 people of the export order, in the canonical ingest shape) or, when there is no register, generated people.
@@ -127,10 +127,13 @@ def _run_ingest(path: Path, data_dir: Path) -> dict[str, float]:
     return {"seconds": figures["seconds"], "peak_rss_mb": figures["peak_rss_mb"]}
 
 
-# The XLSX comparison runs both readers on the same files in the same run: the regular-expression reader of
-# portal.ingest.xlsx (`Workbook.rows`, "fast") and the ElementTree reader it replaced (`Workbook.rows_parsed`,
-# "parsed", patched in for the child process).
-USE_PARSED = "import portal.ingest.xlsx as x; x.Workbook.rows = x.Workbook.rows_parsed; "
+# The XLSX comparison runs the readers on the same files in the same run, each patched in for its child process:
+# "columns", the default (`Workbook.text_chunks`: rows cut into cells by Arrow, texts made a column at a time);
+# "rows", the regular-expression reader row by row (`Workbook.rows`, reading.XLSX_COLUMNS off); "parsed", the
+# ElementTree reader (`Workbook.rows_parsed`) row by row.
+ROWS_READER = "import portal.ingest.reading as r; r.XLSX_COLUMNS = False; "
+USE_PARSED = ROWS_READER + "import portal.ingest.xlsx as x; x.Workbook.rows = x.Workbook.rows_parsed; "
+READERS = {"parsed": USE_PARSED, "rows": ROWS_READER, "columns": ""}
 READ_ONLY = """
 import sys, time
 {patch}
@@ -161,7 +164,9 @@ def _child(code: list[str], record: Path) -> tuple[dict[str, float], str]:
     return figures, proc.stdout
 
 
-def compare_xlsx(paths: list[Path], repeat: int, work: Path) -> list[dict[str, object]]:
+def compare_xlsx(
+    paths: list[Path], repeat: int, work: Path, readers: tuple[str, ...] = ("rows", "columns")
+) -> list[dict[str, object]]:
     """Reading only (open_tables and every batch: the ingest's reading of the file) and the whole CLI ingest,
     with each reader, interleaved per repetition; medians."""
     results = []
@@ -169,7 +174,8 @@ def compare_xlsx(paths: list[Path], repeat: int, work: Path) -> list[dict[str, o
         runs: dict[tuple[str, str], list[dict[str, float]]] = {}
         rows = 0
         for _ in range(repeat):
-            for reader, patch in (("parsed", USE_PARSED), ("fast", "")):
+            for reader in readers:
+                patch = READERS[reader]
                 figures, out = _child([sys.executable, "-c", READ_ONLY.format(patch=patch), str(path)], work / "r.json")
                 rows = int(out.split()[0])
                 figures["reading_s"] = float(out.split()[1])
@@ -241,13 +247,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", type=Path, default=OUT_DIR / "register-10m")
     parser.add_argument("--work", type=Path, default=OUT_DIR / "ingest")
     parser.add_argument(
-        "--xlsx-compare", type=Path, nargs="+", metavar="XLSX", help="only compare the two XLSX readers on these files"
+        "--xlsx-compare", type=Path, nargs="+", metavar="XLSX", help="only compare the XLSX readers on these files"
+    )
+    parser.add_argument(
+        "--readers", default="rows,columns", help="XLSX readers to compare, in order: parsed, rows, columns"
     )
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     if args.xlsx_compare:
         print(f"Machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}", flush=True)
-        results = compare_xlsx(args.xlsx_compare, args.repeat, args.work)
+        readers = tuple(args.readers.split(","))
+        if not set(readers) <= set(READERS):
+            parser.error(f"--readers: choose from {', '.join(READERS)}")
+        results = compare_xlsx(args.xlsx_compare, args.repeat, args.work, readers)
         (OUT_DIR / "ingest-xlsx-results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         return 0
     register_dir = args.source / "register"

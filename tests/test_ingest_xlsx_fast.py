@@ -6,6 +6,7 @@ a prefixed namespace, big integers, date styles), and on random sheets (hypothes
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -242,3 +243,270 @@ def test_cli_refuses_a_cut_sheet_in_one_line_and_publishes_nothing(
     assert len(lines) == 1 and lines[0].startswith("error: ") and "potong.xlsx" in lines[0], captured.err
     assert "Traceback" not in captured.err + captured.out
     assert read_manifest(settings.register_dir) == before
+
+
+# --- Text columns (`Workbook.text_chunks`, what the ingest reads) against the ElementTree reader, row by row ---
+
+
+def _texts_both(path: Path, width: int, date_columns: frozenset[int], min_row: int = 1) -> tuple[tuple, tuple]:
+    """(row numbers, texts, blank rows) from `text_chunks` (one thread, and two, which must agree) and from
+    `rows_parsed` turned into texts row by row (`row_texts` and the blank-row rule of reading.py), for the
+    workbook's first sheet."""
+    book = Workbook(path)
+    try:
+        sheet = next(iter(book.sheets))
+        read = []
+        for workers in (1, 2):
+            lines, rows, blank = [], [], 0
+            for chunk in book.text_chunks(sheet, min_row, width, date_columns, workers):
+                assert all(len(c) == len(chunk.lines) for c in chunk.columns) and len(chunk.columns) == width
+                lines += chunk.lines
+                rows += [list(r) for r in zip(*(c.to_pylist() for c in chunk.columns), strict=True)]
+                blank += chunk.blank
+            read.append((lines, rows, blank))
+        assert read[0] == read[1], "two threads read the sheet differently from one"
+        expected_lines, expected_rows, expected_blank = [], [], 0
+        for number, row in book.rows_parsed(sheet, min_row):
+            cells = xlsx.row_texts(row, width, date_columns)
+            if "".join(cells).strip():
+                expected_lines.append(number)
+                expected_rows.append(cells)
+            else:
+                expected_blank += 1
+    finally:
+        book.close()
+    return (lines, rows, blank), (expected_lines, expected_rows, expected_blank)
+
+
+# Rows the Arrow path cuts (inline, shared, plain and big numbers, dates by style, booleans, errors, gaps) and rows
+# it must hand to the row reader (formulas, spaces between cells, cells out of order or repeated, entities,
+# carriage returns, self-closing rows, no reference, rich text), mixed, so their order must be kept.
+TEXT_ROWS = (
+    '<row r="2"><c r="A2" t="inlineStr"><is><t>3471011507850001</t></is></c><c r="B2" t="s"><v>1</v></c>'
+    '<c r="C2" s="1" t="n"><v>21180</v></c><c r="D2" t="b"><v>1</v></c><c r="F2"><v>007</v></c>'
+    '<c r="G2"><v>-0</v></c><c r="H2"><v>3471011507850001</v></c><c r="I2"><v>1.5</v></c></row>'
+    '<row r="3" spans="1:9"><c r="A3" t="inlineStr"><is><t xml:space="preserve"> Siti </t></is></c>'
+    '<c r="B3" t="e"><v>#N/A</v></c><c r="C3" s="2"><v>44000.5</v></c><c r="D3" t="b"><v>0</v></c>'
+    '<c r="E3" t="str"><v>teks</v></c><c r="F3" s="1"><v>0</v></c><c r="G3" s="1"><v>2958466</v></c>'
+    '<c r="H3"><v>123456789012345</v></c><c r="I3"><v>1E+3</v></c></row>'
+    '<row r="4"><c r="B4"><v>45000</v></c><c r="C4"><v>30</v></c><c r="E4" t="d"><v>2020-01-02</v></c></row>'
+    '<row r="5"><c r="A5" t="inlineStr"><is><t>rumus</t></is></c><c r="B5"><f>1+1</f><v>2</v></c></row>'
+    '<row r="6"><c r="A6" t="inlineStr"><is><t>spasi</t></is></c> <c r="B6"><v>3</v></c></row>'
+    '<row r="7"><c r="C7"><v>1</v></c><c r="A7" t="inlineStr"><is><t>urutan</t></is></c></row>'
+    '<row r="8"><c r="A8"><v>1</v></c><c r="A8"><v>2</v></c></row>'
+    '<row r="9"><c r="A9" t="str"><v>A &amp; B</v></c></row>'
+    '<row r="10"/><row r="11" spans="1:1"></row>'
+    '<row r="12"><c r="A12" t="inlineStr"><is><t>   </t></is></c><c r="B12" t="str"><v>\u3000</v></c>'
+    '<c r="C12" t="inlineStr"><is><t>\u00a0\u2003</t></is></c></row>'
+    '<row r="18"><c r="B18" t="str"><v>\u20ac</v></c></row>'
+    '<row r="13"><c r="A13" t="inlineStr"><is><t>kosong\u00a0</t></is></c><c r="Z13" t="s"><v>0</v></c></row>'
+    "<row><c><v>77</v></c></row>"
+    '<row r="15"><c r="A15" t="inlineStr"><is><r><t>BU</t></r><r><t>DI</t></r></is></c></row>'
+    '<row r="16"><c r="A16" t="s"><v>2</v></c><c r="B16" t="b"><v> 1 </v></c><c r="C16" t="n"><v>+5</v></c>'
+    '<c r="D16" t="s"><v></v></c><c r="E16" t="b"/><c r="F16" s="1"/><c r="G16"><v/></c><c r="H16"></c></row>'
+    '<row r="17"><c r="A17" t="inlineStr"><is><t>a"b&gt;</t></is></c><c r="B17" t="x"><v>12</v></c></row>'
+    '<row r="19"><c r="C19" t="inlineStr"><v>x</v></c><c r="D19" t="s"><is><t>y</t></is></c>'
+    '<c r="E19" t="b"><v>2</v></c><c r="F19" t="x"><v>12</v></c><c r="G19" t="s"><v>-1</v></c></row>'
+)
+
+
+@pytest.mark.parametrize("date_columns", [frozenset(), frozenset([1, 2, 5])])
+@pytest.mark.parametrize("min_row", [1, 4])
+def test_text_columns_match_the_row_reader(tmp_path: Path, date_columns: frozenset[int], min_row: int) -> None:
+    new, old = _texts_both(_book(tmp_path, ROWS["plain"] + TEXT_ROWS), 9, date_columns, min_row)
+    assert old[0], "the reference read nothing"
+    assert new == old
+
+
+def test_text_columns_give_the_exact_texts(tmp_path: Path) -> None:
+    """Not only the same both ways: a 16-digit NIK as text kept whole, as a number shown in scientific notation
+    with every digit it holds, a date-styled serial as an ISO date, a serial in a date column as a date."""
+    (lines, rows, blank), _ = _texts_both(_book(tmp_path, TEXT_ROWS), 9, frozenset([1]))
+    by_line = dict(zip(lines, rows, strict=True))
+    assert by_line[2][:5] == ["3471011507850001", "Nama lengkap", "1957-12-26", "1", ""]
+    assert by_line[2][5:] == ["7", "0", "3.471011507850001E+15", "1.5"]
+    assert by_line[3][2] == "2020-06-18 12:00:00" and by_line[3][5] == "0" and by_line[3][6] == "2958466"
+    assert by_line[4][:3] == ["", "2023-03-15", "30"]
+    assert by_line[8][0] == "2" and by_line[9][0] == "A & B" and by_line[17][0] == 'a"b>'
+    assert 10 not in by_line and 11 not in by_line and 12 not in by_line and blank == 3
+
+
+def test_regular_rows_are_read_without_the_row_reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Arrow path is the one taken for rows in the usual forms (the row reader is not called at all)."""
+    regular = TEXT_ROWS[: TEXT_ROWS.index('<row r="5">')]
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("a regular row went to the row reader")
+
+    book_path = _book(tmp_path, regular)
+    monkeypatch.setattr(xlsx._RowReader, "__call__", refuse)
+    book = Workbook(book_path)
+    try:
+        chunks = list(book.text_chunks("data", 1, 9, frozenset()))
+    finally:
+        book.close()
+    assert [line for c in chunks for line in c.lines] == [2, 3, 4]
+
+
+@pytest.mark.parametrize("chunk", [64, 200, 1000, 1 << 20])
+def test_text_columns_across_chunk_boundaries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    monkeypatch.setattr(xlsx, "_CHUNK", chunk)
+    data = "".join(
+        f'<row r="{n}"><c r="A{n}" t="s"><v>{n % 3}</v></c><c r="B{n}" s="1"><v>{20000 + n}</v></c>'
+        + (f'<c r="C{n}"><f>B{n}</f><v>{n}</v></c>' if n % 17 == 0 else f'<c r="D{n}"><v>{n * 1.5}</v></c>')
+        + (f'<c r="E{n}" t="inlineStr"><is><t>{"x" * n}</t></is></c>' if n % 5 else "")
+        + "</row>"
+        + (f'<row r="{n}0000"/>' if n % 23 == 0 else "")
+        + ('<row><c t="inlineStr"><is><t>tanpa nomor</t></is></c></row>' if n % 29 == 0 else "")
+        for n in range(1, 120)
+    )
+    new, old = _texts_both(_book(tmp_path, data), 6, frozenset([3]))
+    assert len(old[0]) == 119 + 4 and old[0].count(30) == 2  # the row without a number after row 29 is row 30
+    assert new == old
+
+
+def test_text_columns_of_the_messy_corpus(tmp_path: Path) -> None:
+    path, _cases, _rows = siksng_xlsx(tmp_path, people())
+    book = Workbook(path)
+    sheets = list(book.sheets)
+    book.close()
+    assert len(sheets) > 1
+    for index in range(len(sheets)):
+        book = Workbook(path)
+        try:
+            sheet = sheets[index]
+            got = [
+                (line, row)
+                for c in book.text_chunks(sheet, 3, 12, frozenset([4]))
+                for line, row in zip(c.lines, zip(*(a.to_pylist() for a in c.columns), strict=True), strict=True)
+            ]
+            want = [(n, tuple(xlsx.row_texts(r, 12, frozenset([4])))) for n, r in book.rows_parsed(sheet, 3)]
+            assert got == [(n, r) for n, r in want if "".join(r).strip()]
+        finally:
+            book.close()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(CELL_VALUES, max_size=7), min_size=1, max_size=10), st.integers(1, 7))
+def test_random_sheets_give_the_same_text_columns(tmp_path: Path, rows: list[list[object]], width: int) -> None:
+    path = tmp_path / "random.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(
+            ["".join(ch for ch in v if ch.isprintable() or ch in "\t\n") if isinstance(v, str) else v for v in row]
+        )
+    book.save(path)
+    new, old = _texts_both(path, width, frozenset([0, width - 1]))
+    assert new == old
+
+
+@pytest.mark.parametrize(
+    ("root", "declaration"),
+    [(None, '<?xml version="1.0" encoding="ISO-8859-1"?>'), (None, "\ufeff<?xml version='1.0'?>")],
+)
+def test_text_columns_of_other_documents(tmp_path: Path, root: str | None, declaration: str | None) -> None:
+    new, old = _texts_both(_book(tmp_path, ROWS["plain"] + ROWS["dates by style"], root, declaration), 4, frozenset())
+    assert old[0] and new == old
+
+
+def test_text_columns_refuse_a_cut_sheet(tmp_path: Path) -> None:
+    whole = _book(tmp_path, ROWS["plain"] + TEXT_ROWS)
+    cut = tmp_path / "cut.xlsx"
+    with zipfile.ZipFile(whole) as src, zipfile.ZipFile(cut, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, data[: data.index(b'<row r="9"')] if item.filename.endswith("sheet1.xml") else data)
+    book = Workbook(cut)
+    try:
+        for workers in (1, 2):
+            with pytest.raises(ValueError, match="ends before"):
+                list(book.text_chunks("data", 1, 9, workers=workers))
+    finally:
+        book.close()
+
+
+def test_invalid_utf8_is_refused(tmp_path: Path) -> None:
+    path = _book(tmp_path, ROWS["plain"])
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, data.replace(b"29221", b"29\xff21") if item.filename.endswith("sheet1.xml") else data)
+    book = Workbook(bad)
+    try:
+        with pytest.raises(Exception):  # noqa: B017 - ElementTree and Arrow word it differently
+            list(book.rows_parsed("data"))
+        for workers in (1, 2):
+            with pytest.raises(Exception):  # noqa: B017
+                list(book.text_chunks("data", 1, 3, workers=workers))
+    finally:
+        book.close()
+
+
+@pytest.mark.parametrize("batch_rows", [7, 20_000])
+def test_reading_gives_the_same_batches_either_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_rows: int
+) -> None:
+    """reading.py's batches from the text columns and from the rows: same columns, row numbers, batch
+    boundaries, fractions and blank counts."""
+    from portal.ingest import reading
+    from portal.ingest.headers import load_header_map
+
+    monkeypatch.setattr(reading, "BATCH_ROWS", batch_rows)
+    path, _cases, _rows = siksng_xlsx(tmp_path, people())
+    seen = {}
+    for columns in (True, False):
+        monkeypatch.setattr(reading, "XLSX_COLUMNS", columns)
+        out = []
+        for table in reading.open_tables(path, load_header_map(None)):
+            for batch in table.batches():
+                out.append((table.source, [c.to_pylist() for c in batch.columns], batch.lines, batch.fraction))
+            out.append((table.source, table.stats))
+        seen[columns] = out
+    assert seen[True] == seen[False]
+    assert sum(len(b[2]) for b in seen[True] if len(b) == 4) > 20
+
+
+def test_read_ahead_keeps_order_raises_where_the_item_was_and_stops_with_its_consumer() -> None:
+    import threading
+
+    closed = []
+
+    def items(fail: bool) -> Iterator[int]:
+        try:
+            yield from range(6)
+            if fail:
+                raise ValueError("the sheet XML ends before </worksheet>")
+        finally:
+            closed.append(fail)
+
+    assert list(xlsx.read_ahead(items(False), depth=1)) == list(range(6))
+    got = []
+    with pytest.raises(ValueError, match="ends before"):
+        for item in xlsx.read_ahead(items(True)):
+            got.append(item)
+    assert got == list(range(6))
+    reader = xlsx.read_ahead(items(False), depth=1)
+    assert next(reader) == 0
+    reader.close()  # the consumer stops early: the thread stops and the items are closed
+    assert closed == [False, True, False]
+    assert not [t for t in threading.enumerate() if t.name == "xlsx-read-ahead"]
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_a_row_without_a_number_follows_the_piece_before(workers: int) -> None:
+    """A row without `r` is numbered after the row before it, also when that row was in the piece before, cut by
+    another thread."""
+    namespace = f'xmlns="{MAIN_NS}"'.encode()
+    reader = xlsx._ColumnReader(xlsx._RowReader(["s"], frozenset(), namespace), 2, frozenset())
+    texts = [
+        b'<row r="7"><c r="A7" t="inlineStr"><is><t>a</t></is></c></row>',
+        b'<row><c t="inlineStr"><is><t>b</t></is></c></row>',
+        b'<row r="9"><c r="B9" t="s"><v>0</v></c></row><row r="12"><c r="A12"><v>5</v></c></row>',
+        b'<row><c r="B1"><v>6</v></c></row></sheetData></worksheet>',
+    ]
+    chunks = list(reader.read(iter(texts), 1, workers))
+    assert [line for c in chunks for line in c.lines] == [7, 8, 9, 12, 13]
+    assert [v for c in chunks for v in c.columns[0].to_pylist()] == ["a", "b", "", "5", ""]
+    assert [v for c in chunks for v in c.columns[1].to_pylist()] == ["", "", "s", "", "6"]

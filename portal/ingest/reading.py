@@ -30,6 +30,9 @@ from portal.ingest.headers import HeaderMap, HeaderMatch, is_header, match_heade
 from portal.ingest.normalise import excel_serial_text
 
 BATCH_ROWS = 20_000
+XLSX_COLUMNS = True  # XLSX rows read a column of cells at a time (Workbook.text_chunks); False: row by row
+XLSX_AHEAD = True  # ...by a thread, while the batch before is checked (xlsx.read_ahead)
+XLSX_WORKERS = 2  # ...with this many threads cutting pieces of sheet XML into cells (both cores)
 READ_BLOCK = 4 << 20  # bytes per CSV block: also the longest line accepted
 HEADER_SCAN_ROWS = 30
 SAMPLE_BYTES = 1 << 20
@@ -460,6 +463,9 @@ def _sheet_table(workbook: object, name: str, sheet: str, number: int, header: l
     def batches() -> Iterator[Batch]:
         try:
             total = workbook.declared_rows(sheet)  # type: ignore[attr-defined]
+            if XLSX_COLUMNS:
+                yield from _column_batches(workbook, sheet, number + 1, width, date_columns, total, table)
+                return
             rows: list[list[str]] = []
             lines: list[int] = []
             for line, row in workbook.rows(sheet, min_row=number + 1):  # type: ignore[attr-defined]
@@ -486,6 +492,39 @@ def _sheet_table(workbook: object, name: str, sheet: str, number: int, header: l
 
     table.batches = batches
     return table
+
+
+def _column_batches(
+    workbook: object, sheet: str, first: int, width: int, date_columns: frozenset[int], total: int, table: Table
+) -> Iterator[Batch]:
+    """The rows of a sheet from row `first` on, in batches of BATCH_ROWS rows (the last one shorter), from the
+    workbook's text columns (`Workbook.text_chunks`: the same texts as `cell_text` and `excel_serial_text` give
+    row by row)."""
+    pending: list[list[pa.Array]] = []
+    lines: list[int] = []
+    from portal.ingest.xlsx import read_ahead
+
+    chunks = workbook.text_chunks(sheet, first, width, date_columns, XLSX_WORKERS)  # type: ignore[attr-defined]
+    for chunk in read_ahead(chunks) if XLSX_AHEAD else chunks:
+        table.stats["blank"] += chunk.blank
+        pending.append(chunk.columns)
+        lines.extend(chunk.lines)
+        while len(lines) >= BATCH_ROWS:
+            columns = [pa.concat_arrays(parts) for parts in zip(*pending, strict=True)]
+            batch_lines = lines[:BATCH_ROWS]
+            yield Batch(
+                [c.slice(0, BATCH_ROWS) for c in columns],
+                batch_lines,
+                [],
+                min(batch_lines[-1] / total, 1.0) if total else None,
+            )
+            pending, lines = [[c.slice(BATCH_ROWS) for c in columns]], lines[BATCH_ROWS:]
+    columns = (
+        [pa.concat_arrays(parts) for parts in zip(*pending, strict=True)]
+        if pending
+        else [pa.array([], pa.string())] * width
+    )
+    yield Batch(columns, lines, [], 1.0)
 
 
 def _rows_batch(rows: list[list[str]], lines: list[int], width: int, fraction: float | None) -> Batch:
