@@ -35,6 +35,7 @@ NIK_INDEX = ("nik_index", "build/nik_index")
 NIK_GANDA = ("nik_ganda", "build/nik_ganda_berulang")
 ROLLUP = ("rollup", "build/rollup")
 NATIONAL_CHANGES = "perubahan_nasional"
+CHANGES_QUERY = "build/perubahan_nasional"  # queries/period_changes.sql for the nation, without its region look-ups
 # The period's rows whose NIK is held by more than one row, read off the NIK-sorted stream of build/nik_index
 # into a temporary file and seen by the duplicate-NIK table and the rollup as this view.
 REPEATED_NIK = "nik_berulang"
@@ -184,9 +185,9 @@ def _build_period(con: duckdb.DuckDBPyConnection, root: Path, periode: str, tmp_
         repeated.unlink(missing_ok=True)
     before = previous_period(root, periode)
     if before is not None:
-        params = {"dari": before, "ke": periode, "kode": "", "panjang": 2}
+        params = {"dari": before, "ke": periode}
         path = partition_path(root, NATIONAL_CHANGES, periode)
-        write_query(con, load_sql("period_changes"), params, path, extra={"dari": (before, pa.string())})
+        write_query(con, load_sql(CHANGES_QUERY), params, path, extra={"dari": (before, pa.string())})
         lap(f"changes since {before}")
     return timings
 

@@ -73,7 +73,8 @@ def test_every_query_runs(register: Register, name: str) -> None:
     assert not missing, f"add test values for {sorted(missing)}"
     params = {key: PARAMS[key] for key in db.query_params(name)}
     if name.startswith("build/"):
-        params = {"periode": "2026-09", **({"akhir": date(2026, 9, 30)} if "akhir" in params else {})}
+        build = {"periode": "2026-09", "akhir": date(2026, 9, 30), "dari": "2026-06", "ke": "2026-09"}
+        params = {key: build[key] for key in params}
     frame = register.run(name, **params)
     assert frame is not None
     assert len(frame.columns) > 0
