@@ -1,8 +1,8 @@
 -- The nation's changes between two periods, per province: what queries/period_changes.sql returns for $kode = ''
 -- and $panjang = 2 (tests/test_rollups.py compares the two), for the build, which stores it for every period
 -- and the one before. For the nation nobody moves in from or out to outside the region, so the look-ups of
--- families listed outside it are gone, and a person's family is read only at $ke (it names the families new
--- from a musdes proposal). Returns objek, kode, perubahan, alasan, jumlah. $dari, $ke: periods 'YYYY-MM'.
+-- families listed outside it are gone; a person's family is read only at $ke (it names the families new from
+-- a musdes proposal). Returns objek, kode, perubahan, alasan, jumlah. $dari, $ke: periods 'YYYY-MM'.
 with fam_before as (
     select
         id_keluarga, left(kode_desa, 2) as kode, status_aktif, desil,
@@ -46,12 +46,14 @@ fam_pairs as (
         a.desil as desil_kini,
         a.alasan_nonaktif,
         a.id_usulan_asal,
-        [
-            {'program': 'pkh', 'dulu': coalesce(b.pkh, false), 'kini': coalesce(a.pkh, false)},
-            {'program': 'bpnt', 'dulu': coalesce(b.bpnt, false), 'kini': coalesce(a.bpnt, false)},
-            {'program': 'pbi_jk', 'dulu': coalesce(b.pbi_jk, false), 'kini': coalesce(a.pbi_jk, false)},
-            {'program': 'blt_dd', 'dulu': coalesce(b.blt_dd, false), 'kini': coalesce(a.blt_dd, false)}
-        ] as program
+        coalesce(b.pkh, false) as pkh_dulu,
+        coalesce(a.pkh, false) as pkh_kini,
+        coalesce(b.bpnt, false) as bpnt_dulu,
+        coalesce(a.bpnt, false) as bpnt_kini,
+        coalesce(b.pbi_jk, false) as pbi_jk_dulu,
+        coalesce(a.pbi_jk, false) as pbi_jk_kini,
+        coalesce(b.blt_dd, false) as blt_dd_dulu,
+        coalesce(a.blt_dd, false) as blt_dd_kini
     from fam_before as b
     full outer join fam_after as a on a.id_keluarga = b.id_keluarga
 ),
@@ -87,20 +89,24 @@ fam_events as (
     select kode_kini, 'desil turun', '' from fam_pairs where aktif_dulu and aktif_kini and desil_kini < desil_dulu
 ),
 
-prog_changes as (
-    select kode_dulu, kode_kini, unnest(program, recursive := true)
-    from fam_pairs
-    where list_bool_or([p.dulu <> p.kini for p in program])
-),
-
+-- One branch per programme and direction, on plain columns (the live query builds and unnests a list of the
+-- four programmes for every family, which cost more than the rest of the family side here).
 prog_events as (
-    select kode_kini as kode, program || ' mulai' as perubahan, '' as alasan
-    from prog_changes
-    where kini and not dulu
+    select kode_kini as kode, 'pkh mulai' as perubahan, '' as alasan from fam_pairs where pkh_kini and not pkh_dulu
     union all
-    select kode_dulu, program || ' berhenti', ''
-    from prog_changes
-    where dulu and not kini
+    select kode_dulu, 'pkh berhenti', '' from fam_pairs where pkh_dulu and not pkh_kini
+    union all
+    select kode_kini, 'bpnt mulai', '' from fam_pairs where bpnt_kini and not bpnt_dulu
+    union all
+    select kode_dulu, 'bpnt berhenti', '' from fam_pairs where bpnt_dulu and not bpnt_kini
+    union all
+    select kode_kini, 'pbi_jk mulai', '' from fam_pairs where pbi_jk_kini and not pbi_jk_dulu
+    union all
+    select kode_dulu, 'pbi_jk berhenti', '' from fam_pairs where pbi_jk_dulu and not pbi_jk_kini
+    union all
+    select kode_kini, 'blt_dd mulai', '' from fam_pairs where blt_dd_kini and not blt_dd_dulu
+    union all
+    select kode_dulu, 'blt_dd berhenti', '' from fam_pairs where blt_dd_dulu and not blt_dd_kini
 ),
 
 ind_before as (
