@@ -5,11 +5,16 @@ period before (pairing every family and person of two periods takes seconds at 1
 from __future__ import annotations
 
 import json
+import os
+import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from portal.config import Settings
 from portal.db import load_sql, new_connection, register_views
@@ -26,14 +31,18 @@ from portal.snapshot import (
     staging,
 )
 
-# Order matters: the rollup and the temuan table read the duplicate-NIK table of their own period.
-DERIVED = (
-    ("nik_ganda", "build/nik_ganda"),
-    ("temuan", "build/temuan"),
-    ("nik_index", "build/nik_index"),
-    ("rollup", "build/rollup"),
-)
+NIK_INDEX = ("nik_index", "build/nik_index")
+NIK_GANDA = ("nik_ganda", "build/nik_ganda_berulang")
+TEMUAN = ("temuan", "build/temuan")
+ROLLUP = ("rollup", "build/rollup")
 NATIONAL_CHANGES = "perubahan_nasional"
+CHANGES_QUERY = "build/perubahan_nasional"  # queries/period_changes.sql for the nation, without its region look-ups
+# The period's rows whose NIK is held by more than one row, read off the NIK-sorted stream of build/nik_index
+# into a temporary file and seen by the duplicate-NIK table, the temuan table and the rollup as this view.
+REPEATED_NIK = "nik_berulang"
+REPEATED_COLUMNS = ("nik", "kode_kab", "kode_desa", "id_keluarga")
+# Queries that read REPEATED_NIK, so run only inside build_derived.
+BUILD_TIME_QUERIES = frozenset({NIK_GANDA[1], TEMUAN[1], ROLLUP[1]})
 # Raised whenever what the derived tables hold changes (a rollup column, a new table), so registers built by an
 # older portal are brought up to date by `python -m portal setup` / `rebuild-derived` without rebuilding the rows.
 DERIVED_VERSION = 3  # 3: the temuan table (people caught by a data-quality check)
@@ -72,30 +81,118 @@ def write_query(
     return writer.rows
 
 
+class RepeatedKeys:
+    """Collects, from batches sorted by `key`, the rows whose key is held by more than one row (equal keys are
+    adjacent), writing them to a Parquet file as they are found. Holds back one row: whether the last row of a
+    batch repeats is known only from the next batch's first. Null keys are never repeats."""
+
+    def __init__(self, path: Path, schema: pa.Schema, key: str) -> None:
+        self.key = key
+        self.rows = 0
+        self._writer = pq.ParquetWriter(path, schema, compression="zstd")
+        self._held: pa.Table | None = None
+        self._held_repeats = False  # the held row's key equals the row before it
+
+    def add(self, rows: pa.Table) -> None:
+        """Take the next rows of the sorted stream (columns of the file's schema)."""
+        if rows.num_rows == 0:
+            return
+        if self._held is not None:
+            rows = pa.concat_tables([self._held, rows])
+        keys = rows.column(self.key).combine_chunks()
+        same = pc.fill_null(pc.equal(keys.slice(1), keys.slice(0, len(keys) - 1)), False)
+        like_previous = pa.concat_arrays([pa.array([self._held_repeats]), same])
+        like_next = pa.concat_arrays([same, pa.array([False])])
+        repeats = pc.or_(like_previous, like_next)
+        last = rows.num_rows - 1
+        self._write(rows.slice(0, last).filter(repeats.slice(0, last)))
+        self._held = rows.slice(last)
+        self._held_repeats = like_previous[last].as_py()
+
+    def close(self) -> None:
+        """Write the held row if it repeats the one before it, and close the file."""
+        if self._held is not None and self._held_repeats:
+            self._write(self._held)
+        self._writer.close()
+
+    def _write(self, rows: pa.Table) -> None:
+        if rows.num_rows:
+            self._writer.write_table(rows)
+            self.rows += rows.num_rows
+
+
+def write_nik_index(con: duckdb.DuckDBPyConnection, periode: str, path: Path, repeated: Path) -> int:
+    """Stream the period's people sorted by NIK (build/nik_index) into the NIK side table at `path`, and the rows
+    whose NIK repeats (REPEATED_COLUMNS) into `repeated`: one sort of the period serves both. Returns the rows
+    written to the side table."""
+    reader = con.sql(load_sql(NIK_INDEX[1]), params={"periode": periode}).to_arrow_reader(ROW_GROUP_SIZE)
+    written = [name for name in reader.schema.names if name != "id_keluarga"]
+    schema = pa.schema([reader.schema.field(name) for name in written], metadata=reader.schema.metadata)
+    writer = PartitionWriter(path, schema)
+    repeats = RepeatedKeys(repeated, pa.schema([reader.schema.field(name) for name in REPEATED_COLUMNS]), "nik")
+    try:
+        for batch in reader:
+            writer.write(batch.select(written))
+            repeats.add(pa.Table.from_batches([batch.select(list(REPEATED_COLUMNS))]))
+    finally:
+        writer.close()
+        repeats.close()
+    return writer.rows
+
+
 def build_derived(root: Path, periods: list[str], settings: Settings, progress: Callable[[str], None] = print) -> None:
     """Write the derived tables of every period under `root` (a staging generation), each streamed from DuckDB
     (PORTAL_BUILD_MEMORY and the spill directory from settings) into its file."""
     con = new_connection(settings.for_builds())
     try:
         for periode in periods:
-            for table, query in DERIVED:
-                register_views(con, root, None)
-                sql = load_sql(query)
-                params = {"periode": periode}
-                if "$akhir" in sql:
-                    params["akhir"] = period_end(periode)
-                write_query(con, sql, params, partition_path(root, table, periode))
-            before = previous_period(root, periode)
-            if before is not None:
-                register_views(con, root, None)
-                params = {"dari": before, "ke": periode, "kode": "", "panjang": 2}
-                path = partition_path(root, NATIONAL_CHANGES, periode)
-                write_query(con, load_sql("period_changes"), params, path, extra={"dari": (before, pa.string())})
-            since = f", changes since {before}" if before else ""
-            progress(f"  derived tables for {periode}: rollups, NIK index, duplicate NIK, temuan{since}")
+            register_views(con, root, None)
+            timings = _build_period(con, root, periode, settings.tmp_dir)
+            progress(
+                f"  derived tables for {periode} in {sum(timings.values()):.1f} s: "
+                + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
+            )
     finally:
         con.close()
     (root / VERSION_FILE).write_text(json.dumps({"version": DERIVED_VERSION}) + "\n", encoding="utf-8")
+
+
+def _build_period(con: duckdb.DuckDBPyConnection, root: Path, periode: str, tmp_dir: Path) -> dict[str, float]:
+    """The derived tables of one period; returns the seconds each took (for the progress line)."""
+    timings: dict[str, float] = {}
+    started = time.monotonic()
+
+    def lap(name: str) -> None:
+        nonlocal started
+        now = time.monotonic()
+        timings[name] = now - started
+        started = now
+
+    handle, name = tempfile.mkstemp(prefix="nik-berulang-", suffix=".parquet", dir=tmp_dir)
+    os.close(handle)
+    repeated = Path(name)
+    try:
+        write_nik_index(con, periode, partition_path(root, NIK_INDEX[0], periode), repeated)
+        source = repeated.as_posix().replace("'", "''")
+        con.execute(f"create or replace view {REPEATED_NIK} as select * from read_parquet('{source}')")
+        lap("NIK index")
+        write_query(con, load_sql(NIK_GANDA[1]), {}, partition_path(root, NIK_GANDA[0], periode))
+        lap("duplicate NIK")
+        write_query(con, load_sql(TEMUAN[1]), {"periode": periode}, partition_path(root, TEMUAN[0], periode))
+        lap("temuan")
+        params = {"periode": periode, "akhir": period_end(periode)}
+        write_query(con, load_sql(ROLLUP[1]), params, partition_path(root, ROLLUP[0], periode))
+        lap("rollups")
+    finally:
+        con.execute(f"drop view if exists {REPEATED_NIK}")
+        repeated.unlink(missing_ok=True)
+    before = previous_period(root, periode)
+    if before is not None:
+        params = {"dari": before, "ke": periode}
+        path = partition_path(root, NATIONAL_CHANGES, periode)
+        write_query(con, load_sql(CHANGES_QUERY), params, path, extra={"dari": (before, pa.string())})
+        lap(f"changes since {before}")
+    return timings
 
 
 def derived_version(root: Path) -> int:

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import random
+from collections import Counter
+from pathlib import Path
+
+import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
-from portal.db import Register
+from portal.db import Register, load_sql
+from portal.nik import nik_is_valid
+from portal.rollups import RepeatedKeys
 from tests.fixture_register import DUP_NIK, EXPECTED, A, B, C
 
 
@@ -72,3 +81,66 @@ def test_previous_period_and_consecutive_pairs(register: Register) -> None:
     assert consecutive(["2026-06", "2026-09"], "2026-06", "2026-09")
     assert not consecutive(["2026-03", "2026-06", "2026-09"], "2026-03", "2026-09")
     assert not consecutive(["2026-06", "2026-09"], "2026-09", "2026-06")
+
+
+def _repeats_of(keys: list[str | None], pieces: list[int], tmp_path: Path) -> list[tuple[str | None, int]]:
+    """RepeatedKeys over `keys` (sorted) fed in pieces of the given sizes; the (key, row number) pairs kept."""
+    rows = pa.table({"nik": pa.array(keys, pa.string()), "n": pa.array(range(len(keys)), pa.int64())})
+    out = tmp_path / f"repeats-{len(list(tmp_path.iterdir()))}.parquet"
+    repeats = RepeatedKeys(out, rows.schema, "nik")
+    start = 0
+    for size in pieces:
+        repeats.add(rows.slice(start, size))
+        start += size
+    repeats.add(rows.slice(start))
+    repeats.close()
+    kept = pq.read_table(out)
+    assert repeats.rows == kept.num_rows
+    return list(zip(kept.column("nik").to_pylist(), kept.column("n").to_pylist(), strict=True))
+
+
+def test_repeated_keys_whatever_the_pieces(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    for _ in range(40):
+        keys = sorted(rng.choice("abcdefgh") for _ in range(rng.randint(0, 30)))
+        keys = keys + [None] * rng.randint(0, 3)  # nulls sort last and are never repeats
+        counts = Counter(keys)
+        expected = [(k, i) for i, k in enumerate(keys) if k is not None and counts[k] > 1]
+        cuts = sorted(rng.sample(range(len(keys) + 1), min(len(keys) + 1, rng.randint(0, 6))))
+        pieces = [b - a for a, b in zip([0, *cuts], cuts, strict=False)]
+        assert _repeats_of(keys, pieces, tmp_path) == expected, (keys, pieces)
+    assert _repeats_of(["a", "a"], [1, 0, 1], tmp_path) == [("a", 0), ("a", 1)]
+    assert _repeats_of(["a", "b"], [1], tmp_path) == []
+    assert _repeats_of([], [], tmp_path) == []
+
+
+def test_duplicate_nik_from_repeated_rows_equals_raw_rows(register: Register) -> None:
+    """The build's duplicate-NIK table (from the rows whose NIK repeats) is build/nik_ganda over every row."""
+    for periode in ("2026-06", "2026-09"):
+        raw = register.run("build/nik_ganda", periode=periode)
+        stored = register._con.execute(
+            "select nik, jumlah_kab, jumlah_baris from nik_ganda_all where periode = ? order by nik", [periode]
+        ).df()
+        pd.testing.assert_frame_equal(stored, raw, check_dtype=False)
+    assert list(raw["nik"]) == [DUP_NIK]
+
+
+def _nik_valid(con: duckdb.DuckDBPyConnection, niks: list[str | None]) -> list[bool]:
+    con.register("niks", pa.table({"nik": pa.array(niks, pa.string()), "i": range(len(niks))}))
+    return [row[0] for row in con.execute("select nik_valid(nik) from niks order by i").fetchall()]
+
+
+def test_nik_valid_macro_is_the_python_rule() -> None:
+    """queries/macros.sql's nik_valid (one regular expression) against portal.nik.nik_is_valid: every day and
+    month field, every province prefix, serials, lengths, other characters."""
+    con = duckdb.connect()
+    con.execute(load_sql("macros"))
+    niks: list[str | None] = [f"320101{dd:02d}{mm:02d}850001" for dd in range(100) for mm in range(100)]
+    niks += [f"{pp:02d}0101150885{s}" for pp in range(100) for s in ("0001", "0000", "1000", "0010", "9999")]
+    niks += ["", "3201011508850001 ", " 3201011508850001", "320101150885001", "32010115088500011", "320101150885000a"]
+    niks += ["٣٢٠١٠١١٥٠٨٨٥٠٠٠١", "3201011508850001\n", "3.20101150885E15", "32010115088500O1", None]
+    rng = random.Random(3)
+    niks += ["".join(rng.choice("0123456789") for _ in range(16)) for _ in range(5000)]
+    got = _nik_valid(con, niks)
+    assert got == [nik_is_valid(n) for n in niks]
+    assert sum(got) > 1000 and not all(got)  # both answers occur

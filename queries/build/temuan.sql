@@ -19,19 +19,13 @@ with people as (
     where periode = $periode
 ),
 
--- nik_valid is checked after the grouping (on the people rows), never inside HAVING (see rollup.sql).
-shared_nik as (
-    select nik
-    from individu_all
-    where periode = $periode
+-- NIK held by more than one row, from `nik_berulang` (the period's rows whose NIK repeats, read by the build off
+-- the NIK-sorted stream of build/nik_index; see portal/rollups.py): whether several families hold it, and in how
+-- many kab/kota. A NIK held once is in neither check, so these few rows are all that is grouped by NIK.
+repeated as (
+    select nik, count(distinct kode_kab) as jumlah_kab, min(id_keluarga) <> max(id_keluarga) as ganda_keluarga
+    from nik_berulang
     group by nik
-    having min(id_keluarga) <> max(id_keluarga)
-),
-
-cross_kab as (
-    select nik, jumlah_kab
-    from nik_ganda_all
-    where periode = $periode
 ),
 
 checked as (
@@ -41,13 +35,14 @@ checked as (
             [
                 case when not p.valid then 'nik_tidak_valid' end,
                 case when p.valid and substr(p.nik, 1, 4) <> p.kode_kab then 'nik_beda_domisili' end,
-                case when p.valid and s.nik is not null then 'nik_ganda' end,
+                case when p.valid and r.ganda_keluarga then 'nik_ganda' end,
                 case when p.keberadaan = 'meninggal' and p.status_aktif then 'meninggal_aktif' end
             ],
             lambda c: c is not null
-        ) as ceks
+        ) as ceks,
+        r.jumlah_kab
     from people as p
-    left join shared_nik as s on s.nik = p.nik
+    left join repeated as r on r.nik = p.nik
 ),
 
 caught as (
@@ -73,13 +68,12 @@ final as (
             when 'nik_beda_domisili' then 'NIK terbit di kab/kota ' || substr(k.nik, 1, 4)
             when 'nik_ganda' then
                 case
-                    when c.jumlah_kab is not null then 'NIK dipakai di ' || c.jumlah_kab || ' kab/kota'
+                    when k.jumlah_kab > 1 then 'NIK dipakai di ' || k.jumlah_kab || ' kab/kota'
                     else 'NIK dipakai lebih dari satu keluarga di kab/kota ini'
                 end
             when 'meninggal_aktif' then 'meninggal, masih aktif'
         end as keterangan
     from caught as k
-    left join cross_kab as c on k.cek = 'nik_ganda' and c.nik = k.nik
 )
 
 select * from final

@@ -1,0 +1,179 @@
+-- The nation's changes between two periods, per province: what queries/period_changes.sql returns for $kode = ''
+-- and $panjang = 2 (tests/test_rollups.py compares the two), for the build, which stores it for every period
+-- and the one before. For the nation nobody moves in from or out to outside the region, so the look-ups of
+-- families listed outside it are gone; a person's family is read only at $ke (it names the families new from
+-- a musdes proposal). Returns objek, kode, perubahan, alasan, jumlah. $dari, $ke: periods 'YYYY-MM'.
+with fam_before as (
+    select
+        id_keluarga, left(kode_desa, 2) as kode, status_aktif, desil,
+        status_aktif and coalesce(prog_pkh, false) as pkh,
+        status_aktif and coalesce(prog_bpnt, false) as bpnt,
+        status_aktif and coalesce(prog_pbi_jk, false) as pbi_jk,
+        status_aktif and coalesce(prog_blt_dd, false) as blt_dd
+    from keluarga_all
+    where periode = $dari and kode_desa >= '' and kode_desa < ':'
+),
+
+fam_after as (
+    select
+        id_keluarga, left(kode_desa, 2) as kode, status_aktif, desil, alasan_nonaktif, id_usulan_asal,
+        status_aktif and coalesce(prog_pkh, false) as pkh,
+        status_aktif and coalesce(prog_bpnt, false) as bpnt,
+        status_aktif and coalesce(prog_pbi_jk, false) as pbi_jk,
+        status_aktif and coalesce(prog_blt_dd, false) as blt_dd
+    from keluarga_all
+    where periode = $ke and kode_desa >= '' and kode_desa < ':'
+),
+
+-- Families new to the region at $ke that came from a musdes proposal: their members arrive with them.
+new_from_usulan as (
+    select id_keluarga
+    from fam_after
+    where id_usulan_asal is not null
+        and id_keluarga not in (select id_keluarga from fam_before)
+),
+
+fam_pairs as (
+    select
+        coalesce(b.id_keluarga, a.id_keluarga) as id_keluarga,
+        b.id_keluarga is not null as ada_dulu,
+        a.id_keluarga is not null as ada_kini,
+        coalesce(b.status_aktif, false) as aktif_dulu,
+        coalesce(a.status_aktif, false) as aktif_kini,
+        b.kode as kode_dulu,
+        a.kode as kode_kini,
+        b.desil as desil_dulu,
+        a.desil as desil_kini,
+        a.alasan_nonaktif,
+        a.id_usulan_asal,
+        coalesce(b.pkh, false) as pkh_dulu,
+        coalesce(a.pkh, false) as pkh_kini,
+        coalesce(b.bpnt, false) as bpnt_dulu,
+        coalesce(a.bpnt, false) as bpnt_kini,
+        coalesce(b.pbi_jk, false) as pbi_jk_dulu,
+        coalesce(a.pbi_jk, false) as pbi_jk_kini,
+        coalesce(b.blt_dd, false) as blt_dd_dulu,
+        coalesce(a.blt_dd, false) as blt_dd_kini
+    from fam_before as b
+    full outer join fam_after as a on a.id_keluarga = b.id_keluarga
+),
+
+fam_events as (
+    select
+        kode_kini as kode,
+        'ditambahkan' as perubahan,
+        case
+            when ada_dulu then 'diaktifkan kembali'
+            when id_usulan_asal is not null then 'usulan musdes'
+            else 'baru'
+        end as alasan
+    from fam_pairs
+    where aktif_kini and not aktif_dulu
+    union all
+    select
+        kode_dulu,
+        'dikeluarkan',
+        case
+            when ada_kini then coalesce(alasan_nonaktif, 'tanpa alasan')
+            else 'hilang dari register'
+        end
+    from fam_pairs
+    where aktif_dulu and not aktif_kini
+    union all
+    select kode_kini, 'pindah masuk', '' from fam_pairs where aktif_dulu and aktif_kini and kode_dulu <> kode_kini
+    union all
+    select kode_dulu, 'pindah keluar', '' from fam_pairs where aktif_dulu and aktif_kini and kode_dulu <> kode_kini
+    union all
+    select kode_kini, 'desil naik', '' from fam_pairs where aktif_dulu and aktif_kini and desil_kini > desil_dulu
+    union all
+    select kode_kini, 'desil turun', '' from fam_pairs where aktif_dulu and aktif_kini and desil_kini < desil_dulu
+),
+
+-- One branch per programme and direction, on plain columns (the live query builds and unnests a list of the
+-- four programmes for every family, which cost more than the rest of the family side here).
+prog_events as (
+    select kode_kini as kode, 'pkh mulai' as perubahan, '' as alasan from fam_pairs where pkh_kini and not pkh_dulu
+    union all
+    select kode_dulu, 'pkh berhenti', '' from fam_pairs where pkh_dulu and not pkh_kini
+    union all
+    select kode_kini, 'bpnt mulai', '' from fam_pairs where bpnt_kini and not bpnt_dulu
+    union all
+    select kode_dulu, 'bpnt berhenti', '' from fam_pairs where bpnt_dulu and not bpnt_kini
+    union all
+    select kode_kini, 'pbi_jk mulai', '' from fam_pairs where pbi_jk_kini and not pbi_jk_dulu
+    union all
+    select kode_dulu, 'pbi_jk berhenti', '' from fam_pairs where pbi_jk_dulu and not pbi_jk_kini
+    union all
+    select kode_kini, 'blt_dd mulai', '' from fam_pairs where blt_dd_kini and not blt_dd_dulu
+    union all
+    select kode_dulu, 'blt_dd berhenti', '' from fam_pairs where blt_dd_dulu and not blt_dd_kini
+),
+
+ind_before as (
+    select id_dtks, left(kode_desa, 2) as kode, status_aktif
+    from individu_all
+    where periode = $dari and kode_desa >= '' and kode_desa < ':'
+),
+
+ind_after as (
+    select id_dtks, id_keluarga, left(kode_desa, 2) as kode, status_aktif, keberadaan, tanggal_lahir
+    from individu_all
+    where periode = $ke and kode_desa >= '' and kode_desa < ':'
+),
+
+ind_pairs as (
+    select
+        a.id_keluarga,
+        b.id_dtks is not null as ada_dulu,
+        a.id_dtks is not null as ada_kini,
+        coalesce(b.status_aktif, false) as aktif_dulu,
+        coalesce(a.status_aktif, false) as aktif_kini,
+        b.kode as kode_dulu,
+        a.kode as kode_kini,
+        a.keberadaan,
+        a.tanggal_lahir
+    from ind_before as b
+    full outer join ind_after as a on a.id_dtks = b.id_dtks
+),
+
+ind_events as (
+    select
+        kode_kini as kode,
+        'ditambahkan' as perubahan,
+        case
+            when ada_dulu then 'diaktifkan kembali'
+            when tanggal_lahir > last_day(($dari || '-01')::date) then 'kelahiran'
+            when id_keluarga in (select id_keluarga from new_from_usulan) then 'usulan musdes'
+            else 'baru'
+        end as alasan
+    from ind_pairs
+    where aktif_kini and not aktif_dulu
+    union all
+    select
+        kode_dulu,
+        'dikeluarkan',
+        case
+            when ada_kini then
+                case keberadaan when 'meninggal' then 'meninggal' when 'pindah' then 'pindah' else 'dinonaktifkan' end
+            else 'hilang dari register'
+        end
+    from ind_pairs
+    where aktif_dulu and not aktif_kini
+    union all
+    select kode_kini, 'pindah masuk', '' from ind_pairs where aktif_dulu and aktif_kini and kode_dulu <> kode_kini
+    union all
+    select kode_dulu, 'pindah keluar', '' from ind_pairs where aktif_dulu and aktif_kini and kode_dulu <> kode_kini
+),
+
+final as (
+    select 'keluarga' as objek, kode, perubahan, alasan, count(*) as jumlah
+    from (select * from fam_events union all select * from prog_events)
+    group by all
+    union all
+    select 'individu', kode, perubahan, alasan, count(*)
+    from ind_events
+    group by all
+)
+
+select * from final
+order by objek, kode, perubahan, alasan
