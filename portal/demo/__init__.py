@@ -21,11 +21,12 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from portal.config import Settings
 from portal.demo import churn, defects, musdes
+from portal.demo.columns import Columns
+from portal.demo.columns import to_arrow as columns_to_arrow
 from portal.demo.households import ProvinceGeo, make_families
 from portal.demo.plan import DEFAULT_DENSE, DEFAULT_INDIVIDUALS, MIN_FAMILIES_PER_KEC, Plan, PlanError, make_plan
 from portal.periods import period_end
@@ -137,37 +138,26 @@ def _allocate(rng: np.random.Generator, plan: Plan, geo: ProvinceGeo) -> np.ndar
     return np.sort(np.concatenate(out)) if out else np.zeros(0, dtype=np.int64)
 
 
-def _truth_cacat(state: churn.ProvinceState) -> pd.DataFrame:
-    rows = []
-    ind = state.individu
+def _truth_cacat(state: churn.ProvinceState) -> Columns:
+    parts = []
     for bit, kind in defects.KINDS.items():
-        if bit == defects.DESIL_KOSONG:
-            fam = state.keluarga[(state.keluarga["_cacat"].to_numpy() & bit) != 0]
-            rows.append(
-                pd.DataFrame(
-                    {
-                        "kode_desa": fam["kode_desa"],
-                        "jenis": kind,
-                        "id_keluarga": fam["id_keluarga"],
-                        "id_dtks": pd.array([None] * len(fam), dtype="Int64"),
-                        "kode_kab": fam["kode_kab"],
-                    }
-                )
-            )
-            continue
-        hit = ind[(ind["_cacat"].to_numpy() & bit) != 0]
-        rows.append(
-            pd.DataFrame(
+        rows = state.keluarga if bit == defects.DESIL_KOSONG else state.individu
+        hit = rows.take((rows["_cacat"] & bit) != 0)
+        n = len(hit)
+        parts.append(
+            Columns(
                 {
                     "kode_desa": hit["kode_desa"],
                     "jenis": kind,
                     "id_keluarga": hit["id_keluarga"],
-                    "id_dtks": hit["id_dtks"],
+                    # a family's defect has no person: 0 is written as null
+                    "id_dtks": hit["id_dtks"] if "id_dtks" in hit else np.zeros(n, dtype=np.int64),
                     "kode_kab": hit["kode_kab"],
-                }
+                },
+                length=n,
             )
         )
-    return pd.concat(rows, ignore_index=True)
+    return Columns.concat(parts)
 
 
 def _write_period(writers: dict[str, PartitionWriter], state: churn.ProvinceState, q: musdes.QuarterDecisions) -> int:
@@ -179,8 +169,8 @@ def _write_period(writers: dict[str, PartitionWriter], state: churn.ProvinceStat
         "truth_cacat": _truth_cacat(state),
         "truth_usulan": q.truth,
     }
-    for name, frame in tables.items():
-        writers[name].write(to_arrow(name, frame))
+    for name, cols in tables.items():
+        writers[name].write(columns_to_arrow(name, cols))
     return len(state.individu)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from portal.demo.columns import Columns
 from portal.demo.households import group_rank
 
 NIK_TIDAK_VALID = 1
@@ -52,8 +53,8 @@ class DonorPool:
     waiting: list[pd.DataFrame] = field(default_factory=list)
     used: list[pd.DataFrame] = field(default_factory=list)
 
-    def add(self, individu: pd.DataFrame, rows: np.ndarray, nik: np.ndarray) -> None:
-        frame = individu.iloc[rows][list(DONOR_FIELDS[:-1])].reset_index(drop=True)
+    def add(self, individu: Columns, rows: np.ndarray, nik: np.ndarray) -> None:
+        frame = pd.DataFrame({name: individu[name][rows] for name in DONOR_FIELDS[:-1]})
         frame["nik"] = nik[rows]
         self.waiting.append(frame)
 
@@ -90,8 +91,8 @@ class DonorPool:
 
 def inject(
     rng: np.random.Generator,
-    keluarga: pd.DataFrame,
-    individu: pd.DataFrame,
+    keluarga: Columns,
+    individu: Columns,
     foreign_kec: np.ndarray,
     province_slot: int,
     period_day: int,
@@ -105,15 +106,15 @@ def inject(
     Copies of a NIK find their donor in another kab/kota of the same block, else in `pool` (earlier blocks);
     each block then reserves as many donors for later blocks as it made copies."""
     free = np.ones(len(individu), dtype=bool)
-    bits = individu["_cacat"].to_numpy().copy()
-    nik = individu["nik"].to_numpy().copy()
+    bits = individu["_cacat"].copy()
+    nik = individu["nik"].copy()
 
     invalid = _pick(rng, free, RATES["nik_tidak_valid"])
     nik[invalid] = _corrupt(rng, nik[invalid])
     bits[invalid] |= NIK_TIDAK_VALID
     free[invalid] = False
 
-    kab = individu["kode_kab"].to_numpy()
+    kab = individu["kode_kab"]
     copies = _pick(rng, free, RATES["nik_ganda"])
     free[copies] = False
     donors = _pick_donors(rng, free, kab, copies) if _in_multi_kab_province(kab).any() else np.full(copies.size, -1)
@@ -147,13 +148,13 @@ def inject(
     bits[foreign] |= NIK_BEDA_DOMISILI
     free[foreign] = False
 
-    age_years = (period_day - individu["tanggal_lahir"].to_numpy().astype("datetime64[D]").astype(np.int64)) / 365.25
+    age_years = (period_day - individu["tanggal_lahir"].astype("datetime64[D]").astype(np.int64)) / 365.25
     weight = np.where(free, np.exp(age_years / 15.0), 0.0)
     count = round(RATES["meninggal_aktif"] * len(individu))
     dead = rng.choice(len(individu), size=min(count, int(free.sum())), replace=False, p=weight / weight.sum())
-    keberadaan = individu["keberadaan"].to_numpy().copy()
+    keberadaan = individu["keberadaan"].copy()
     keberadaan[dead] = "meninggal"
-    tanggal = individu["tanggal_keberadaan"].to_numpy().copy()
+    tanggal = individu["tanggal_keberadaan"].copy()
     tanggal[dead] = (period_day - rng.integers(30, 720, dead.size)).astype("datetime64[D]")
     bits[dead] |= MENINGGAL_AKTIF
     free[dead] = False
@@ -168,16 +169,10 @@ def inject(
     individu["keberadaan"] = keberadaan
     individu["tanggal_keberadaan"] = tanggal
 
-    fam_bits = keluarga["_cacat"].to_numpy().copy()
     blank = _pick(rng, np.ones(len(keluarga), dtype=bool), RATES["desil_kosong"])
-    fam_bits[blank] |= DESIL_KOSONG
-    desil = keluarga["desil"].copy()
-    desil.iloc[blank] = pd.NA
-    keluarga["desil"] = desil
-    status = keluarga["status_kesejahteraan"].to_numpy().copy()
-    status[blank] = None
-    keluarga["status_kesejahteraan"] = pd.array(status, dtype="str")
-    keluarga["_cacat"] = fam_bits
+    keluarga["_cacat"][blank] |= DESIL_KOSONG
+    keluarga["desil"][blank] = 0  # null
+    keluarga["status_kesejahteraan"][blank] = None
 
 
 def _pick(rng: np.random.Generator, eligible: np.ndarray, rate: float) -> np.ndarray:
@@ -187,7 +182,7 @@ def _pick(rng: np.random.Generator, eligible: np.ndarray, rate: float) -> np.nda
 
 
 def _in_multi_kab_province(kab: np.ndarray) -> np.ndarray:
-    return np.full(kab.size, np.unique(kab).size > 1)
+    return np.full(kab.size, bool(kab.size) and bool((kab != kab[0]).any()))
 
 
 def _pick_donors(rng: np.random.Generator, free: np.ndarray, kab: np.ndarray, copies: np.ndarray) -> np.ndarray:

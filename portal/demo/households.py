@@ -12,10 +12,10 @@ from datetime import date
 from statistics import NormalDist
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from portal.demo import names
+from portal.demo.columns import Columns
 from portal.schema import SULIT
 
 # Share of register families per desil 1..10: the register is a list of the poorer part of the nation.
@@ -42,6 +42,9 @@ AIR = np.array(
 )
 PENERANGAN = np.array(["bukan listrik", "listrik non-PLN", "listrik PLN"], dtype=object)
 DAYA_VA = np.array([0, 450, 900, 1300, 2200], dtype=np.int16)
+SUMBER_DATA = np.array(["DTKS", "DTSEN"], dtype=object)  # indexed by a drawn bool
+JENIS_KELAMIN = np.array(["L", "P"], dtype=object)  # indexed by female
+STATUS_PADAN = np.array(["belum padan", "padan"], dtype=object)  # indexed by matched
 JAMBAN = np.array(["tidak ada", "bersama/umum", "sendiri"], dtype=object)
 PENDIDIKAN = np.array(
     ["tidak punya ijazah", "SD/sederajat", "SMP/sederajat", "SMA/sederajat", "D1-D3", "D4/S1 ke atas"], dtype=object
@@ -168,8 +171,8 @@ class ProvinceGeo:
 class Batch:
     """Families and their members, with hidden working columns prefixed `_`."""
 
-    keluarga: pd.DataFrame
-    individu: pd.DataFrame
+    keluarga: Columns
+    individu: Columns
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -239,41 +242,42 @@ def make_families(
     z = rng.normal(0, 1, n) - (geo.kab_p0[kab_i] - 9.0) / 9.0 + 0.25 * kelurahan + z_shift
     culture = names.sample_cultures(rng, geo.kode_prov, n)
 
-    fam = pd.DataFrame({"id_keluarga": np.arange(first_family_id, first_family_id + n, dtype=np.int64)})
+    fam = Columns({"id_keluarga": np.arange(first_family_id, first_family_id + n, dtype=np.int64)})
+    fam["_desa"] = desa_idx.astype(np.int64)  # index into the block's desa (geo), kept through moves
     fam["kode_kab"] = geo.kode_kab[desa_idx]
     fam["kode_kec"] = geo.kode_kec[desa_idx]
     fam["kode_desa"] = geo.kode_desa[desa_idx]
     _add_address(rng, fam, geo, desa_idx, kelurahan)
     _add_housing(rng, fam, z)
     desil = desil_from_score(z + rng.normal(0, DESIL_NOISE, n))
-    fam["desil"] = pd.array(desil, dtype="Int8")
+    fam["desil"] = desil  # int8, 0 for a blanked desil
     fam["status_kesejahteraan"] = STATUS_KESEJAHTERAAN[desil - 1]
-    fam["sumber_data"] = np.where(rng.random(n) < 0.35, "DTSEN", "DTKS")
+    fam["sumber_data"] = SUMBER_DATA[(rng.random(n) < 0.35).astype(np.int8)]
     for col, values in draw_programmes(rng, desil, kelurahan, period_day).items():
         fam[col] = values
-    fam["status_aktif"] = True
-    fam["alasan_nonaktif"] = pd.array([None] * n, dtype="str")
+    fam["status_aktif"] = np.ones(n, dtype=bool)
+    fam["alasan_nonaktif"] = None
     stale = geo.kab_stale[kab_i]
     months = np.minimum(rng.exponential(stale), 72)
     fam["tanggal_verivali"] = _dates(period_day - np.round(months * 30.44).astype(np.int64))
-    fam["id_usulan_asal"] = pd.array([None] * n, dtype="Int64")
+    fam["id_usulan_asal"] = np.zeros(n, dtype=np.int64)  # 0: not from an usulan
     fam["_z"] = z
     fam["_culture"] = culture
     fam["_kelurahan"] = kelurahan
     fam["_cacat"] = np.zeros(n, dtype=np.int16)
 
-    ind = _make_members(rng, fam, geo, period_day, first_person_id, serial_base)
-    heads = ind[ind["hubungan_keluarga"] == "kepala keluarga"].set_index("id_keluarga")["nama"]
-    fam["nama_kepala_keluarga"] = fam["id_keluarga"].map(heads)
-    fam["jumlah_art"] = fam["id_keluarga"].map(ind.groupby("id_keluarga").size()).astype(np.int16)
-    no_kk = make_kk(rng, fam["kode_kec"].to_numpy(), period_day, serial_base)
+    ind, size = _make_members(rng, fam, geo, period_day, first_person_id, serial_base)
+    first = np.cumsum(size) - size  # each family's head is its first member
+    fam["nama_kepala_keluarga"] = ind["nama"][first]
+    fam["jumlah_art"] = size.astype(np.int16)
+    no_kk = make_kk(rng, fam["kode_kec"], period_day, serial_base)
     fam["no_kk"] = no_kk
-    ind["no_kk"] = ind["id_keluarga"].map(fam.set_index("id_keluarga")["no_kk"])
+    ind["no_kk"] = np.repeat(no_kk, size)
     return Batch(keluarga=fam, individu=ind)
 
 
 def _add_address(
-    rng: np.random.Generator, fam: pd.DataFrame, geo: ProvinceGeo, desa_idx: np.ndarray, kelurahan: np.ndarray
+    rng: np.random.Generator, fam: Columns, geo: ProvinceGeo, desa_idx: np.ndarray, kelurahan: np.ndarray
 ) -> None:
     n = desa_idx.size
     dusun_pick = rng.integers(0, 1 << 30, n) % geo.n_dusun[desa_idx]
@@ -288,10 +292,10 @@ def _add_address(
     prefix = np.where(
         kelurahan, np.where(rng.random(n) < 0.6, "JL. ", "GG. "), np.where(rng.random(n) < 0.5, "JL. ", "KP. ")
     )
-    fam["alamat"] = (prefix.astype(object) + street + " NO. " + number.astype(object)).astype(str)
+    fam["alamat"] = prefix.astype(object) + street + " NO. " + number.astype(object)
 
 
-def _add_housing(rng: np.random.Generator, fam: pd.DataFrame, z: np.ndarray) -> None:
+def _add_housing(rng: np.random.Generator, fam: Columns, z: np.ndarray) -> None:
     n = z.size
     fam["lantai"] = LANTAI[_ordered(rng, z, [-2.2, -1.7, -1.0, 0.3, 1.2])]
     fam["dinding"] = DINDING[_ordered(rng, z, [-1.4, -0.6, 0.0])]
@@ -315,14 +319,14 @@ def _add_housing(rng: np.random.Generator, fam: pd.DataFrame, z: np.ndarray) -> 
 
 def _make_members(
     rng: np.random.Generator,
-    fam: pd.DataFrame,
+    fam: Columns,
     geo: ProvinceGeo,
     period_day: int,
     first_person_id: int,
     serial_base: int,
-) -> pd.DataFrame:
+) -> tuple[Columns, np.ndarray]:
     n = len(fam)
-    z = fam["_z"].to_numpy()
+    z = fam["_z"]
     size = 1 + rng.choice(FAMILY_SIZE_P.size, n, p=FAMILY_SIZE_P)
     female_head = rng.random(n) < np.where(size == 1, 0.45, 0.12)
     has_spouse = (size >= 2) & (rng.random(n) < np.where(female_head, 0.10, 0.93))
@@ -373,19 +377,19 @@ def _make_members(
     female[parent] = rng.random(int(parent.sum())) < 0.65
 
     born = period_day - np.round(age * 365.25).astype(np.int64) - rng.integers(0, 60, total)
-    ind = pd.DataFrame(
+    ind = Columns(
         {
             "id_dtks": np.arange(first_person_id, first_person_id + total, dtype=np.int64),
-            "id_keluarga": fam["id_keluarga"].to_numpy()[person_fam],
+            "id_keluarga": fam["id_keluarga"][person_fam],
         }
     )
-    culture = fam["_culture"].to_numpy()[person_fam]
+    culture = fam["_culture"][person_fam]
     # Birth order is known only for the family's own children (0 = unknown); the birth year picks the
     # generation's naming fashion.
     birth_order = np.where(child, child_order + 1, 0).astype(np.int64)
     birth_year = _dates(born).astype("datetime64[Y]").astype(np.int64) + 1970
     given = names.sample_given_names(rng, culture, female, birth_order, birth_year=birth_year)
-    family_marga = names.sample_family_names(rng, fam["_culture"].to_numpy())
+    family_marga = names.sample_family_names(rng, fam["_culture"])
     own_marga = names.sample_family_names(rng, culture)
     # Children and grandchildren carry the family's marga, as do the head and his father; wives keep their own.
     takes_family = child | (role == "cucu") | (~female & ((slot == 0) | parent))
@@ -393,9 +397,9 @@ def _make_members(
     marga = pa.array(np.where(takes_family, from_family, np.asarray(own_marga, dtype=object)).astype(str))
     nama = np.asarray(names.full_names(given, marga, female=female), dtype=object)
     ind["nama"] = nama
-    ind["tempat_lahir"] = _birthplaces(rng, geo, fam["kode_kab"].to_numpy()[person_fam], age)
+    ind["tempat_lahir"] = _birthplaces(rng, geo, fam["kode_kab"][person_fam], age)
     ind["tanggal_lahir"] = _dates(born)
-    ind["jenis_kelamin"] = np.where(female, "P", "L")
+    ind["jenis_kelamin"] = JENIS_KELAMIN[female.astype(np.int8)]
     # A child's mother is the family's wife (or the female head); everyone else gets a sampled name.
     mother_of_family = np.full(n, None, dtype=object)
     wife_rows = np.flatnonzero(spouse_slot & female)
@@ -404,16 +408,14 @@ def _make_members(
     mother_of_family[person_fam[female_heads]] = nama[female_heads]
     sampled = np.asarray(names.sample_mother_names(rng, culture, birth_year=birth_year - 27), dtype=object)
     known = child & (mother_of_family[person_fam] != None)  # noqa: E711 - elementwise on an object array
-    ind["nama_ibu_kandung"] = np.where(known, mother_of_family[person_fam], sampled).astype(str)
-    ind["hubungan_keluarga"] = role.astype(str)
-    for col in ("kode_kab", "kode_kec", "kode_desa", "dusun", "rt", "rw"):
-        ind[col] = fam[col].to_numpy()[person_fam]
-    _add_person_traits(
-        rng, ind, age, female, z[person_fam], fam["_kelurahan"].to_numpy()[person_fam], geo, fam, person_fam
-    )
-    ind["nik"] = make_nik(ind["kode_kec"].to_numpy(), born, female, serial_base=serial_base)
+    ind["nama_ibu_kandung"] = np.where(known, mother_of_family[person_fam], sampled)
+    ind["hubungan_keluarga"] = role
+    for col in ("_desa", "kode_kab", "kode_kec", "kode_desa", "dusun", "rt", "rw"):
+        ind[col] = fam[col][person_fam]
+    _add_person_traits(rng, ind, age, female, z[person_fam], fam["_kelurahan"][person_fam], geo, fam, person_fam)
+    ind["nik"] = make_nik(ind["kode_kec"], born, female, serial_base=serial_base)
     ind["_cacat"] = np.zeros(total, dtype=np.int16)
-    return ind
+    return ind, size
 
 
 def _birthplaces(rng: np.random.Generator, geo: ProvinceGeo, kode_kab: np.ndarray, age: np.ndarray) -> np.ndarray:
@@ -423,30 +425,28 @@ def _birthplaces(rng: np.random.Generator, geo: ProvinceGeo, kode_kab: np.ndarra
     migrant_p = np.where(age < 15, 0.05, 0.25)
     same_prov = geo.kab_birthplace[rng.integers(0, geo.kab_codes.size, kode_kab.size)]
     far = geo.other_birthplaces[rng.integers(0, geo.other_birthplaces.size, kode_kab.size)]
-    return np.where(draw < migrant_p * 0.7, same_prov, np.where(draw < migrant_p, far, home)).astype(str)
+    return np.where(draw < migrant_p * 0.7, same_prov, np.where(draw < migrant_p, far, home))
 
 
 def _add_person_traits(
     rng: np.random.Generator,
-    ind: pd.DataFrame,
+    ind: Columns,
     age: np.ndarray,
     female: np.ndarray,
     z: np.ndarray,
     kelurahan: np.ndarray,
     geo: ProvinceGeo,
-    fam: pd.DataFrame,
+    fam: Columns,
     person_fam: np.ndarray,
 ) -> None:
     total = age.size
-    kab_pos = np.searchsorted(geo.kab_codes, fam["kode_kab"].to_numpy()[person_fam])
-    ind["status_padan"] = np.where(rng.random(total) < geo.kab_padan[kab_pos], "padan", "belum padan")
+    kab_pos = geo.kab_index[fam["_desa"]][person_fam]
+    ind["status_padan"] = STATUS_PADAN[(rng.random(total) < geo.kab_padan[kab_pos]).astype(np.int8)]
     frail = 0.008 + 0.0009 * np.maximum(age - 45, 0) + 0.004 * (z < -1)
     for col in SULIT:
         ind[col] = rng.random(total) < frail
     chronic = rng.random(total) < np.clip(0.01 + 0.004 * np.maximum(age - 35, 0), 0, 0.35)
-    ind["penyakit_kronis"] = pd.array(
-        np.where(chronic, PENYAKIT[rng.integers(0, PENYAKIT.size, total)], None), dtype="str"
-    )
+    ind["penyakit_kronis"] = np.where(chronic, PENYAKIT[rng.integers(0, PENYAKIT.size, total)], None)
     youth_bonus = np.clip((60 - age) / 40, 0, 1)
     edu = _ordered(rng, z + youth_bonus, [-0.9, 0.2, 0.9, 2.2, 2.7])
     edu = np.where(age < 13, 0, np.where(age < 16, np.minimum(edu, 1), np.where(age < 19, np.minimum(edu, 2), edu)))
@@ -464,10 +464,10 @@ def _add_person_traits(
     pekerjaan = np.where(works, job, np.where(female & (age >= 18), "mengurus rumah tangga", "tidak bekerja"))
     pekerjaan = np.where(in_school, "pelajar/mahasiswa", pekerjaan)
     pekerjaan = np.where((age >= 65) & (rng.random(total) < 0.6), "tidak bekerja", pekerjaan)
-    ind["pekerjaan"] = pekerjaan.astype(str)
+    ind["pekerjaan"] = pekerjaan
     ind["keberadaan"] = "ada"
     ind["tanggal_keberadaan"] = np.full(total, np.datetime64("NaT"), dtype="datetime64[D]")
-    ind["status_aktif"] = True
+    ind["status_aktif"] = np.ones(total, dtype=bool)
 
 
 def group_rank(key: np.ndarray) -> np.ndarray:

@@ -1,0 +1,89 @@
+"""A block's rows as plain numpy columns: what the generator works on instead of pandas frames.
+
+Selecting, appending and updating rows are whole-column numpy operations (strings are object arrays, so a
+selection copies pointers, not string bytes); the one conversion to Arrow happens when a period is written.
+Nullable integers use 0 for null (ids and desil are never 0); dates are datetime64[D] with NaT for null."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from portal.schema import SCHEMAS, SORT_KEYS
+
+# Integer columns where 0 stands for null.
+NULL_ZERO = frozenset({"desil", "id_usulan_asal", "id_dtks"})
+
+
+class Columns:
+    """Named numpy columns of equal length."""
+
+    def __init__(self, columns: dict[str, np.ndarray] | None = None, length: int | None = None) -> None:
+        self._cols: dict[str, np.ndarray] = {}
+        self._n = length
+        for name, values in (columns or {}).items():
+            self[name] = values
+
+    def __len__(self) -> int:
+        return self._n or 0
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._cols
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cols)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self._cols[name]
+
+    def __setitem__(self, name: str, values: object) -> None:
+        if isinstance(values, np.ndarray):
+            array = values.astype(object) if values.dtype.kind == "U" else values
+            if self._n is None:
+                self._n = array.shape[0]
+            elif array.shape[0] != self._n:
+                raise ValueError(f"column {name} has {array.shape[0]} rows, expected {self._n}")
+        else:  # a scalar, repeated
+            if self._n is None:
+                raise ValueError(f"column {name}: a scalar needs a length")
+            if isinstance(values, str) or values is None:
+                array = np.empty(self._n, dtype=object)
+                array[:] = values
+            else:
+                array = np.full(self._n, values)
+        self._cols[name] = array
+
+    def take(self, rows: np.ndarray) -> Columns:
+        """The rows at `rows` (indices or a boolean mask), as a new set of columns."""
+        rows = np.flatnonzero(rows) if rows.dtype == bool else rows
+        return Columns({name: values[rows] for name, values in self._cols.items()}, length=rows.size)
+
+    @staticmethod
+    def concat(parts: Iterable[Columns]) -> Columns:
+        """Rows of `parts` one after the other (same column names)."""
+        parts = [p for p in parts]
+        names = list(parts[0])
+        return Columns(
+            {name: np.concatenate([p[name] for p in parts]) for name in names}, length=sum(len(p) for p in parts)
+        )
+
+
+def _arrow(values: np.ndarray, field: pa.Field) -> pa.Array:
+    if field.name in NULL_ZERO:
+        return pa.array(values, mask=values == 0).cast(field.type)
+    if pa.types.is_string(field.type):
+        return pa.array(values, type=pa.string(), from_pandas=True)
+    if pa.types.is_date32(field.type):
+        return pa.array(values.astype("datetime64[D]"), type=pa.date32(), from_pandas=True)
+    return pa.array(values).cast(field.type)
+
+
+def to_arrow(table: str, cols: Columns) -> pa.Table:
+    """The columns of the register table `table`, in schema order and types, sorted by its sort key."""
+    schema = SCHEMAS[table]
+    out = pa.Table.from_arrays([_arrow(cols[f.name], f) for f in schema], schema=schema)
+    order = pc.sort_indices(out, sort_keys=[(key, "ascending") for key in SORT_KEYS[table]])
+    return out.take(order)
