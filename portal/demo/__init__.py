@@ -25,9 +25,9 @@ import pyarrow as pa
 
 from portal.config import Settings
 from portal.demo import churn, defects, musdes
-from portal.demo.columns import Columns
+from portal.demo.columns import Coded, Columns, vocabulary_arrays
 from portal.demo.columns import to_arrow as columns_to_arrow
-from portal.demo.households import ProvinceGeo, make_families
+from portal.demo.households import ProvinceGeo, make_families, vocabularies
 from portal.demo.plan import DEFAULT_DENSE, DEFAULT_INDIVIDUALS, MIN_FAMILIES_PER_KEC, Plan, PlanError, make_plan
 from portal.periods import period_end
 from portal.rollups import build_derived
@@ -138,7 +138,7 @@ def _allocate(rng: np.random.Generator, plan: Plan, geo: ProvinceGeo) -> np.ndar
     return np.sort(np.concatenate(out)) if out else np.zeros(0, dtype=np.int64)
 
 
-def _truth_cacat(state: churn.ProvinceState) -> Columns:
+def _truth_cacat(state: churn.ProvinceState, geo: ProvinceGeo) -> Columns:
     parts = []
     for bit, kind in defects.KINDS.items():
         rows = state.keluarga if bit == defects.DESIL_KOSONG else state.individu
@@ -147,12 +147,12 @@ def _truth_cacat(state: churn.ProvinceState) -> Columns:
         parts.append(
             Columns(
                 {
-                    "kode_desa": hit["kode_desa"],
+                    "kode_desa": geo.kode_desa[hit["_desa"]],
                     "jenis": kind,
                     "id_keluarga": hit["id_keluarga"],
                     # a family's defect has no person: 0 is written as null
                     "id_dtks": hit["id_dtks"] if "id_dtks" in hit else np.zeros(n, dtype=np.int64),
-                    "kode_kab": hit["kode_kab"],
+                    "kode_kab": geo.kode_kab[hit["_desa"]],
                 },
                 length=n,
             )
@@ -160,15 +160,16 @@ def _truth_cacat(state: churn.ProvinceState) -> Columns:
     return Columns.concat(parts)
 
 
-def _write_period(writers: dict[str, PartitionWriter], state: churn.ProvinceState, q: musdes.QuarterDecisions) -> int:
-    tables = {
-        "keluarga": state.keluarga,
-        "individu": state.individu,
-        "musdes": q.musdes,
-        "usulan": q.usulan,
-        "truth_cacat": _truth_cacat(state),
-        "truth_usulan": q.truth,
-    }
+def _write_period(
+    writers: dict[str, PartitionWriter],
+    geo: ProvinceGeo,
+    coded: Coded,
+    state: churn.ProvinceState,
+    q: musdes.QuarterDecisions,
+) -> int:
+    for name, cols in (("keluarga", state.keluarga), ("individu", state.individu)):
+        writers[name].write(columns_to_arrow(name, cols, coded))
+    tables = {"musdes": q.musdes, "usulan": q.usulan, "truth_cacat": _truth_cacat(state, geo), "truth_usulan": q.truth}
     for name, cols in tables.items():
         writers[name].write(columns_to_arrow(name, cols))
     return len(state.individu)
@@ -239,8 +240,9 @@ def _build_block(
     next_ids[0] += len(batch.keluarga)
     next_ids[1] += len(batch.individu)
     base_day = int(np.datetime64(base_end, "D").astype(np.int64))
-    defects.inject(rng, batch.keluarga, batch.individu, geo.foreign_kec, slot, base_day, foreign_serials, pool)
+    defects.inject(rng, batch.keluarga, batch.individu, geo, slot, base_day, foreign_serials, pool)
     state = churn.new_state(batch, next_ids)
+    coded = vocabulary_arrays(vocabularies(geo))
     written = 0
     decisions: musdes.QuarterDecisions | None = None
     for k, periode in enumerate(periods):
@@ -252,7 +254,7 @@ def _build_block(
         else:
             churn.mark_protected(state)
         decisions = musdes.hold_musdes(period_rng, geo, state.keluarga, compliance, start, end, state.next_ids, k)
-        written += _write_period({t: writers[(t, periode)] for t in GENERATED_TABLES}, state, decisions)
+        written += _write_period({t: writers[(t, periode)] for t in GENERATED_TABLES}, geo, coded, state, decisions)
     if state.next_ids[0] - next_ids[0] >= BLOCK_FAMILY_IDS or state.next_ids[1] - next_ids[1] >= BLOCK_PERSON_IDS:
         raise PlanError(f"block {block} of province {geo.kode_prov} ran out of ids: use fewer --periods")
     return written

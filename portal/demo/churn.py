@@ -16,13 +16,18 @@ from portal.demo import names
 from portal.demo.columns import Columns
 from portal.demo.defects import NIK_BEDA_DOMISILI
 from portal.demo.households import (
-    JENIS_KELAMIN,
-    STATUS_KESEJAHTERAAN,
-    STATUS_PADAN,
+    ADA,
+    ANAK,
+    BELUM_SEKOLAH,
+    ISTRI,
+    KEPALA,
+    MENINGGAL,
+    NO_DUSUN,
+    PINDAH,
     STREETS,
+    TIDAK_BEKERJA,
     Batch,
     ProvinceGeo,
-    _pad,
     draw_programmes,
     make_nik,
 )
@@ -62,7 +67,7 @@ def advance(
     _moves(rng, state, geo, start, end)
     _graduation(rng, state, end)
     _desil_moves(rng, state, end)
-    _births(rng, state, start, end, period_index)
+    _births(rng, state, geo, start, end, period_index)
     _verivali(rng, state, geo, start, end)
     _refresh_family_counts(state)
 
@@ -85,7 +90,7 @@ def _members_of(state: ProvinceState, fam_mask: np.ndarray) -> np.ndarray:
 def _drop_inactive(state: ProvinceState) -> None:
     fam, ind = state.keluarga, state.individu
     keberadaan = ind["keberadaan"]
-    left = ((keberadaan == "meninggal") | (keberadaan == "pindah")) & ~ind["status_aktif"]
+    left = ((keberadaan == MENINGGAL) | (keberadaan == PINDAH)) & ~ind["status_aktif"]
     gone = _members_of(state, ~fam["status_aktif"])
     state.individu = ind.take(~gone & ~left)
     state.keluarga = fam.take(fam["status_aktif"])
@@ -133,12 +138,12 @@ def _quarter_dates(rng: np.random.Generator, start: np.datetime64, end: np.datet
 def _deaths(rng: np.random.Generator, state: ProvinceState, start: np.datetime64, end: np.datetime64) -> None:
     ind, fam = state.individu, state.keluarga
     protected = _members_of(state, fam["_protected"])
-    alive = (ind["keberadaan"] == "ada") & ~protected
+    alive = (ind["keberadaan"] == ADA) & ~protected
     age = (end - ind["tanggal_lahir"].astype("datetime64[D]")).astype(np.int64) / 365.25
     # Gompertz-like annual mortality: 0.08 % at 30, about 1 % at 60 and 5.6 % at 80; a quarter of it here.
     hazard = np.minimum(0.0008 * np.exp(0.085 * (age - 30)), 0.5) / 4
     dies = alive & (rng.random(len(ind)) < hazard)
-    ind["keberadaan"][dies] = "meninggal"
+    ind["keberadaan"][dies] = MENINGGAL
     ind["status_aktif"][dies] = False
     ind["tanggal_keberadaan"][dies] = _quarter_dates(rng, start, end, int(dies.sum()))
     present = _present_per_family(state) > 0
@@ -150,7 +155,7 @@ def _present_per_family(state: ProvinceState) -> np.ndarray:
     """Members of each family whose keberadaan is 'ada'."""
     ind = state.individu
     row = family_rows(state.keluarga["id_keluarga"], ind["id_keluarga"])
-    here = (ind["keberadaan"] == "ada") & (row >= 0)
+    here = (ind["keberadaan"] == ADA) & (row >= 0)
     return np.bincount(row[here], minlength=len(state.keluarga))
 
 
@@ -164,8 +169,8 @@ def _moves(
     moves = movable & (draw >= P_LEAVE_PROVINCE) & (draw < P_LEAVE_PROVINCE + P_MOVE)
     _deactivate(state, leaves, "pindah")
     ind = state.individu
-    leaving = _members_of(state, leaves) & (ind["keberadaan"] == "ada")
-    ind["keberadaan"][leaving] = "pindah"
+    leaving = _members_of(state, leaves) & (ind["keberadaan"] == ADA)
+    ind["keberadaan"][leaving] = PINDAH
     ind["tanggal_keberadaan"][leaving] = _quarter_dates(rng, start, end, int(leaving.sum()))
 
     rows = np.flatnonzero(moves)
@@ -180,23 +185,20 @@ def _moves(
     same_kab = kab_first + (rng.integers(0, 1 << 30, rows.size) % (kab_last - kab_first))
     new_desa = np.where(other_kab, target, same_kab)
     fam["_desa"][rows] = new_desa
-    fam["kode_desa"][rows] = geo.kode_desa[new_desa]
-    fam["kode_kec"][rows] = geo.kode_kec[new_desa]
-    fam["kode_kab"][rows] = geo.kode_kab[new_desa]
-    fam["rt"][rows] = _pad(1 + rng.integers(0, 12, rows.size), 3)
-    fam["rw"][rows] = _pad(1 + rng.integers(0, 1 << 30, rows.size) % geo.n_rw[new_desa], 3)
-    fam["dusun"][rows] = np.where(geo.kelurahan[new_desa], "-", fam["dusun"][rows])
+    fam["rt"][rows] = 1 + rng.integers(0, 12, rows.size)
+    fam["rw"][rows] = 1 + rng.integers(0, 1 << 30, rows.size) % geo.n_rw[new_desa]
+    fam["dusun"][rows] = np.where(geo.kelurahan[new_desa], NO_DUSUN, fam["dusun"][rows])
     street = STREETS[rng.integers(0, STREETS.size, rows.size)]
     fam["alamat"][rows] = "JL. " + street + " NO. " + rng.integers(1, 180, rows.size).astype(str).astype(object)
     moved = np.zeros(len(fam), dtype=bool)
     moved[rows] = True
     row = family_rows(fam["id_keluarga"], ind["id_keluarga"])
     members = np.flatnonzero((row >= 0) & moved[np.maximum(row, 0)])
-    for col in ("_desa", "kode_kab", "kode_kec", "kode_desa", "dusun", "rt", "rw"):
+    for col in ("_desa", "dusun", "rt", "rw"):
         ind[col][members] = fam[col][row[members]]
     # Their NIK keep the old kecamatan: after a move to another kab the prefix no longer matches domicile.
     prefix = np.array([nik[:4] for nik in ind["nik"][members]], dtype=object)
-    changed_kab = members[prefix != ind["kode_kab"][members]]
+    changed_kab = members[prefix != geo.kode_kab[ind["_desa"][members]]]
     ind["_cacat"][changed_kab] |= NIK_BEDA_DOMISILI
 
 
@@ -213,8 +215,7 @@ def _desil_moves(rng: np.random.Generator, state: ProvinceState, end: np.datetim
     moving = has_desil & fam["status_aktif"] & (rng.random(n) < P_DESIL_MOVE)
     step = np.where(rng.random(n) < 0.5, 1, -1)
     new = np.clip(np.where(has_desil, fam["desil"], 1).astype(np.int64) + step, 1, 10)
-    fam["desil"][moving] = new[moving]
-    fam["status_kesejahteraan"][moving] = STATUS_KESEJAHTERAAN[new[moving] - 1]
+    fam["desil"][moving] = new[moving]  # status_kesejahteraan is written from desil
     redraw = (moving & (rng.random(n) < 0.3)) | (fam["status_aktif"] & (rng.random(n) < P_PROGRAMME_REDRAW))
     redraw &= has_desil
     if redraw.any():
@@ -229,13 +230,18 @@ def _desil_moves(rng: np.random.Generator, state: ProvinceState, end: np.datetim
 
 
 def _births(
-    rng: np.random.Generator, state: ProvinceState, start: np.datetime64, end: np.datetime64, period_index: int
+    rng: np.random.Generator,
+    state: ProvinceState,
+    geo: ProvinceGeo,
+    start: np.datetime64,
+    end: np.datetime64,
+    period_index: int,
 ) -> None:
     ind = state.individu
     age = (end - ind["tanggal_lahir"].astype("datetime64[D]")).astype(np.int64) / 365.25
     candidates = np.flatnonzero(
-        (ind["hubungan_keluarga"] == "istri")
-        & (ind["keberadaan"] == "ada")
+        (ind["hubungan_keluarga"] == ISTRI)
+        & (ind["keberadaan"] == ADA)
         & ind["status_aktif"]
         & (age >= 18)
         & (age <= 42)
@@ -248,7 +254,7 @@ def _births(
     culture = fam["_culture"][family_rows(fam["id_keluarga"], mothers["id_keluarga"])]
     female = rng.random(n) < 0.49
     born = _quarter_dates(rng, start, end, n)
-    head_rows = np.flatnonzero(ind["hubungan_keluarga"] == "kepala keluarga")
+    head_rows = np.flatnonzero(ind["hubungan_keluarga"] == KEPALA)
     head_family = ind["id_keluarga"][head_rows]
     order = np.argsort(head_family, kind="stable")
     at = family_rows(head_family[order], mothers["id_keluarga"])
@@ -269,26 +275,28 @@ def _births(
             "nama": nama,
             "tempat_lahir": mothers["tempat_lahir"],
             "tanggal_lahir": born,
-            "jenis_kelamin": JENIS_KELAMIN[female.astype(np.int8)],
+            "jenis_kelamin": female.astype(np.int8),
             "nama_ibu_kandung": mothers["nama"],
-            "hubungan_keluarga": "anak",
+            "hubungan_keluarga": np.full(n, ANAK, dtype=np.int8),
         }
     )
     state.next_ids[1] += n
-    for col in ("_desa", "kode_kab", "kode_kec", "kode_desa", "dusun", "rt", "rw"):
+    for col in ("_desa", "dusun", "rt", "rw"):
         baby[col] = mothers[col]
-    baby["status_padan"] = STATUS_PADAN[(rng.random(n) < 0.6).astype(np.int8)]
+    baby["status_padan"] = (rng.random(n) < 0.6).astype(np.int8)
     for col in SULIT:
         baby[col] = np.zeros(n, dtype=bool)
-    baby["penyakit_kronis"] = None
-    baby["pendidikan_tertinggi"] = "tidak punya ijazah"
-    baby["partisipasi_sekolah"] = "belum sekolah"
-    baby["pekerjaan"] = "tidak bekerja"
-    baby["keberadaan"] = "ada"
+    baby["penyakit_kronis"] = np.zeros(n, dtype=np.int8)  # none
+    baby["pendidikan_tertinggi"] = np.zeros(n, dtype=np.int8)  # tidak punya ijazah
+    baby["partisipasi_sekolah"] = np.full(n, BELUM_SEKOLAH, dtype=np.int8)
+    baby["pekerjaan"] = np.full(n, TIDAK_BEKERJA, dtype=np.int8)
+    baby["keberadaan"] = np.full(n, ADA, dtype=np.int8)
     baby["tanggal_keberadaan"] = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     baby["status_aktif"] = np.ones(n, dtype=bool)
     # Serial ranges per period keep newborn NIK distinct from those issued for earlier periods.
-    baby["nik"] = make_nik(baby["kode_kec"], born.astype(np.int64), female, serial_base=5000 + 100 * period_index)
+    baby["nik"] = make_nik(
+        geo.kode_kec[baby["_desa"]], born.astype(np.int64), female, serial_base=5000 + 100 * period_index
+    )
     baby["_cacat"] = np.zeros(n, dtype=np.int16)
     state.individu = Columns.concat([ind, baby])
 

@@ -6,7 +6,7 @@ Nullable integers use 0 for null (ids and desil are never 0); dates are datetime
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 import numpy as np
 import pyarrow as pa
@@ -81,9 +81,50 @@ def _arrow(values: np.ndarray, field: pa.Field) -> pa.Array:
     return pa.array(values).cast(field.type)
 
 
-def to_arrow(table: str, cols: Columns) -> pa.Table:
-    """The columns of the register table `table`, in schema order and types, sorted by its sort key."""
+Coded = Mapping[str, tuple[pa.Array, str]]  # column → (vocabulary, the column holding codes into it)
+
+
+def vocabulary_arrays(vocabularies: Mapping[str, tuple[np.ndarray, str]]) -> dict[str, tuple[pa.Array, str]]:
+    """The vocabularies as Arrow strings, made once per block."""
+    return {
+        name: (pa.array(vocab, type=pa.string(), from_pandas=True), source)
+        for name, (vocab, source) in vocabularies.items()
+    }
+
+
+def to_arrow(table: str, cols: Columns, coded: Coded | None = None) -> pa.Table:
+    """The columns of the register table `table`, in schema order and types, sorted by its sort key; a column
+    in `coded` is written from its codes. kode_desa coded by the desa index sorts by that index (the block's
+    desa are in code order)."""
+    coded = coded or {}
     schema = SCHEMAS[table]
-    out = pa.Table.from_arrays([_arrow(cols[f.name], f) for f in schema], schema=schema)
-    order = pc.sort_indices(out, sort_keys=[(key, "ascending") for key in SORT_KEYS[table]])
-    return out.take(order)
+    converted: dict[str, pa.Array] = {}
+    keys = []
+    for key in SORT_KEYS[table]:
+        if key == "kode_desa" and key in coded:
+            keys.append(pa.array(cols[coded[key][1]]))
+            continue
+        if key not in coded:
+            converted[key] = _arrow(cols[key], schema.field(key))
+            keys.append(converted[key])
+        else:
+            keys.append(_decode(cols, coded[key]))
+    order = pc.sort_indices(
+        pa.table(keys, names=[f"k{i}" for i in range(len(keys))]),
+        sort_keys=[(f"k{i}", "ascending") for i in range(len(keys))],
+    )
+    rows = order.to_numpy()
+    arrays = []
+    for field in schema:
+        if field.name in coded:  # small integer codes: cheap to reorder before decoding
+            arrays.append(_decode(cols, coded[field.name], rows))
+        else:  # converted in generation order (sequential reads), then reordered by Arrow
+            values = converted.get(field.name)
+            arrays.append((_arrow(cols[field.name], field) if values is None else values).take(order))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _decode(cols: Columns, coding: tuple[pa.Array, str], rows: np.ndarray | None = None) -> pa.Array:
+    vocab, source = coding
+    codes = cols[source] if rows is None else cols[source][rows]
+    return vocab.take(pa.array(codes))

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from portal.demo.columns import Columns
-from portal.demo.households import group_rank
+from portal.demo.households import MENINGGAL, ProvinceGeo, group_rank
 
 NIK_TIDAK_VALID = 1
 NIK_GANDA = 2
@@ -53,8 +53,12 @@ class DonorPool:
     waiting: list[pd.DataFrame] = field(default_factory=list)
     used: list[pd.DataFrame] = field(default_factory=list)
 
-    def add(self, individu: Columns, rows: np.ndarray, nik: np.ndarray) -> None:
-        frame = pd.DataFrame({name: individu[name][rows] for name in DONOR_FIELDS[:-1]})
+    def add(self, geo: ProvinceGeo, individu: Columns, rows: np.ndarray, nik: np.ndarray) -> None:
+        desa = individu["_desa"][rows]
+        frame = pd.DataFrame({"kode_desa": geo.kode_desa[desa]})
+        frame["id_keluarga"] = individu["id_keluarga"][rows]
+        frame["id_dtks"] = individu["id_dtks"][rows]
+        frame["kode_kab"] = geo.kode_kab[desa]
         frame["nik"] = nik[rows]
         self.waiting.append(frame)
 
@@ -93,7 +97,7 @@ def inject(
     rng: np.random.Generator,
     keluarga: Columns,
     individu: Columns,
-    foreign_kec: np.ndarray,
+    geo: ProvinceGeo,
     province_slot: int,
     period_day: int,
     foreign_serials: dict[int, int] | None = None,
@@ -114,7 +118,7 @@ def inject(
     bits[invalid] |= NIK_TIDAK_VALID
     free[invalid] = False
 
-    kab = individu["kode_kab"]
+    kab = geo.kab_index[individu["_desa"]]
     copies = _pick(rng, free, RATES["nik_ganda"])
     free[copies] = False
     donors = _pick_donors(rng, free, kab, copies) if _in_multi_kab_province(kab).any() else np.full(copies.size, -1)
@@ -125,7 +129,7 @@ def inject(
     free[donors] = False
     outside = copies[~keep]
     if pool is not None and outside.size:
-        copied, found = pool.take(kab[outside])
+        copied, found = pool.take(geo.kab_codes[kab[outside]])
         outside = outside[found]
         nik[outside] = copied[found]
     else:
@@ -134,7 +138,7 @@ def inject(
 
     foreign = _pick(rng, free, RATES["nik_beda_domisili"])
     # foreign_kec holds only kecamatan outside this province, so the prefix never matches the domicile.
-    prefix = foreign_kec[rng.integers(0, foreign_kec.size, foreign.size)]
+    prefix = geo.foreign_kec[rng.integers(0, geo.foreign_kec.size, foreign.size)]
     # A serial range of its own per province keeps these NIK from colliding with real holders of that prefix.
     dates = (nik[foreign].astype(np.int64) // 10_000) % 1_000_000 if foreign.size else np.zeros(0, np.int64)
     key = prefix.astype(np.int64) * 1_000_000 + dates
@@ -153,7 +157,7 @@ def inject(
     count = round(RATES["meninggal_aktif"] * len(individu))
     dead = rng.choice(len(individu), size=min(count, int(free.sum())), replace=False, p=weight / weight.sum())
     keberadaan = individu["keberadaan"].copy()
-    keberadaan[dead] = "meninggal"
+    keberadaan[dead] = MENINGGAL
     tanggal = individu["tanggal_keberadaan"].copy()
     tanggal[dead] = (period_day - rng.integers(30, 720, dead.size)).astype("datetime64[D]")
     bits[dead] |= MENINGGAL_AKTIF
@@ -162,7 +166,7 @@ def inject(
     if pool is not None:
         reserve = _pick(rng, free, RATES["nik_ganda"])
         bits[reserve] |= DONOR_RESERVE
-        pool.add(individu, reserve, nik)
+        pool.add(geo, individu, reserve, nik)
 
     individu["nik"] = nik
     individu["_cacat"] = bits
@@ -171,8 +175,7 @@ def inject(
 
     blank = _pick(rng, np.ones(len(keluarga), dtype=bool), RATES["desil_kosong"])
     keluarga["_cacat"][blank] |= DESIL_KOSONG
-    keluarga["desil"][blank] = 0  # null
-    keluarga["status_kesejahteraan"][blank] = None
+    keluarga["desil"][blank] = 0  # null, and so is the status_kesejahteraan written from it
 
 
 def _pick(rng: np.random.Generator, eligible: np.ndarray, rate: float) -> np.ndarray:

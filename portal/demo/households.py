@@ -42,9 +42,9 @@ AIR = np.array(
 )
 PENERANGAN = np.array(["bukan listrik", "listrik non-PLN", "listrik PLN"], dtype=object)
 DAYA_VA = np.array([0, 450, 900, 1300, 2200], dtype=np.int16)
+# String columns of keluarga and individu are held as small integer codes into these vocabularies (what
+# `vocabularies` lists) and written as strings: no Python string per row until Arrow takes the vocabulary.
 SUMBER_DATA = np.array(["DTKS", "DTSEN"], dtype=object)  # indexed by a drawn bool
-JENIS_KELAMIN = np.array(["L", "P"], dtype=object)  # indexed by female
-STATUS_PADAN = np.array(["belum padan", "padan"], dtype=object)  # indexed by matched
 JAMBAN = np.array(["tidak ada", "bersama/umum", "sendiri"], dtype=object)
 PENDIDIKAN = np.array(
     ["tidak punya ijazah", "SD/sederajat", "SMP/sederajat", "SMA/sederajat", "D1-D3", "D4/S1 ke atas"], dtype=object
@@ -56,6 +56,8 @@ PEKERJAAN_KOTA = np.array(
     ["buruh harian lepas", "pedagang", "pengemudi/ojek", "karyawan swasta", "wiraswasta", "asisten rumah tangga"],
     dtype=object,
 )
+JENIS_KELAMIN = np.array(["L", "P"], dtype=object)  # indexed by female
+STATUS_PADAN = np.array(["belum padan", "padan"], dtype=object)  # indexed by matched
 PENYAKIT = np.array(
     ["hipertensi", "diabetes", "jantung", "tuberkulosis", "asma", "stroke", "gagal ginjal"], dtype=object
 )
@@ -143,6 +145,56 @@ DUSUN_NAMES = np.array(
     ],
     dtype=object,
 )
+
+
+NO_DUSUN = DUSUN_NAMES.size  # a kelurahan has no dusun: "-"
+RT_RW = np.array([f"{i:03d}" for i in range(1000)], dtype=object)  # rt and rw codes are their numbers
+PENYAKIT_CODES = np.r_[np.array([None], dtype=object), PENYAKIT]  # 0: none
+# hubungan_keluarga
+HUBUNGAN = np.array(
+    ["kepala keluarga", "istri", "suami", "anak", "cucu", "orang tua/mertua", "famili lain"], dtype=object
+)
+KEPALA, ISTRI, SUAMI, ANAK, CUCU, ORANG_TUA, FAMILI_LAIN = range(7)
+PARTISIPASI = np.array(["belum sekolah", "masih sekolah", "tidak sekolah", "tidak sekolah lagi"], dtype=object)
+BELUM_SEKOLAH, MASIH_SEKOLAH, TIDAK_SEKOLAH, PUTUS_SEKOLAH = range(4)
+# Rural jobs, urban jobs, then the three that are not drawn from either list.
+PEKERJAAN = np.r_[
+    PEKERJAAN_DESA, PEKERJAAN_KOTA, np.array(["mengurus rumah tangga", "tidak bekerja", "pelajar/mahasiswa"], object)
+]
+MENGURUS_RUMAH_TANGGA, TIDAK_BEKERJA, PELAJAR = range(12, 15)
+KEBERADAAN = np.array(["ada", "meninggal", "pindah"], dtype=object)
+ADA, MENINGGAL, PINDAH = range(3)
+# status_kesejahteraan is written from desil (0: blank)
+STATUS_BY_DESIL = np.r_[np.array([None], dtype=object), STATUS_KESEJAHTERAAN]
+
+
+def vocabularies(geo: ProvinceGeo) -> dict[str, tuple[np.ndarray, str]]:
+    """For each coded string column of keluarga and individu: its vocabulary and the column holding the codes."""
+    coded = {
+        "lantai": LANTAI,
+        "dinding": DINDING,
+        "atap": ATAP,
+        "sumber_air": AIR,
+        "penerangan": PENERANGAN,
+        "jamban": JAMBAN,
+        "sumber_data": SUMBER_DATA,
+        "dusun": np.r_[DUSUN_NAMES, np.array(["-"], dtype=object)],
+        "rt": RT_RW,
+        "rw": RT_RW,
+        "jenis_kelamin": JENIS_KELAMIN,
+        "status_padan": STATUS_PADAN,
+        "penyakit_kronis": PENYAKIT_CODES,
+        "pendidikan_tertinggi": PENDIDIKAN,
+        "partisipasi_sekolah": PARTISIPASI,
+        "pekerjaan": PEKERJAAN,
+        "keberadaan": KEBERADAAN,
+        "hubungan_keluarga": HUBUNGAN,
+        "tempat_lahir": birthplace_vocabulary(geo),
+    }
+    out = {name: (vocab, name) for name, vocab in coded.items()}
+    out["status_kesejahteraan"] = (STATUS_BY_DESIL, "desil")
+    out.update({name: (getattr(geo, name), "_desa") for name in ("kode_desa", "kode_kec", "kode_kab")})
+    return out
 
 
 @dataclass
@@ -243,16 +295,13 @@ def make_families(
     culture = names.sample_cultures(rng, geo.kode_prov, n)
 
     fam = Columns({"id_keluarga": np.arange(first_family_id, first_family_id + n, dtype=np.int64)})
-    fam["_desa"] = desa_idx.astype(np.int64)  # index into the block's desa (geo), kept through moves
-    fam["kode_kab"] = geo.kode_kab[desa_idx]
-    fam["kode_kec"] = geo.kode_kec[desa_idx]
-    fam["kode_desa"] = geo.kode_desa[desa_idx]
+    # Index into the block's desa (geo), kept through moves: kode_desa, kode_kec and kode_kab are written from it.
+    fam["_desa"] = desa_idx.astype(np.int64)
     _add_address(rng, fam, geo, desa_idx, kelurahan)
     _add_housing(rng, fam, z)
     desil = desil_from_score(z + rng.normal(0, DESIL_NOISE, n))
     fam["desil"] = desil  # int8, 0 for a blanked desil
-    fam["status_kesejahteraan"] = STATUS_KESEJAHTERAAN[desil - 1]
-    fam["sumber_data"] = SUMBER_DATA[(rng.random(n) < 0.35).astype(np.int8)]
+    fam["sumber_data"] = (rng.random(n) < 0.35).astype(np.int8)
     for col, values in draw_programmes(rng, desil, kelurahan, period_day).items():
         fam[col] = values
     fam["status_aktif"] = np.ones(n, dtype=bool)
@@ -270,7 +319,7 @@ def make_families(
     first = np.cumsum(size) - size  # each family's head is its first member
     fam["nama_kepala_keluarga"] = ind["nama"][first]
     fam["jumlah_art"] = size.astype(np.int16)
-    no_kk = make_kk(rng, fam["kode_kec"], period_day, serial_base)
+    no_kk = make_kk(rng, geo.kode_kec[desa_idx], period_day, serial_base)
     fam["no_kk"] = no_kk
     ind["no_kk"] = np.repeat(no_kk, size)
     return Batch(keluarga=fam, individu=ind)
@@ -281,12 +330,12 @@ def _add_address(
 ) -> None:
     n = desa_idx.size
     dusun_pick = rng.integers(0, 1 << 30, n) % geo.n_dusun[desa_idx]
-    dusun = DUSUN_NAMES[(geo.dusun_offset[desa_idx] + dusun_pick) % DUSUN_NAMES.size]
-    fam["dusun"] = np.where(kelurahan, "-", dusun)
+    dusun = (geo.dusun_offset[desa_idx] + dusun_pick) % DUSUN_NAMES.size
+    fam["dusun"] = np.where(kelurahan, NO_DUSUN, dusun).astype(np.int8)
     rw = 1 + rng.integers(0, 1 << 30, n) % geo.n_rw[desa_idx]
     rt = 1 + rng.integers(0, 12, n)
-    fam["rt"] = _pad(rt, 3)
-    fam["rw"] = _pad(rw, 3)
+    fam["rt"] = rt.astype(np.int16)
+    fam["rw"] = rw.astype(np.int16)
     street = STREETS[rng.integers(0, STREETS.size, n)]
     number = rng.integers(1, 180, n).astype(str)
     prefix = np.where(
@@ -297,15 +346,15 @@ def _add_address(
 
 def _add_housing(rng: np.random.Generator, fam: Columns, z: np.ndarray) -> None:
     n = z.size
-    fam["lantai"] = LANTAI[_ordered(rng, z, [-2.2, -1.7, -1.0, 0.3, 1.2])]
-    fam["dinding"] = DINDING[_ordered(rng, z, [-1.4, -0.6, 0.0])]
-    fam["atap"] = ATAP[_ordered(rng, z, [-2.0, -0.8, -0.2, 1.8])]
-    fam["sumber_air"] = AIR[_ordered(rng, z, [-1.8, -1.0, 0.0, 0.9])]
+    fam["lantai"] = _ordered(rng, z, [-2.2, -1.7, -1.0, 0.3, 1.2]).astype(np.int8)
+    fam["dinding"] = _ordered(rng, z, [-1.4, -0.6, 0.0]).astype(np.int8)
+    fam["atap"] = _ordered(rng, z, [-2.0, -0.8, -0.2, 1.8]).astype(np.int8)
+    fam["sumber_air"] = _ordered(rng, z, [-1.8, -1.0, 0.0, 0.9]).astype(np.int8)
     light = _ordered(rng, z, [-2.6, -2.1])
-    fam["penerangan"] = PENERANGAN[light]
+    fam["penerangan"] = light.astype(np.int8)
     va = np.where(light < 2, 0, 1 + _ordered(rng, z, [-0.2, 1.0, 2.0]))
     fam["daya_listrik_va"] = DAYA_VA[va]
-    fam["jamban"] = JAMBAN[_ordered(rng, z, [-1.6, -0.7])]
+    fam["jamban"] = _ordered(rng, z, [-1.6, -0.7]).astype(np.int8)
     for col, a, b in (
         ("aset_lpg_5_5kg", -2.2, 1.4),
         ("aset_kulkas", -0.6, 1.3),
@@ -344,30 +393,30 @@ def _make_members(
     slot = np.arange(total) - np.repeat(np.cumsum(size) - size, size)
     spouse_slot = has_spouse[person_fam] & (slot == 1)
     child_order = slot - 1 - has_spouse[person_fam]  # 0-based among non-head, non-spouse
-    role = np.full(total, "anak", dtype=object)
-    role[slot == 0] = "kepala keluarga"
-    role[spouse_slot] = np.where(female_head[person_fam[spouse_slot]], "suami", "istri")
+    role = np.full(total, ANAK, dtype=np.int8)
+    role[slot == 0] = KEPALA
+    role[spouse_slot] = np.where(female_head[person_fam[spouse_slot]], SUAMI, ISTRI)
     other = (slot > 0) & ~spouse_slot
     draw = rng.random(total)
     old_head = head_age[person_fam] >= 48
-    role[other & (draw < 0.04) & old_head] = "cucu"
-    role[other & (draw >= 0.04) & (draw < 0.08)] = "orang tua/mertua"
-    role[other & (draw >= 0.08) & (draw < 0.11)] = "famili lain"
+    role[other & (draw < 0.04) & old_head] = CUCU
+    role[other & (draw >= 0.04) & (draw < 0.08)] = ORANG_TUA
+    role[other & (draw >= 0.08) & (draw < 0.11)] = FAMILI_LAIN
 
     age = np.empty(total)
     age[slot == 0] = head_age
     age[spouse_slot] = spouse_age[person_fam[spouse_slot]]
-    child = role == "anak"
+    child = role == ANAK
     age[child] = (
         mother_age[person_fam[child]]
         - first_gap[person_fam[child]]
         - child_order[child] * mean_gap[person_fam[child]]
         + rng.uniform(-0.8, 0.8, int(child.sum()))
     )
-    age[role == "cucu"] = rng.uniform(0, 12, int((role == "cucu").sum()))
-    parent = role == "orang tua/mertua"
+    age[role == CUCU] = rng.uniform(0, 12, int((role == CUCU).sum()))
+    parent = role == ORANG_TUA
     age[parent] = np.minimum(head_age[person_fam[parent]] + rng.uniform(20, 32, int(parent.sum())), 98)
-    kin = role == "famili lain"
+    kin = role == FAMILI_LAIN
     age[kin] = rng.uniform(5, 60, int(kin.sum()))
     age = np.clip(age, 0.05, 99.5)
 
@@ -392,14 +441,15 @@ def _make_members(
     family_marga = names.sample_family_names(rng, fam["_culture"])
     own_marga = names.sample_family_names(rng, culture)
     # Children and grandchildren carry the family's marga, as do the head and his father; wives keep their own.
-    takes_family = child | (role == "cucu") | (~female & ((slot == 0) | parent))
+    takes_family = child | (role == CUCU) | (~female & ((slot == 0) | parent))
     from_family = np.asarray(family_marga.take(pa.array(person_fam)), dtype=object)
     marga = pa.array(np.where(takes_family, from_family, np.asarray(own_marga, dtype=object)).astype(str))
     nama = np.asarray(names.full_names(given, marga, female=female), dtype=object)
     ind["nama"] = nama
-    ind["tempat_lahir"] = _birthplaces(rng, geo, fam["kode_kab"][person_fam], age)
+    kab_pos = geo.kab_index[fam["_desa"]][person_fam]
+    ind["tempat_lahir"] = _birthplaces(rng, geo, kab_pos, age)
     ind["tanggal_lahir"] = _dates(born)
-    ind["jenis_kelamin"] = JENIS_KELAMIN[female.astype(np.int8)]
+    ind["jenis_kelamin"] = female.astype(np.int8)
     # A child's mother is the family's wife (or the female head); everyone else gets a sampled name.
     mother_of_family = np.full(n, None, dtype=object)
     wife_rows = np.flatnonzero(spouse_slot & female)
@@ -410,22 +460,27 @@ def _make_members(
     known = child & (mother_of_family[person_fam] != None)  # noqa: E711 - elementwise on an object array
     ind["nama_ibu_kandung"] = np.where(known, mother_of_family[person_fam], sampled)
     ind["hubungan_keluarga"] = role
-    for col in ("_desa", "kode_kab", "kode_kec", "kode_desa", "dusun", "rt", "rw"):
+    for col in ("_desa", "dusun", "rt", "rw"):
         ind[col] = fam[col][person_fam]
-    _add_person_traits(rng, ind, age, female, z[person_fam], fam["_kelurahan"][person_fam], geo, fam, person_fam)
-    ind["nik"] = make_nik(ind["kode_kec"], born, female, serial_base=serial_base)
+    _add_person_traits(rng, ind, age, female, z[person_fam], fam["_kelurahan"][person_fam], geo, kab_pos)
+    ind["nik"] = make_nik(geo.kode_kec[ind["_desa"]], born, female, serial_base=serial_base)
     ind["_cacat"] = np.zeros(total, dtype=np.int16)
     return ind, size
 
 
-def _birthplaces(rng: np.random.Generator, geo: ProvinceGeo, kode_kab: np.ndarray, age: np.ndarray) -> np.ndarray:
-    kab_pos = np.searchsorted(geo.kab_codes, kode_kab)
-    home = geo.kab_birthplace[kab_pos]
-    draw = rng.random(kode_kab.size)
+def _birthplaces(rng: np.random.Generator, geo: ProvinceGeo, kab_pos: np.ndarray, age: np.ndarray) -> np.ndarray:
+    """Codes into `birthplace_vocabulary(geo)`: the kab/kota's own, another of the province, or one far away."""
+    n = kab_pos.size
+    draw = rng.random(n)
     migrant_p = np.where(age < 15, 0.05, 0.25)
-    same_prov = geo.kab_birthplace[rng.integers(0, geo.kab_codes.size, kode_kab.size)]
-    far = geo.other_birthplaces[rng.integers(0, geo.other_birthplaces.size, kode_kab.size)]
-    return np.where(draw < migrant_p * 0.7, same_prov, np.where(draw < migrant_p, far, home))
+    same_prov = rng.integers(0, geo.kab_codes.size, n)
+    far = geo.kab_codes.size + rng.integers(0, geo.other_birthplaces.size, n)
+    return np.where(draw < migrant_p * 0.7, same_prov, np.where(draw < migrant_p, far, kab_pos)).astype(np.int32)
+
+
+def birthplace_vocabulary(geo: ProvinceGeo) -> np.ndarray:
+    """What the tempat_lahir codes stand for: the province's kab/kota, then the nation's birthplaces."""
+    return np.concatenate([geo.kab_birthplace, geo.other_birthplaces])
 
 
 def _add_person_traits(
@@ -436,36 +491,32 @@ def _add_person_traits(
     z: np.ndarray,
     kelurahan: np.ndarray,
     geo: ProvinceGeo,
-    fam: Columns,
-    person_fam: np.ndarray,
+    kab_pos: np.ndarray,
 ) -> None:
     total = age.size
-    kab_pos = geo.kab_index[fam["_desa"]][person_fam]
-    ind["status_padan"] = STATUS_PADAN[(rng.random(total) < geo.kab_padan[kab_pos]).astype(np.int8)]
+    ind["status_padan"] = (rng.random(total) < geo.kab_padan[kab_pos]).astype(np.int8)
     frail = 0.008 + 0.0009 * np.maximum(age - 45, 0) + 0.004 * (z < -1)
     for col in SULIT:
         ind[col] = rng.random(total) < frail
     chronic = rng.random(total) < np.clip(0.01 + 0.004 * np.maximum(age - 35, 0), 0, 0.35)
-    ind["penyakit_kronis"] = np.where(chronic, PENYAKIT[rng.integers(0, PENYAKIT.size, total)], None)
+    ind["penyakit_kronis"] = np.where(chronic, 1 + rng.integers(0, PENYAKIT.size, total), 0).astype(np.int8)
     youth_bonus = np.clip((60 - age) / 40, 0, 1)
     edu = _ordered(rng, z + youth_bonus, [-0.9, 0.2, 0.9, 2.2, 2.7])
     edu = np.where(age < 13, 0, np.where(age < 16, np.minimum(edu, 1), np.where(age < 19, np.minimum(edu, 2), edu)))
-    ind["pendidikan_tertinggi"] = PENDIDIKAN[edu]
+    ind["pendidikan_tertinggi"] = edu.astype(np.int8)
     in_school = (age >= 6) & (age < 19) & (rng.random(total) < _sigmoid(2.2 + 0.8 * z - 0.25 * np.maximum(age - 12, 0)))
     ind["partisipasi_sekolah"] = np.where(
-        age < 6,
-        "belum sekolah",
-        np.where(in_school, "masih sekolah", np.where(edu == 0, "tidak sekolah", "tidak sekolah lagi")),
-    )
-    job_rural = PEKERJAAN_DESA[rng.integers(0, PEKERJAAN_DESA.size, total)]
-    job_urban = PEKERJAAN_KOTA[rng.integers(0, PEKERJAAN_KOTA.size, total)]
+        age < 6, BELUM_SEKOLAH, np.where(in_school, MASIH_SEKOLAH, np.where(edu == 0, TIDAK_SEKOLAH, PUTUS_SEKOLAH))
+    ).astype(np.int8)
+    job_rural = rng.integers(0, PEKERJAAN_DESA.size, total)
+    job_urban = PEKERJAAN_DESA.size + rng.integers(0, PEKERJAAN_KOTA.size, total)
     job = np.where(kelurahan, job_urban, job_rural)
     works = (age >= 15) & ~in_school & (rng.random(total) < np.where(female, 0.45, 0.88))
-    pekerjaan = np.where(works, job, np.where(female & (age >= 18), "mengurus rumah tangga", "tidak bekerja"))
-    pekerjaan = np.where(in_school, "pelajar/mahasiswa", pekerjaan)
-    pekerjaan = np.where((age >= 65) & (rng.random(total) < 0.6), "tidak bekerja", pekerjaan)
-    ind["pekerjaan"] = pekerjaan
-    ind["keberadaan"] = "ada"
+    pekerjaan = np.where(works, job, np.where(female & (age >= 18), MENGURUS_RUMAH_TANGGA, TIDAK_BEKERJA))
+    pekerjaan = np.where(in_school, PELAJAR, pekerjaan)
+    pekerjaan = np.where((age >= 65) & (rng.random(total) < 0.6), TIDAK_BEKERJA, pekerjaan)
+    ind["pekerjaan"] = pekerjaan.astype(np.int8)
+    ind["keberadaan"] = np.full(total, ADA, dtype=np.int8)
     ind["tanggal_keberadaan"] = np.full(total, np.datetime64("NaT"), dtype="datetime64[D]")
     ind["status_aktif"] = np.ones(total, dtype=bool)
 

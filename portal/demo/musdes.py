@@ -102,7 +102,7 @@ def hold_musdes(
     adds = rng.poisson(0.4 + 0.015 * families).clip(0, 40)
     stops = rng.poisson(0.3 + 0.01 * families).clip(0, 30)
     add_rows = _add_usulan(rng, geo, musdes, adds, desa_pos, period_end, next_ids, period_index)
-    stop_rows = _stop_usulan(rng, musdes, stops, active, geo.kode_desa.size)
+    stop_rows = _stop_usulan(rng, geo, musdes, stops, active)
     usulan = Columns.concat([add_rows.usulan, stop_rows])
     # Order of (kode_desa, id_musdes, jenis, id_keluarga): one musdes per desa, 'penghentian' < 'tambah'.
     usulan = usulan.take(
@@ -179,9 +179,9 @@ def _add_usulan(
         {
             "id_musdes": musdes["id_musdes"][which],
             "_desa": fam["_desa"],
-            "kode_kab": fam["kode_kab"],
-            "kode_kec": fam["kode_kec"],
-            "kode_desa": fam["kode_desa"],
+            "kode_kab": geo.kode_kab[fam["_desa"]],
+            "kode_kec": geo.kode_kec[fam["_desa"]],
+            "kode_desa": geo.kode_desa[fam["_desa"]],
             "jenis": "tambah",
             "kategori": "layak tetapi belum terdaftar",
             "id_keluarga": fam["id_keluarga"],
@@ -196,7 +196,7 @@ def _add_usulan(
 
 
 def _stop_usulan(
-    rng: np.random.Generator, musdes: Columns, stops: np.ndarray, active: Columns, desa_count: int
+    rng: np.random.Generator, geo: ProvinceGeo, musdes: Columns, stops: np.ndarray, active: Columns
 ) -> Columns:
     """Pick families to stop in each desa, better-off ones more often, never a protected (defective) family."""
     eligible = active.take((active["_cacat"] == 0) & ~active["_protected"])
@@ -207,6 +207,7 @@ def _stop_usulan(
     sorted_desa = desa[order]
     starts = np.r_[0, np.flatnonzero(sorted_desa[1:] != sorted_desa[:-1]) + 1] if order.size else order[:0]
     rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
+    desa_count = geo.kode_desa.size
     wanted = np.zeros(desa_count, dtype=np.int64)
     wanted[musdes["_desa"]] = stops
     chosen = eligible.take(order[rank < wanted[sorted_desa]])
@@ -218,9 +219,9 @@ def _stop_usulan(
         {
             "id_musdes": musdes["id_musdes"][at],
             "_desa": chosen["_desa"],
-            "kode_kab": chosen["kode_kab"],
-            "kode_kec": chosen["kode_kec"],
-            "kode_desa": chosen["kode_desa"],
+            "kode_kab": geo.kode_kab[chosen["_desa"]],
+            "kode_kec": geo.kode_kec[chosen["_desa"]],
+            "kode_desa": geo.kode_desa[chosen["_desa"]],
             "jenis": "penghentian",
             "kategori": rng.choice(STOP_CATEGORIES, n, p=STOP_CATEGORY_P),
             "id_keluarga": chosen["id_keluarga"],
