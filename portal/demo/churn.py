@@ -258,7 +258,8 @@ def _births(
     head_family = ind["id_keluarga"][head_rows]
     order = np.argsort(head_family, kind="stable")
     at = family_rows(head_family[order], mothers["id_keluarga"])
-    father = np.where(at >= 0, ind["nama"][head_rows[order][np.maximum(at, 0)]], "")
+    heads = ind["nama"].take(pa.array(head_rows[order][np.maximum(at, 0)])).to_pylist()
+    father = ["" if a < 0 else h for a, h in zip(at.tolist(), heads, strict=True)]
     year = born.astype("datetime64[Y]").astype(np.int64) + 1970
     given = names.sample_given_names(rng, culture, female, np.zeros(n, dtype=np.int64), birth_year=year)
     # A newborn of a marga tradition carries the father's marga: the last word of his name.
@@ -266,12 +267,11 @@ def _births(
         f.split(" ")[-1] if names.CULTURES[c] in names.MARGA_CULTURES and " " in f else ""
         for f, c in zip(father, culture, strict=True)
     ]
-    nama = np.asarray(names.full_names(given, pa.array(marga, type=pa.string()), female=female), dtype=object)
+    nama = names.full_names(given, pa.array(marga, type=pa.string()), female=female)
     baby = Columns(
         {
             "id_dtks": np.arange(state.next_ids[1], state.next_ids[1] + n, dtype=np.int64),
             "id_keluarga": mothers["id_keluarga"],
-            "no_kk": mothers["no_kk"],
             "nama": nama,
             "tempat_lahir": mothers["tempat_lahir"],
             "tanggal_lahir": born,

@@ -1,7 +1,8 @@
 """A block's rows as plain numpy columns: what the generator works on instead of pandas frames.
 
-Selecting, appending and updating rows are whole-column numpy operations (strings are object arrays, so a
-selection copies pointers, not string bytes); the one conversion to Arrow happens when a period is written.
+Selecting, appending and updating rows are whole-column operations: numpy for numbers and for the small integer
+codes most string columns are held as, object arrays for strings that are changed in place (NIK, alamat), and
+Arrow string arrays for names, which come out of `names` as Arrow and are never changed.
 Nullable integers use 0 for null (ids and desil are never 0); dates are datetime64[D] with NaT for null."""
 
 from __future__ import annotations
@@ -40,6 +41,15 @@ class Columns:
         return self._cols[name]
 
     def __setitem__(self, name: str, values: object) -> None:
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        if isinstance(values, pa.Array):
+            if self._n is None:
+                self._n = len(values)
+            elif len(values) != self._n:
+                raise ValueError(f"column {name} has {len(values)} rows, expected {self._n}")
+            self._cols[name] = values
+            return
         if isinstance(values, np.ndarray):
             array = values.astype(object) if values.dtype.kind == "U" else values
             if self._n is None:
@@ -59,19 +69,39 @@ class Columns:
     def take(self, rows: np.ndarray) -> Columns:
         """The rows at `rows` (indices or a boolean mask), as a new set of columns."""
         rows = np.flatnonzero(rows) if rows.dtype == bool else rows
-        return Columns({name: values[rows] for name, values in self._cols.items()}, length=rows.size)
+        indices = pa.array(rows)
+        return Columns(
+            {
+                name: values.take(indices) if isinstance(values, pa.Array) else values[rows]
+                for name, values in self._cols.items()
+            },
+            length=rows.size,
+        )
+
+    def with_column(self, name: str, values: np.ndarray | pa.Array) -> Columns:
+        """These columns (shared, not copied) plus one more."""
+        out = Columns(length=len(self))
+        out._cols = dict(self._cols)
+        out[name] = values
+        return out
 
     @staticmethod
     def concat(parts: Iterable[Columns]) -> Columns:
         """Rows of `parts` one after the other (same column names)."""
         parts = [p for p in parts]
         names = list(parts[0])
-        return Columns(
-            {name: np.concatenate([p[name] for p in parts]) for name in names}, length=sum(len(p) for p in parts)
-        )
+        return Columns({name: _concat([p[name] for p in parts]) for name in names}, length=sum(len(p) for p in parts))
 
 
-def _arrow(values: np.ndarray, field: pa.Field) -> pa.Array:
+def _concat(pieces: list[np.ndarray | pa.Array]) -> np.ndarray | pa.Array:
+    if isinstance(pieces[0], pa.Array):
+        return pa.concat_arrays(pieces)
+    return np.concatenate(pieces)
+
+
+def _arrow(values: np.ndarray | pa.Array, field: pa.Field) -> pa.Array:
+    if isinstance(values, pa.Array):
+        return values.cast(field.type)
     if field.name in NULL_ZERO:
         return pa.array(values, mask=values == 0).cast(field.type)
     if pa.types.is_string(field.type):

@@ -13,6 +13,7 @@ from statistics import NormalDist
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from portal.demo import names
 from portal.demo.columns import Columns
@@ -317,11 +318,10 @@ def make_families(
 
     ind, size = _make_members(rng, fam, geo, period_day, first_person_id, serial_base)
     first = np.cumsum(size) - size  # each family's head is its first member
-    fam["nama_kepala_keluarga"] = ind["nama"][first]
+    fam["nama_kepala_keluarga"] = ind["nama"].take(pa.array(first))
     fam["jumlah_art"] = size.astype(np.int16)
-    no_kk = make_kk(rng, geo.kode_kec[desa_idx], period_day, serial_base)
-    fam["no_kk"] = no_kk
-    ind["no_kk"] = np.repeat(no_kk, size)
+    # A person's no_kk is the family's: individu's is written from keluarga's (`family_no_kk`).
+    fam["no_kk"] = make_kk(rng, geo.kode_kec[desa_idx], period_day, serial_base)
     return Batch(keluarga=fam, individu=ind)
 
 
@@ -444,21 +444,22 @@ def _make_members(
     takes_family = child | (role == CUCU) | (~female & ((slot == 0) | parent))
     from_family = np.asarray(family_marga.take(pa.array(person_fam)), dtype=object)
     marga = pa.array(np.where(takes_family, from_family, np.asarray(own_marga, dtype=object)).astype(str))
-    nama = np.asarray(names.full_names(given, marga, female=female), dtype=object)
+    nama = names.full_names(given, marga, female=female)
     ind["nama"] = nama
     kab_pos = geo.kab_index[fam["_desa"]][person_fam]
     ind["tempat_lahir"] = _birthplaces(rng, geo, kab_pos, age)
     ind["tanggal_lahir"] = _dates(born)
     ind["jenis_kelamin"] = female.astype(np.int8)
     # A child's mother is the family's wife (or the female head); everyone else gets a sampled name.
-    mother_of_family = np.full(n, None, dtype=object)
+    mother_of_family = np.full(n, -1, dtype=np.int64)  # the row of the family's mother
     wife_rows = np.flatnonzero(spouse_slot & female)
-    mother_of_family[person_fam[wife_rows]] = nama[wife_rows]
+    mother_of_family[person_fam[wife_rows]] = wife_rows
     female_heads = np.flatnonzero((slot == 0) & female & (n_children[person_fam] > 0))
-    mother_of_family[person_fam[female_heads]] = nama[female_heads]
-    sampled = np.asarray(names.sample_mother_names(rng, culture, birth_year=birth_year - 27), dtype=object)
-    known = child & (mother_of_family[person_fam] != None)  # noqa: E711 - elementwise on an object array
-    ind["nama_ibu_kandung"] = np.where(known, mother_of_family[person_fam], sampled)
+    mother_of_family[person_fam[female_heads]] = female_heads
+    sampled = names.sample_mother_names(rng, culture, birth_year=birth_year - 27)
+    mother = mother_of_family[person_fam]
+    known = child & (mother >= 0)
+    ind["nama_ibu_kandung"] = pc.if_else(pa.array(known), nama.take(pa.array(np.maximum(mother, 0))), sampled)
     ind["hubungan_keluarga"] = role
     for col in ("_desa", "dusun", "rt", "rw"):
         ind[col] = fam[col][person_fam]
@@ -547,7 +548,7 @@ def make_nik(kode_kec: np.ndarray, born: np.ndarray, female: np.ndarray, serial_
     prefix = kode_kec.astype(np.int64)
     key = prefix * 1_000_000 + days * 10_000 + months * 100 + yy
     serial = serial_base + group_rank(key)
-    return (key * 10_000 + serial).astype(str).astype(object)
+    return _decimal(key * 10_000 + serial)
 
 
 def make_kk(rng: np.random.Generator, kode_kec: np.ndarray, period_day: int, serial_base: int = 1) -> np.ndarray:
@@ -555,4 +556,9 @@ def make_kk(rng: np.random.Generator, kode_kec: np.ndarray, period_day: int, ser
     issued = period_day - rng.integers(60, 20 * 365, kode_kec.size)
     days, months, yy = _ddmmyy(issued)
     key = kode_kec.astype(np.int64) * 1_000_000 + days * 10_000 + months * 100 + yy
-    return (key * 10_000 + serial_base + group_rank(key)).astype(str).astype(object)
+    return _decimal(key * 10_000 + serial_base + group_rank(key))
+
+
+def _decimal(numbers: np.ndarray) -> np.ndarray:
+    """Decimal strings of integers as an object array (Arrow's cast is several times numpy's astype(str))."""
+    return pc.cast(pa.array(numbers, type=pa.int64()), pa.string()).to_numpy(zero_copy_only=False).astype(object)
