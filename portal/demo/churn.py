@@ -47,6 +47,8 @@ class ProvinceState:
     keluarga: Columns
     individu: Columns
     next_ids: list[int]  # [next family id, next person id]
+    # (family ids, person family ids, each person's family row), reused while neither id column is replaced
+    rows_cache: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
 def advance(
@@ -83,8 +85,17 @@ def family_rows(fam_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
 
 def _members_of(state: ProvinceState, fam_mask: np.ndarray) -> np.ndarray:
     """Whether each person belongs to a family where `fam_mask` is true."""
-    row = family_rows(state.keluarga["id_keluarga"], state.individu["id_keluarga"])
+    row = person_family_rows(state)
     return (row >= 0) & fam_mask[np.maximum(row, 0)]
+
+
+def person_family_rows(state: ProvinceState) -> np.ndarray:
+    """Each person's row in keluarga (-1 if none), computed again only when a table was replaced."""
+    fam_ids, ind_ids = state.keluarga["id_keluarga"], state.individu["id_keluarga"]
+    cached = state.rows_cache
+    if cached is None or cached[0] is not fam_ids or cached[1] is not ind_ids:
+        state.rows_cache = cached = (fam_ids, ind_ids, family_rows(fam_ids, ind_ids))
+    return cached[2]
 
 
 def _drop_inactive(state: ProvinceState) -> None:
@@ -154,7 +165,7 @@ def _deaths(rng: np.random.Generator, state: ProvinceState, start: np.datetime64
 def _present_per_family(state: ProvinceState) -> np.ndarray:
     """Members of each family whose keberadaan is 'ada'."""
     ind = state.individu
-    row = family_rows(state.keluarga["id_keluarga"], ind["id_keluarga"])
+    row = person_family_rows(state)
     here = (ind["keberadaan"] == ADA) & (row >= 0)
     return np.bincount(row[here], minlength=len(state.keluarga))
 
@@ -192,7 +203,7 @@ def _moves(
     fam["alamat"][rows] = "JL. " + street + " NO. " + rng.integers(1, 180, rows.size).astype(str).astype(object)
     moved = np.zeros(len(fam), dtype=bool)
     moved[rows] = True
-    row = family_rows(fam["id_keluarga"], ind["id_keluarga"])
+    row = person_family_rows(state)
     members = np.flatnonzero((row >= 0) & moved[np.maximum(row, 0)])
     for col in ("_desa", "dusun", "rt", "rw"):
         ind[col][members] = fam[col][row[members]]

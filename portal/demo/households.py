@@ -268,7 +268,8 @@ def draw_programmes(
     }
     for name in list(out):
         start = period_day - rng.integers(30, 9 * 365, desil.size)
-        month_start = _dates(start).astype("datetime64[M]").astype("datetime64[D]")
+        _, _, day = civil_date(start)
+        month_start = _dates(start - day + 1)
         out[f"{name}_sejak"] = np.where(out[name], month_start, np.datetime64("NaT"))
     return out
 
@@ -436,7 +437,7 @@ def _make_members(
     # Birth order is known only for the family's own children (0 = unknown); the birth year picks the
     # generation's naming fashion.
     birth_order = np.where(child, child_order + 1, 0).astype(np.int64)
-    birth_year = _dates(born).astype("datetime64[Y]").astype(np.int64) + 1970
+    birth_year = civil_date(born)[0]
     given = names.sample_given_names(rng, culture, female, birth_order, birth_year=birth_year)
     family_marga = names.sample_family_names(rng, fam["_culture"])
     own_marga = names.sample_family_names(rng, culture)
@@ -533,11 +534,22 @@ def group_rank(key: np.ndarray) -> np.ndarray:
     return rank
 
 
+def civil_date(day_numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month and day of days since 1970-01-01 in integer arithmetic (the proleptic Gregorian calendar, as
+    numpy's datetime64, without its per-element calendar conversion)."""
+    z = np.asarray(day_numbers, dtype=np.int64) + 719_468  # days since 0000-03-01
+    era = z // 146_097
+    doe = z - era * 146_097
+    yoe = (doe - doe // 1_460 + doe // 36_524 - doe // 146_096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153  # months since March
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    return yoe + era * 400 + (month <= 2), month, day
+
+
 def _ddmmyy(day_numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    d = _dates(day_numbers)
-    years = d.astype("datetime64[Y]").astype(np.int64) + 1970
-    months = d.astype("datetime64[M]").astype(np.int64) % 12 + 1
-    days = (d - d.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1
+    years, months, days = civil_date(day_numbers)
     return days, months, years % 100
 
 
