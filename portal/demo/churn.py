@@ -62,9 +62,9 @@ def advance(
 ) -> None:
     """Move the state from one snapshot to the next quarter's, in place."""
     start, end = np.datetime64(quarter_start, "D"), np.datetime64(period_end, "D")
-    _drop_inactive(state)
+    _drop_inactive_add_new(state, decisions)
     mark_protected(state)
-    _apply_decisions(state, decisions)
+    _apply_stops(state, decisions)
     _deaths(rng, state, start, end)
     _moves(rng, state, geo, start, end)
     _graduation(rng, state, end)
@@ -98,13 +98,17 @@ def person_family_rows(state: ProvinceState) -> np.ndarray:
     return cached[2]
 
 
-def _drop_inactive(state: ProvinceState) -> None:
+def _drop_inactive_add_new(state: ProvinceState, decisions: QuarterDecisions) -> None:
+    """Rows made inactive in the last snapshot leave; the families of usulan that reach this one arrive (one
+    copy of each table for both)."""
     fam, ind = state.keluarga, state.individu
     keberadaan = ind["keberadaan"]
     left = ((keberadaan == MENINGGAL) | (keberadaan == PINDAH)) & ~ind["status_aktif"]
     gone = _members_of(state, ~fam["status_aktif"])
-    state.individu = ind.take(~gone & ~left)
-    state.keluarga = fam.take(fam["status_aktif"])
+    new = decisions.new_families
+    new.keluarga["_protected"] = np.zeros(len(new.keluarga), dtype=bool)
+    state.individu = ind.take_append(~gone & ~left, new.individu)
+    state.keluarga = fam.take_append(fam["status_aktif"], new.keluarga)
 
 
 def mark_protected(state: ProvinceState) -> None:
@@ -116,13 +120,7 @@ def mark_protected(state: ProvinceState) -> None:
     fam["_protected"] = protected
 
 
-def _apply_decisions(state: ProvinceState, decisions: QuarterDecisions) -> None:
-    new = decisions.new_families
-    if len(new.keluarga):
-        fam = new.keluarga
-        fam["_protected"] = np.zeros(len(fam), dtype=bool)
-        state.keluarga = Columns.concat([state.keluarga, fam])
-        state.individu = Columns.concat([state.individu, new.individu])
+def _apply_stops(state: ProvinceState, decisions: QuarterDecisions) -> None:
     stop = decisions.stop_families
     rows = family_rows(state.keluarga["id_keluarga"], stop["id_keluarga"])
     mask = np.zeros(len(state.keluarga), dtype=bool)

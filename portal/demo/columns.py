@@ -78,6 +78,21 @@ class Columns:
             length=rows.size,
         )
 
+    def take_append(self, rows: np.ndarray, more: Columns) -> Columns:
+        """`take(rows)` followed by the rows of `more`, copying each column once."""
+        rows = np.flatnonzero(rows) if rows.dtype == bool else rows
+        out = {}
+        for name, values in self._cols.items():
+            extra = more[name]
+            if isinstance(values, pa.Array):
+                out[name] = pa.concat_arrays([values.take(pa.array(rows)), extra])
+                continue
+            joined = np.empty(rows.size + len(extra), dtype=np.result_type(values, extra))
+            np.take(values, rows, out=joined[: rows.size])
+            joined[rows.size :] = extra
+            out[name] = joined
+        return Columns(out, length=rows.size + len(more))
+
     def with_column(self, name: str, values: np.ndarray | pa.Array) -> Columns:
         """These columns (shared, not copied) plus one more."""
         out = Columns(length=len(self))
@@ -148,7 +163,13 @@ def to_arrow(table: str, cols: Columns, coded: Coded | None = None) -> pa.Table:
     for field in schema:
         if field.name in coded:  # small integer codes: cheap to reorder before decoding
             arrays.append(_decode(cols, coded[field.name], rows))
-        else:  # converted in generation order (sequential reads), then reordered by Arrow
+        elif (
+            field.name not in converted
+            and isinstance(cols[field.name], np.ndarray)
+            and cols[field.name].dtype != object
+        ):
+            arrays.append(_arrow(cols[field.name][rows], field))  # numbers, dates, flags: numpy reorders them
+        else:  # strings: converted in generation order (sequential reads), then reordered by Arrow
             values = converted.get(field.name)
             arrays.append((_arrow(cols[field.name], field) if values is None else values).take(order))
     return pa.Table.from_arrays(arrays, schema=schema)

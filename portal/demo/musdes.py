@@ -59,7 +59,9 @@ def hold_musdes(
     period_index: int,
 ) -> QuarterDecisions:
     """Musdes of the quarter ending at `period_end` for desa with families, and their usulan."""
-    active = keluarga.take(keluarga["status_aktif"])
+    # Only the columns the penghentian need: a selection copies every column it holds.
+    needed = ("_desa", "_cacat", "_protected", "desil", "id_keluarga", "nama_kepala_keluarga", "jumlah_art")
+    active = Columns({name: keluarga[name] for name in needed}).take(keluarga["status_aktif"])
     per_desa = np.bincount(active["_desa"], minlength=geo.kode_desa.size)
     desa_pos = np.flatnonzero(per_desa)
     held = rng.random(desa_pos.size) < compliance[geo.kab_index[desa_pos]]
