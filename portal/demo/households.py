@@ -443,8 +443,7 @@ def _make_members(
     own_marga = names.sample_family_names(rng, culture)
     # Children and grandchildren carry the family's marga, as do the head and his father; wives keep their own.
     takes_family = child | (role == CUCU) | (~female & ((slot == 0) | parent))
-    from_family = np.asarray(family_marga.take(pa.array(person_fam)), dtype=object)
-    marga = pa.array(np.where(takes_family, from_family, np.asarray(own_marga, dtype=object)).astype(str))
+    marga = pc.if_else(pa.array(takes_family), family_marga.take(pa.array(person_fam)), own_marga)
     nama = names.full_names(given, marga, female=female)
     ind["nama"] = nama
     kab_pos = geo.kab_index[fam["_desa"]][person_fam]
