@@ -169,7 +169,7 @@ def _write_period(
 ) -> int:
     fam, ind = state.keluarga, state.individu
     writers["keluarga"].write(columns_to_arrow("keluarga", fam, coded))
-    no_kk = pa.array(fam["no_kk"], type=pa.string()).take(pa.array(churn.person_family_rows(state)))
+    no_kk = fam["no_kk"].take(pa.array(churn.person_family_rows(state)))
     writers["individu"].write(columns_to_arrow("individu", ind.with_column("no_kk", no_kk), coded))
     tables = {"musdes": q.musdes, "usulan": q.usulan, "truth_cacat": _truth_cacat(state, geo), "truth_usulan": q.truth}
     for name, cols in tables.items():

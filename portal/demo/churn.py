@@ -206,7 +206,7 @@ def _moves(
     for col in ("_desa", "dusun", "rt", "rw"):
         ind[col][members] = fam[col][row[members]]
     # Their NIK keep the old kecamatan: after a move to another kab the prefix no longer matches domicile.
-    prefix = np.array([nik[:4] for nik in ind["nik"][members]], dtype=object)
+    prefix = np.array([nik[:4] for nik in ind["nik"].take(pa.array(members)).to_pylist()], dtype=object)
     changed_kab = members[prefix != geo.kode_kab[ind["_desa"][members]]]
     ind["_cacat"][changed_kab] |= NIK_BEDA_DOMISILI
 

@@ -1,8 +1,9 @@
 """A block's rows as plain numpy columns: what the generator works on instead of pandas frames.
 
 Selecting, appending and updating rows are whole-column operations: numpy for numbers and for the small integer
-codes most string columns are held as, object arrays for strings that are changed in place (NIK, alamat), and
-Arrow string arrays for names, which come out of `names` as Arrow and are never changed.
+codes most string columns are held as, object arrays for the few strings changed in place (alamat, alasan_nonaktif),
+and Arrow string arrays for names, NIK and No KK (made by Arrow; a NIK is changed only once, when defects are
+injected).
 Nullable integers use 0 for null (ids and desil are never 0); dates are datetime64[D] with NaT for null."""
 
 from __future__ import annotations
@@ -122,7 +123,7 @@ def _arrow(values: np.ndarray | pa.Array, field: pa.Field) -> pa.Array:
     if pa.types.is_string(field.type):
         return pa.array(values, type=pa.string(), from_pandas=True)
     if pa.types.is_date32(field.type):
-        return pa.array(values.astype("datetime64[D]"), type=pa.date32(), from_pandas=True)
+        return pa.array(values.astype("datetime64[D]", copy=False), type=pa.date32(), from_pandas=True)
     return pa.array(values).cast(field.type)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from portal.demo.columns import Columns
 from portal.demo.households import MENINGGAL, ProvinceGeo, group_rank
@@ -111,7 +112,7 @@ def inject(
     each block then reserves as many donors for later blocks as it made copies."""
     free = np.ones(len(individu), dtype=bool)
     bits = individu["_cacat"].copy()
-    nik = individu["nik"].copy()
+    nik = individu["nik"].to_numpy(zero_copy_only=False).astype(object)  # a few rows change
 
     invalid = _pick(rng, free, RATES["nik_tidak_valid"])
     nik[invalid] = _corrupt(rng, nik[invalid])
@@ -168,7 +169,7 @@ def inject(
         bits[reserve] |= DONOR_RESERVE
         pool.add(geo, individu, reserve, nik)
 
-    individu["nik"] = nik
+    individu["nik"] = pa.array(nik, type=pa.string())
     individu["_cacat"] = bits
     individu["keberadaan"] = keberadaan
     individu["tanggal_keberadaan"] = tanggal

@@ -321,7 +321,7 @@ def make_families(
     first = np.cumsum(size) - size  # each family's head is its first member
     fam["nama_kepala_keluarga"] = ind["nama"].take(pa.array(first))
     fam["jumlah_art"] = size.astype(np.int16)
-    # A person's no_kk is the family's: individu's is written from keluarga's (`family_no_kk`).
+    # A person's no_kk is the family's: individu's is written from keluarga's.
     fam["no_kk"] = make_kk(rng, geo.kode_kec[desa_idx], period_day, serial_base)
     return Batch(keluarga=fam, individu=ind)
 
@@ -552,7 +552,7 @@ def _ddmmyy(day_numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return days, months, years % 100
 
 
-def make_nik(kode_kec: np.ndarray, born: np.ndarray, female: np.ndarray, serial_base: int) -> np.ndarray:
+def make_nik(kode_kec: np.ndarray, born: np.ndarray, female: np.ndarray, serial_base: int) -> pa.Array:
     """NIK: kecamatan of issue + DDMMYY (day + 40 for women) + a serial numbered per region and date."""
     days, months, yy = _ddmmyy(born)
     days = days + 40 * female
@@ -562,7 +562,7 @@ def make_nik(kode_kec: np.ndarray, born: np.ndarray, female: np.ndarray, serial_
     return _decimal(key * 10_000 + serial)
 
 
-def make_kk(rng: np.random.Generator, kode_kec: np.ndarray, period_day: int, serial_base: int = 1) -> np.ndarray:
+def make_kk(rng: np.random.Generator, kode_kec: np.ndarray, period_day: int, serial_base: int = 1) -> pa.Array:
     """No KK: kecamatan + issue date DDMMYY + a serial numbered per region and date."""
     issued = period_day - rng.integers(60, 20 * 365, kode_kec.size)
     days, months, yy = _ddmmyy(issued)
@@ -570,6 +570,6 @@ def make_kk(rng: np.random.Generator, kode_kec: np.ndarray, period_day: int, ser
     return _decimal(key * 10_000 + serial_base + group_rank(key))
 
 
-def _decimal(numbers: np.ndarray) -> np.ndarray:
-    """Decimal strings of integers as an object array (Arrow's cast is several times numpy's astype(str))."""
-    return pc.cast(pa.array(numbers, type=pa.int64()), pa.string()).to_numpy(zero_copy_only=False).astype(object)
+def _decimal(numbers: np.ndarray) -> pa.Array:
+    """Decimal strings of integers (Arrow's cast is several times numpy's astype(str))."""
+    return pc.cast(pa.array(numbers, type=pa.int64()), pa.string())
