@@ -237,12 +237,6 @@ def _ordered(rng: np.random.Generator, score: np.ndarray, cuts: list[float], noi
     return np.digitize(score + rng.normal(0, noise, score.size), cuts)
 
 
-def _pad(values: np.ndarray, width: int) -> np.ndarray:
-    if values.size == 0:  # np.char.zfill cannot size an empty array
-        return np.empty(0, dtype=object)
-    return np.char.zfill(values.astype(str), width).astype(object)
-
-
 def _dates(day_numbers: np.ndarray) -> np.ndarray:
     return day_numbers.astype("datetime64[D]")
 
