@@ -308,3 +308,50 @@ def test_provinces_built_in_parallel_give_the_same_bytes(
     build_demo(SMALL, settings, progress=lambda _line: None)
     parallel = read_manifest(settings.register_dir)
     assert parallel.content_sha256 == read_manifest(small.register_dir).content_sha256
+
+
+def test_civil_date_is_numpy_calendar() -> None:
+    """The generator's integer calendar (NIK and No KK dates, birth years, programme months) gives numpy's
+    datetime64 year, month and day for every day from 1422 to 2517."""
+    from portal.demo.households import civil_date
+
+    days = np.arange(-200_000, 200_000)
+    year, month, day = civil_date(days)
+    as_dates = days.astype("datetime64[D]")
+    assert (year == as_dates.astype("datetime64[Y]").astype(np.int64) + 1970).all()
+    assert (month == as_dates.astype("datetime64[M]").astype(np.int64) % 12 + 1).all()
+    assert (day == (as_dates - as_dates.astype("datetime64[M]")).astype(np.int64) + 1).all()
+
+
+def test_columns_write_coded_and_arrow_strings_like_a_frame() -> None:
+    """A block's columns (codes into a vocabulary, Arrow names, object strings, 0 as a null id) are written as
+    the same table as the pandas frame of their values through `schema.to_arrow`, after selections and appends."""
+    import pyarrow as pa
+
+    from portal.demo.columns import Columns, vocabulary_arrays
+    from portal.demo.columns import to_arrow as columns_to_arrow
+    from portal.schema import to_arrow
+
+    desa = np.array(["3401", "3402", "3403"], dtype=object)
+    jenis = np.array(["nik_ganda", "desil_kosong"], dtype=object)
+    cols = Columns(
+        {
+            "_desa": np.array([2, 0, 1, 0, 2]),
+            "jenis": np.array([0, 1, 0, 0, 1], dtype=np.int8),
+            "id_keluarga": np.array([5, 4, 3, 2, 1]),
+            "id_dtks": np.array([50, 0, 30, 20, 0]),
+            "kode_kab": pa.array(["34a", "34b", "34c", "34d", "34e"]),
+        }
+    )
+    cols = Columns.concat([cols.take(np.array([4, 0, 1])), cols.take(np.array([True, False, True, True, False]))])
+    coded = vocabulary_arrays({"kode_desa": (desa, "_desa"), "jenis": (jenis, "jenis")})
+    frame = pd.DataFrame(
+        {
+            "kode_desa": desa[cols["_desa"]],
+            "jenis": jenis[cols["jenis"]],
+            "id_keluarga": cols["id_keluarga"],
+            "id_dtks": pd.array([v or None for v in cols["id_dtks"].tolist()], dtype="Int64"),
+            "kode_kab": cols["kode_kab"].to_pylist(),
+        }
+    )
+    assert columns_to_arrow("truth_cacat", cols, coded).equals(to_arrow("truth_cacat", frame))

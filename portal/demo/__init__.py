@@ -21,12 +21,13 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from portal.config import Settings
 from portal.demo import churn, defects, musdes
-from portal.demo.households import ProvinceGeo, make_families
+from portal.demo.columns import Coded, Columns, vocabulary_arrays
+from portal.demo.columns import to_arrow as columns_to_arrow
+from portal.demo.households import ProvinceGeo, make_families, vocabularies
 from portal.demo.plan import DEFAULT_DENSE, DEFAULT_INDIVIDUALS, MIN_FAMILIES_PER_KEC, Plan, PlanError, make_plan
 from portal.periods import period_end
 from portal.rollups import build_derived
@@ -137,50 +138,42 @@ def _allocate(rng: np.random.Generator, plan: Plan, geo: ProvinceGeo) -> np.ndar
     return np.sort(np.concatenate(out)) if out else np.zeros(0, dtype=np.int64)
 
 
-def _truth_cacat(state: churn.ProvinceState) -> pd.DataFrame:
-    rows = []
-    ind = state.individu
+def _truth_cacat(state: churn.ProvinceState, geo: ProvinceGeo) -> Columns:
+    parts = []
     for bit, kind in defects.KINDS.items():
-        if bit == defects.DESIL_KOSONG:
-            fam = state.keluarga[(state.keluarga["_cacat"].to_numpy() & bit) != 0]
-            rows.append(
-                pd.DataFrame(
-                    {
-                        "kode_desa": fam["kode_desa"],
-                        "jenis": kind,
-                        "id_keluarga": fam["id_keluarga"],
-                        "id_dtks": pd.array([None] * len(fam), dtype="Int64"),
-                        "kode_kab": fam["kode_kab"],
-                    }
-                )
-            )
-            continue
-        hit = ind[(ind["_cacat"].to_numpy() & bit) != 0]
-        rows.append(
-            pd.DataFrame(
+        rows = state.keluarga if bit == defects.DESIL_KOSONG else state.individu
+        hit = rows.take((rows["_cacat"] & bit) != 0)
+        n = len(hit)
+        parts.append(
+            Columns(
                 {
-                    "kode_desa": hit["kode_desa"],
+                    "kode_desa": geo.kode_desa[hit["_desa"]],
                     "jenis": kind,
                     "id_keluarga": hit["id_keluarga"],
-                    "id_dtks": hit["id_dtks"],
-                    "kode_kab": hit["kode_kab"],
-                }
+                    # a family's defect has no person: 0 is written as null
+                    "id_dtks": hit["id_dtks"] if "id_dtks" in hit else np.zeros(n, dtype=np.int64),
+                    "kode_kab": geo.kode_kab[hit["_desa"]],
+                },
+                length=n,
             )
         )
-    return pd.concat(rows, ignore_index=True)
+    return Columns.concat(parts)
 
 
-def _write_period(writers: dict[str, PartitionWriter], state: churn.ProvinceState, q: musdes.QuarterDecisions) -> int:
-    tables = {
-        "keluarga": state.keluarga,
-        "individu": state.individu,
-        "musdes": q.musdes,
-        "usulan": q.usulan,
-        "truth_cacat": _truth_cacat(state),
-        "truth_usulan": q.truth,
-    }
-    for name, frame in tables.items():
-        writers[name].write(to_arrow(name, frame))
+def _write_period(
+    writers: dict[str, PartitionWriter],
+    geo: ProvinceGeo,
+    coded: Coded,
+    state: churn.ProvinceState,
+    q: musdes.QuarterDecisions,
+) -> int:
+    fam, ind = state.keluarga, state.individu
+    writers["keluarga"].write(columns_to_arrow("keluarga", fam, coded))
+    no_kk = fam["no_kk"].take(pa.array(churn.person_family_rows(state)))
+    writers["individu"].write(columns_to_arrow("individu", ind.with_column("no_kk", no_kk), coded))
+    tables = {"musdes": q.musdes, "usulan": q.usulan, "truth_cacat": _truth_cacat(state, geo), "truth_usulan": q.truth}
+    for name, cols in tables.items():
+        writers[name].write(columns_to_arrow(name, cols))
     return len(state.individu)
 
 
@@ -249,8 +242,9 @@ def _build_block(
     next_ids[0] += len(batch.keluarga)
     next_ids[1] += len(batch.individu)
     base_day = int(np.datetime64(base_end, "D").astype(np.int64))
-    defects.inject(rng, batch.keluarga, batch.individu, geo.foreign_kec, slot, base_day, foreign_serials, pool)
+    defects.inject(rng, batch.keluarga, batch.individu, geo, slot, base_day, foreign_serials, pool)
     state = churn.new_state(batch, next_ids)
+    coded = vocabulary_arrays(vocabularies(geo))
     written = 0
     decisions: musdes.QuarterDecisions | None = None
     for k, periode in enumerate(periods):
@@ -262,7 +256,7 @@ def _build_block(
         else:
             churn.mark_protected(state)
         decisions = musdes.hold_musdes(period_rng, geo, state.keluarga, compliance, start, end, state.next_ids, k)
-        written += _write_period({t: writers[(t, periode)] for t in GENERATED_TABLES}, state, decisions)
+        written += _write_period({t: writers[(t, periode)] for t in GENERATED_TABLES}, geo, coded, state, decisions)
     if state.next_ids[0] - next_ids[0] >= BLOCK_FAMILY_IDS or state.next_ids[1] - next_ids[1] >= BLOCK_PERSON_IDS:
         raise PlanError(f"block {block} of province {geo.kode_prov} ran out of ids: use fewer --periods")
     return written

@@ -10,14 +10,22 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from portal.demo import names
+from portal.demo.columns import Columns
 from portal.demo.defects import NIK_BEDA_DOMISILI
 from portal.demo.households import (
-    STATUS_KESEJAHTERAAN,
+    ADA,
+    ANAK,
+    BELUM_SEKOLAH,
+    ISTRI,
+    KEPALA,
+    MENINGGAL,
+    NO_DUSUN,
+    PINDAH,
     STREETS,
+    TIDAK_BEKERJA,
     Batch,
     ProvinceGeo,
     draw_programmes,
@@ -36,9 +44,11 @@ P_DESIL_MOVE, P_PROGRAMME_REDRAW, P_BIRTH = 0.06, 0.02, 0.025
 class ProvinceState:
     """A province's register as it stands at one snapshot."""
 
-    keluarga: pd.DataFrame
-    individu: pd.DataFrame
+    keluarga: Columns
+    individu: Columns
     next_ids: list[int]  # [next family id, next person id]
+    # (family ids, person family ids, each person's family row), reused while neither id column is replaced
+    rows_cache: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
 def advance(
@@ -52,58 +62,82 @@ def advance(
 ) -> None:
     """Move the state from one snapshot to the next quarter's, in place."""
     start, end = np.datetime64(quarter_start, "D"), np.datetime64(period_end, "D")
-    _drop_inactive(state)
+    _drop_inactive_add_new(state, decisions)
     mark_protected(state)
-    _apply_decisions(state, decisions)
+    _apply_stops(state, decisions)
     _deaths(rng, state, start, end)
     _moves(rng, state, geo, start, end)
     _graduation(rng, state, end)
     _desil_moves(rng, state, end)
-    _births(rng, state, start, end, period_index)
+    _births(rng, state, geo, start, end, period_index)
     _verivali(rng, state, geo, start, end)
     _refresh_family_counts(state)
 
 
-def _drop_inactive(state: ProvinceState) -> None:
+def family_rows(fam_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Row of each id of `ids` in the families' id column (ids ascending: families are appended with ever
+    larger ids and dropped in order); -1 where the id is not there."""
+    pos = np.searchsorted(fam_ids, ids)
+    found = pos < fam_ids.size
+    found[found] = fam_ids[pos[found]] == ids[found]
+    return np.where(found, pos, -1)
+
+
+def _members_of(state: ProvinceState, fam_mask: np.ndarray) -> np.ndarray:
+    """Whether each person belongs to a family where `fam_mask` is true."""
+    row = person_family_rows(state)
+    return (row >= 0) & fam_mask[np.maximum(row, 0)]
+
+
+def person_family_rows(state: ProvinceState) -> np.ndarray:
+    """Each person's row in keluarga (-1 if none), computed again only when a table was replaced."""
+    fam_ids, ind_ids = state.keluarga["id_keluarga"], state.individu["id_keluarga"]
+    cached = state.rows_cache
+    if cached is None or cached[0] is not fam_ids or cached[1] is not ind_ids:
+        state.rows_cache = cached = (fam_ids, ind_ids, family_rows(fam_ids, ind_ids))
+    return cached[2]
+
+
+def _drop_inactive_add_new(state: ProvinceState, decisions: QuarterDecisions) -> None:
+    """Rows made inactive in the last snapshot leave; the families of usulan that reach this one arrive (one
+    copy of each table for both)."""
     fam, ind = state.keluarga, state.individu
-    gone = fam.loc[~fam["status_aktif"], "id_keluarga"]
-    left = ind["keberadaan"].isin(["meninggal", "pindah"]).to_numpy() & ~ind["status_aktif"].to_numpy()
-    # One selection of every column instead of two (string columns are Arrow arrays: each take copies them).
-    state.individu = ind[~ind["id_keluarga"].isin(gone).to_numpy() & ~left].reset_index(drop=True)
-    state.keluarga = fam[fam["status_aktif"]].reset_index(drop=True)
+    keberadaan = ind["keberadaan"]
+    left = ((keberadaan == MENINGGAL) | (keberadaan == PINDAH)) & ~ind["status_aktif"]
+    gone = _members_of(state, ~fam["status_aktif"])
+    new = decisions.new_families
+    new.keluarga["_protected"] = np.zeros(len(new.keluarga), dtype=bool)
+    state.individu = ind.take_append(~gone & ~left, new.individu)
+    state.keluarga = fam.take_append(fam["status_aktif"], new.keluarga)
 
 
 def mark_protected(state: ProvinceState) -> None:
     """Flag families holding an injected defect so no churn touches them."""
-    ind = state.individu
-    flagged = ind.loc[ind["_cacat"] != 0, "id_keluarga"].unique()
+    ind, fam = state.individu, state.keluarga
+    flagged = family_rows(fam["id_keluarga"], ind["id_keluarga"][ind["_cacat"] != 0])
+    protected = fam["_cacat"] != 0
+    protected[flagged[flagged >= 0]] = True
+    fam["_protected"] = protected
+
+
+def _apply_stops(state: ProvinceState, decisions: QuarterDecisions) -> None:
+    stop = decisions.stop_families
+    rows = family_rows(state.keluarga["id_keluarga"], stop["id_keluarga"])
+    mask = np.zeros(len(state.keluarga), dtype=bool)
+    mask[rows[rows >= 0]] = True
+    reason = np.empty(len(state.keluarga), dtype=object)
+    reason[rows[rows >= 0]] = stop["alasan_nonaktif"][rows >= 0]
+    _deactivate(state, mask, reason)
+
+
+def _deactivate(state: ProvinceState, mask: np.ndarray, reason: np.ndarray | str) -> None:
     fam = state.keluarga
-    fam["_protected"] = fam["id_keluarga"].isin(flagged).to_numpy() | (fam["_cacat"].to_numpy() != 0)
-
-
-def _apply_decisions(state: ProvinceState, decisions: QuarterDecisions) -> None:
-    new = decisions.new_families
-    if len(new.keluarga):
-        fam = new.keluarga.copy()
-        fam["_protected"] = False
-        state.keluarga = pd.concat([state.keluarga, fam], ignore_index=True)
-        state.individu = pd.concat([state.individu, new.individu], ignore_index=True)
-    stop = decisions.stop_families.set_index("id_keluarga")["alasan_nonaktif"]
-    _deactivate(state, state.keluarga["id_keluarga"].isin(stop.index).to_numpy(), stop)
-
-
-def _deactivate(state: ProvinceState, mask: np.ndarray, reason: pd.Series | str) -> None:
-    fam = state.keluarga
-    fam.loc[mask, "status_aktif"] = False
-    if isinstance(reason, str):
-        fam.loc[mask, "alasan_nonaktif"] = reason
-    else:
-        fam.loc[mask, "alasan_nonaktif"] = fam.loc[mask, "id_keluarga"].map(reason).to_numpy()
+    fam["status_aktif"][mask] = False
+    fam["alasan_nonaktif"][mask] = reason if isinstance(reason, str) else reason[mask]
     for col in PROGRAMMES:
-        fam.loc[mask, col] = False
-        fam.loc[mask, f"{col}_sejak"] = np.datetime64("NaT")
-    ids = fam.loc[mask, "id_keluarga"]
-    state.individu.loc[state.individu["id_keluarga"].isin(ids), "status_aktif"] = False
+        fam[col][mask] = False
+        fam[f"{col}_sejak"][mask] = np.datetime64("NaT")
+    state.individu["status_aktif"][_members_of(state, mask)] = False
 
 
 def _quarter_dates(rng: np.random.Generator, start: np.datetime64, end: np.datetime64, n: int) -> np.ndarray:
@@ -111,122 +145,130 @@ def _quarter_dates(rng: np.random.Generator, start: np.datetime64, end: np.datet
 
 
 def _deaths(rng: np.random.Generator, state: ProvinceState, start: np.datetime64, end: np.datetime64) -> None:
-    ind = state.individu
-    protected = ind["id_keluarga"].isin(state.keluarga.loc[state.keluarga["_protected"], "id_keluarga"]).to_numpy()
-    alive = ind["keberadaan"].eq("ada").to_numpy() & ~protected
-    age = (end - ind["tanggal_lahir"].to_numpy().astype("datetime64[D]")).astype(np.int64) / 365.25
+    ind, fam = state.individu, state.keluarga
+    protected = _members_of(state, fam["_protected"])
+    alive = (ind["keberadaan"] == ADA) & ~protected
+    age = (end - ind["tanggal_lahir"].astype("datetime64[D]")).astype(np.int64) / 365.25
     # Gompertz-like annual mortality: 0.08 % at 30, about 1 % at 60 and 5.6 % at 80; a quarter of it here.
     hazard = np.minimum(0.0008 * np.exp(0.085 * (age - 30)), 0.5) / 4
     dies = alive & (rng.random(len(ind)) < hazard)
-    ind.loc[dies, "keberadaan"] = "meninggal"
-    ind.loc[dies, "status_aktif"] = False
-    ind.loc[dies, "tanggal_keberadaan"] = _quarter_dates(rng, start, end, int(dies.sum()))
-    present = ind[ind["keberadaan"].eq("ada")].groupby("id_keluarga").size()
-    fam = state.keluarga
-    empty = ~fam["id_keluarga"].isin(present.index).to_numpy() & fam["status_aktif"].to_numpy() & ~fam["_protected"]
+    ind["keberadaan"][dies] = MENINGGAL
+    ind["status_aktif"][dies] = False
+    ind["tanggal_keberadaan"][dies] = _quarter_dates(rng, start, end, int(dies.sum()))
+    present = _present_per_family(state) > 0
+    empty = ~present & fam["status_aktif"] & ~fam["_protected"]
     _deactivate(state, empty, "meninggal")
+
+
+def _present_per_family(state: ProvinceState) -> np.ndarray:
+    """Members of each family whose keberadaan is 'ada'."""
+    ind = state.individu
+    row = person_family_rows(state)
+    here = (ind["keberadaan"] == ADA) & (row >= 0)
+    return np.bincount(row[here], minlength=len(state.keluarga))
 
 
 def _moves(
     rng: np.random.Generator, state: ProvinceState, geo: ProvinceGeo, start: np.datetime64, end: np.datetime64
 ) -> None:
     fam = state.keluarga
-    movable = fam["status_aktif"].to_numpy() & ~fam["_protected"].to_numpy()
+    movable = fam["status_aktif"] & ~fam["_protected"]
     draw = rng.random(len(fam))
     leaves = movable & (draw < P_LEAVE_PROVINCE)
     moves = movable & (draw >= P_LEAVE_PROVINCE) & (draw < P_LEAVE_PROVINCE + P_MOVE)
-    ids_leaving = fam.loc[leaves, "id_keluarga"]
     _deactivate(state, leaves, "pindah")
-    leaving = state.individu["id_keluarga"].isin(ids_leaving) & state.individu["keberadaan"].eq("ada")
-    state.individu.loc[leaving, "keberadaan"] = "pindah"
-    state.individu.loc[leaving, "tanggal_keberadaan"] = _quarter_dates(rng, start, end, int(leaving.sum()))
+    ind = state.individu
+    leaving = _members_of(state, leaves) & (ind["keberadaan"] == ADA)
+    ind["keberadaan"][leaving] = PINDAH
+    ind["tanggal_keberadaan"][leaving] = _quarter_dates(rng, start, end, int(leaving.sum()))
 
     rows = np.flatnonzero(moves)
     if rows.size == 0:
         return
-    old_desa = np.searchsorted(geo.kode_desa, fam["kode_desa"].to_numpy()[rows])
+    old_desa = fam["_desa"][rows]
     other_kab = rng.random(rows.size) < P_MOVE_OTHER_KAB
     target = rng.integers(0, geo.kode_desa.size, rows.size)
     # Within the kab: a random desa of the same kab (desa of a kab are contiguous in the sorted code list).
-    kab_first = np.searchsorted(geo.kode_kab, geo.kode_kab[old_desa], side="left")
-    kab_last = np.searchsorted(geo.kode_kab, geo.kode_kab[old_desa], side="right")
+    kab_first = np.searchsorted(geo.kab_index, geo.kab_index[old_desa], side="left")
+    kab_last = np.searchsorted(geo.kab_index, geo.kab_index[old_desa], side="right")
     same_kab = kab_first + (rng.integers(0, 1 << 30, rows.size) % (kab_last - kab_first))
     new_desa = np.where(other_kab, target, same_kab)
-    fam.loc[rows, "kode_desa"] = geo.kode_desa[new_desa]
-    fam.loc[rows, "kode_kec"] = geo.kode_kec[new_desa]
-    fam.loc[rows, "kode_kab"] = geo.kode_kab[new_desa]
-    fam.loc[rows, "rt"] = np.char.zfill((1 + rng.integers(0, 12, rows.size)).astype(str), 3).astype(object)
-    fam.loc[rows, "rw"] = np.char.zfill(
-        (1 + rng.integers(0, 1 << 30, rows.size) % geo.n_rw[new_desa]).astype(str), 3
-    ).astype(object)
-    fam.loc[rows, "dusun"] = np.where(geo.kelurahan[new_desa], "-", fam["dusun"].to_numpy()[rows])
+    fam["_desa"][rows] = new_desa
+    fam["rt"][rows] = 1 + rng.integers(0, 12, rows.size)
+    fam["rw"][rows] = 1 + rng.integers(0, 1 << 30, rows.size) % geo.n_rw[new_desa]
+    fam["dusun"][rows] = np.where(geo.kelurahan[new_desa], NO_DUSUN, fam["dusun"][rows])
     street = STREETS[rng.integers(0, STREETS.size, rows.size)]
-    fam.loc[rows, "alamat"] = (
-        "JL. " + street + " NO. " + rng.integers(1, 180, rows.size).astype(str).astype(object)
-    ).astype(str)
-    moved = fam.iloc[rows].set_index("id_keluarga")
-    ind = state.individu
-    members = ind["id_keluarga"].isin(moved.index).to_numpy()
-    for col in ("kode_kab", "kode_kec", "kode_desa", "dusun", "rt", "rw"):
-        ind.loc[members, col] = ind.loc[members, "id_keluarga"].map(moved[col]).to_numpy()
+    fam["alamat"][rows] = "JL. " + street + " NO. " + rng.integers(1, 180, rows.size).astype(str).astype(object)
+    moved = np.zeros(len(fam), dtype=bool)
+    moved[rows] = True
+    row = person_family_rows(state)
+    members = np.flatnonzero((row >= 0) & moved[np.maximum(row, 0)])
+    for col in ("_desa", "dusun", "rt", "rw"):
+        ind[col][members] = fam[col][row[members]]
     # Their NIK keep the old kecamatan: after a move to another kab the prefix no longer matches domicile.
-    changed_kab = members & (ind["nik"].str.slice(0, 4).to_numpy() != ind["kode_kab"].to_numpy())
-    ind.loc[changed_kab, "_cacat"] = ind.loc[changed_kab, "_cacat"].to_numpy() | NIK_BEDA_DOMISILI
+    prefix = np.array([nik[:4] for nik in ind["nik"].take(pa.array(members)).to_pylist()], dtype=object)
+    changed_kab = members[prefix != geo.kode_kab[ind["_desa"][members]]]
+    ind["_cacat"][changed_kab] |= NIK_BEDA_DOMISILI
 
 
 def _graduation(rng: np.random.Generator, state: ProvinceState, end: np.datetime64) -> None:
     fam = state.keluarga
-    desil = fam["desil"].fillna(0).to_numpy(dtype=np.int64)
-    eligible = fam["status_aktif"].to_numpy() & ~fam["_protected"].to_numpy() & (desil >= 5)
+    eligible = fam["status_aktif"] & ~fam["_protected"] & (fam["desil"] >= 5)
     _deactivate(state, eligible & (rng.random(len(fam)) < P_GRADUATE), "mampu")
 
 
 def _desil_moves(rng: np.random.Generator, state: ProvinceState, end: np.datetime64) -> None:
     fam = state.keluarga
-    has_desil = fam["desil"].notna().to_numpy() & fam["status_aktif"].to_numpy()
-    moving = has_desil & (rng.random(len(fam)) < P_DESIL_MOVE)
-    step = np.where(rng.random(len(fam)) < 0.5, 1, -1)
-    desil = fam["desil"].fillna(1).to_numpy(dtype=np.int64)
-    new = np.clip(desil + step, 1, 10)
-    fam.loc[moving, "desil"] = new[moving]
-    fam.loc[moving, "status_kesejahteraan"] = STATUS_KESEJAHTERAAN[new[moving] - 1]
-    redraw = (moving & (rng.random(len(fam)) < 0.3)) | (
-        fam["status_aktif"].to_numpy() & (rng.random(len(fam)) < P_PROGRAMME_REDRAW)
-    )
-    redraw &= fam["desil"].notna().to_numpy()
+    n = len(fam)
+    has_desil = fam["desil"] != 0
+    moving = has_desil & fam["status_aktif"] & (rng.random(n) < P_DESIL_MOVE)
+    step = np.where(rng.random(n) < 0.5, 1, -1)
+    new = np.clip(np.where(has_desil, fam["desil"], 1).astype(np.int64) + step, 1, 10)
+    fam["desil"][moving] = new[moving]  # status_kesejahteraan is written from desil
+    redraw = (moving & (rng.random(n) < 0.3)) | (fam["status_aktif"] & (rng.random(n) < P_PROGRAMME_REDRAW))
+    redraw &= has_desil
     if redraw.any():
-        sub = fam.loc[redraw]
         drawn = draw_programmes(
-            rng, sub["desil"].to_numpy(dtype=np.int64), sub["_kelurahan"].to_numpy(), int(end.astype(np.int64))
+            rng, fam["desil"][redraw].astype(np.int64), fam["_kelurahan"][redraw], int(end.astype(np.int64))
         )
         for col in PROGRAMMES:
-            kept = sub[col].to_numpy() & drawn[col]
-            fam.loc[redraw, col] = drawn[col]
-            fam.loc[redraw, f"{col}_sejak"] = np.where(kept, sub[f"{col}_sejak"].to_numpy(), drawn[f"{col}_sejak"])
+            kept = fam[col][redraw] & drawn[col]
+            since = fam[f"{col}_sejak"][redraw]
+            fam[col][redraw] = drawn[col]
+            fam[f"{col}_sejak"][redraw] = np.where(kept, since, drawn[f"{col}_sejak"])
 
 
 def _births(
-    rng: np.random.Generator, state: ProvinceState, start: np.datetime64, end: np.datetime64, period_index: int
+    rng: np.random.Generator,
+    state: ProvinceState,
+    geo: ProvinceGeo,
+    start: np.datetime64,
+    end: np.datetime64,
+    period_index: int,
 ) -> None:
     ind = state.individu
-    age = (end - ind["tanggal_lahir"].to_numpy().astype("datetime64[D]")).astype(np.int64) / 365.25
-    mothers = ind[
-        ind["hubungan_keluarga"].eq("istri").to_numpy()
-        & ind["keberadaan"].eq("ada").to_numpy()
-        & ind["status_aktif"].to_numpy()
+    age = (end - ind["tanggal_lahir"].astype("datetime64[D]")).astype(np.int64) / 365.25
+    candidates = np.flatnonzero(
+        (ind["hubungan_keluarga"] == ISTRI)
+        & (ind["keberadaan"] == ADA)
+        & ind["status_aktif"]
         & (age >= 18)
         & (age <= 42)
-    ]
-    mothers = mothers[rng.random(len(mothers)) < P_BIRTH]
+    )
+    mothers = ind.take(candidates[rng.random(candidates.size) < P_BIRTH])
     n = len(mothers)
     if n == 0:
         return
-    fam = state.keluarga.set_index("id_keluarga")
-    culture = fam.loc[mothers["id_keluarga"], "_culture"].to_numpy()
+    fam = state.keluarga
+    culture = fam["_culture"][family_rows(fam["id_keluarga"], mothers["id_keluarga"])]
     female = rng.random(n) < 0.49
     born = _quarter_dates(rng, start, end, n)
-    heads = ind[ind["hubungan_keluarga"].eq("kepala keluarga")].set_index("id_keluarga")["nama"]
-    father = heads.reindex(mothers["id_keluarga"]).fillna("").to_numpy()
+    head_rows = np.flatnonzero(ind["hubungan_keluarga"] == KEPALA)
+    head_family = ind["id_keluarga"][head_rows]
+    order = np.argsort(head_family, kind="stable")
+    at = family_rows(head_family[order], mothers["id_keluarga"])
+    heads = ind["nama"].take(pa.array(head_rows[order][np.maximum(at, 0)])).to_pylist()
+    father = ["" if a < 0 else h for a, h in zip(at.tolist(), heads, strict=True)]
     year = born.astype("datetime64[Y]").astype(np.int64) + 1970
     given = names.sample_given_names(rng, culture, female, np.zeros(n, dtype=np.int64), birth_year=year)
     # A newborn of a marga tradition carries the father's marga: the last word of his name.
@@ -234,61 +276,57 @@ def _births(
         f.split(" ")[-1] if names.CULTURES[c] in names.MARGA_CULTURES and " " in f else ""
         for f, c in zip(father, culture, strict=True)
     ]
-    nama = np.asarray(names.full_names(given, pa.array(marga, type=pa.string()), female=female), dtype=object)
-    baby = pd.DataFrame(
+    nama = names.full_names(given, pa.array(marga, type=pa.string()), female=female)
+    baby = Columns(
         {
             "id_dtks": np.arange(state.next_ids[1], state.next_ids[1] + n, dtype=np.int64),
-            "id_keluarga": mothers["id_keluarga"].to_numpy(),
-            "no_kk": mothers["no_kk"].to_numpy(),
+            "id_keluarga": mothers["id_keluarga"],
             "nama": nama,
-            "tempat_lahir": mothers["tempat_lahir"].to_numpy(),
+            "tempat_lahir": mothers["tempat_lahir"],
             "tanggal_lahir": born,
-            "jenis_kelamin": np.where(female, "P", "L"),
-            "nama_ibu_kandung": mothers["nama"].to_numpy(),
-            "hubungan_keluarga": "anak",
+            "jenis_kelamin": female.astype(np.int8),
+            "nama_ibu_kandung": mothers["nama"],
+            "hubungan_keluarga": np.full(n, ANAK, dtype=np.int8),
         }
     )
     state.next_ids[1] += n
-    for col in ("kode_kab", "kode_kec", "kode_desa", "dusun", "rt", "rw"):
-        baby[col] = mothers[col].to_numpy()
-    baby["status_padan"] = np.where(rng.random(n) < 0.6, "padan", "belum padan")
+    for col in ("_desa", "dusun", "rt", "rw"):
+        baby[col] = mothers[col]
+    baby["status_padan"] = (rng.random(n) < 0.6).astype(np.int8)
     for col in SULIT:
-        baby[col] = False
-    baby["penyakit_kronis"] = pd.array([None] * n, dtype="str")
-    baby["pendidikan_tertinggi"] = "tidak punya ijazah"
-    baby["partisipasi_sekolah"] = "belum sekolah"
-    baby["pekerjaan"] = "tidak bekerja"
-    baby["keberadaan"] = "ada"
+        baby[col] = np.zeros(n, dtype=bool)
+    baby["penyakit_kronis"] = np.zeros(n, dtype=np.int8)  # none
+    baby["pendidikan_tertinggi"] = np.zeros(n, dtype=np.int8)  # tidak punya ijazah
+    baby["partisipasi_sekolah"] = np.full(n, BELUM_SEKOLAH, dtype=np.int8)
+    baby["pekerjaan"] = np.full(n, TIDAK_BEKERJA, dtype=np.int8)
+    baby["keberadaan"] = np.full(n, ADA, dtype=np.int8)
     baby["tanggal_keberadaan"] = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-    baby["status_aktif"] = True
+    baby["status_aktif"] = np.ones(n, dtype=bool)
     # Serial ranges per period keep newborn NIK distinct from those issued for earlier periods.
     baby["nik"] = make_nik(
-        baby["kode_kec"].to_numpy(), born.astype(np.int64), female, serial_base=5000 + 100 * period_index
+        geo.kode_kec[baby["_desa"]], born.astype(np.int64), female, serial_base=5000 + 100 * period_index
     )
     baby["_cacat"] = np.zeros(n, dtype=np.int16)
-    state.individu = pd.concat([ind, baby], ignore_index=True)
+    state.individu = Columns.concat([ind, baby])
 
 
 def _verivali(
     rng: np.random.Generator, state: ProvinceState, geo: ProvinceGeo, start: np.datetime64, end: np.datetime64
 ) -> None:
     fam = state.keluarga
-    kab_pos = np.searchsorted(geo.kab_codes, fam["kode_kab"].to_numpy())
+    kab_pos = geo.kab_index[fam["_desa"]]
     # Kab/kota with stale data verify less often: a quarter's chance scales with 6 / their mean staleness.
     p = np.clip(0.25 * 6.0 / geo.kab_stale[kab_pos], 0.02, 0.5)
-    hit = fam["status_aktif"].to_numpy() & (rng.random(len(fam)) < p)
-    fam.loc[hit, "tanggal_verivali"] = _quarter_dates(rng, start, end, int(hit.sum()))
+    hit = fam["status_aktif"] & (rng.random(len(fam)) < p)
+    fam["tanggal_verivali"][hit] = _quarter_dates(rng, start, end, int(hit.sum()))
 
 
 def _refresh_family_counts(state: ProvinceState) -> None:
-    ind = state.individu
-    present = ind[ind["keberadaan"].eq("ada")].groupby("id_keluarga").size()
-    fam = state.keluarga
-    fam["jumlah_art"] = fam["id_keluarga"].map(present).fillna(0).astype(np.int16)
+    state.keluarga["jumlah_art"] = _present_per_family(state).astype(np.int16)
 
 
 def new_state(batch: Batch, next_ids: list[int]) -> ProvinceState:
     """Wrap a freshly generated base population."""
     fam = batch.keluarga
-    fam["_protected"] = False
+    fam["_protected"] = np.zeros(len(fam), dtype=bool)
     return ProvinceState(keluarga=fam, individu=batch.individu, next_ids=next_ids)

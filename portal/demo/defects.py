@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from portal.demo.households import group_rank
+from portal.demo.columns import Columns
+from portal.demo.households import MENINGGAL, ProvinceGeo, group_rank
 
 NIK_TIDAK_VALID = 1
 NIK_GANDA = 2
@@ -52,8 +54,12 @@ class DonorPool:
     waiting: list[pd.DataFrame] = field(default_factory=list)
     used: list[pd.DataFrame] = field(default_factory=list)
 
-    def add(self, individu: pd.DataFrame, rows: np.ndarray, nik: np.ndarray) -> None:
-        frame = individu.iloc[rows][list(DONOR_FIELDS[:-1])].reset_index(drop=True)
+    def add(self, geo: ProvinceGeo, individu: Columns, rows: np.ndarray, nik: np.ndarray) -> None:
+        desa = individu["_desa"][rows]
+        frame = pd.DataFrame({"kode_desa": geo.kode_desa[desa]})
+        frame["id_keluarga"] = individu["id_keluarga"][rows]
+        frame["id_dtks"] = individu["id_dtks"][rows]
+        frame["kode_kab"] = geo.kode_kab[desa]
         frame["nik"] = nik[rows]
         self.waiting.append(frame)
 
@@ -90,9 +96,9 @@ class DonorPool:
 
 def inject(
     rng: np.random.Generator,
-    keluarga: pd.DataFrame,
-    individu: pd.DataFrame,
-    foreign_kec: np.ndarray,
+    keluarga: Columns,
+    individu: Columns,
+    geo: ProvinceGeo,
     province_slot: int,
     period_day: int,
     foreign_serials: dict[int, int] | None = None,
@@ -105,15 +111,15 @@ def inject(
     Copies of a NIK find their donor in another kab/kota of the same block, else in `pool` (earlier blocks);
     each block then reserves as many donors for later blocks as it made copies."""
     free = np.ones(len(individu), dtype=bool)
-    bits = individu["_cacat"].to_numpy().copy()
-    nik = individu["nik"].to_numpy().copy()
+    bits = individu["_cacat"].copy()
+    nik = individu["nik"].to_numpy(zero_copy_only=False).astype(object)  # a few rows change
 
     invalid = _pick(rng, free, RATES["nik_tidak_valid"])
     nik[invalid] = _corrupt(rng, nik[invalid])
     bits[invalid] |= NIK_TIDAK_VALID
     free[invalid] = False
 
-    kab = individu["kode_kab"].to_numpy()
+    kab = geo.kab_index[individu["_desa"]]
     copies = _pick(rng, free, RATES["nik_ganda"])
     free[copies] = False
     donors = _pick_donors(rng, free, kab, copies) if _in_multi_kab_province(kab).any() else np.full(copies.size, -1)
@@ -124,7 +130,7 @@ def inject(
     free[donors] = False
     outside = copies[~keep]
     if pool is not None and outside.size:
-        copied, found = pool.take(kab[outside])
+        copied, found = pool.take(geo.kab_codes[kab[outside]])
         outside = outside[found]
         nik[outside] = copied[found]
     else:
@@ -133,7 +139,7 @@ def inject(
 
     foreign = _pick(rng, free, RATES["nik_beda_domisili"])
     # foreign_kec holds only kecamatan outside this province, so the prefix never matches the domicile.
-    prefix = foreign_kec[rng.integers(0, foreign_kec.size, foreign.size)]
+    prefix = geo.foreign_kec[rng.integers(0, geo.foreign_kec.size, foreign.size)]
     # A serial range of its own per province keeps these NIK from colliding with real holders of that prefix.
     dates = (nik[foreign].astype(np.int64) // 10_000) % 1_000_000 if foreign.size else np.zeros(0, np.int64)
     key = prefix.astype(np.int64) * 1_000_000 + dates
@@ -147,13 +153,13 @@ def inject(
     bits[foreign] |= NIK_BEDA_DOMISILI
     free[foreign] = False
 
-    age_years = (period_day - individu["tanggal_lahir"].to_numpy().astype("datetime64[D]").astype(np.int64)) / 365.25
+    age_years = (period_day - individu["tanggal_lahir"].astype("datetime64[D]").astype(np.int64)) / 365.25
     weight = np.where(free, np.exp(age_years / 15.0), 0.0)
     count = round(RATES["meninggal_aktif"] * len(individu))
     dead = rng.choice(len(individu), size=min(count, int(free.sum())), replace=False, p=weight / weight.sum())
-    keberadaan = individu["keberadaan"].to_numpy().copy()
-    keberadaan[dead] = "meninggal"
-    tanggal = individu["tanggal_keberadaan"].to_numpy().copy()
+    keberadaan = individu["keberadaan"].copy()
+    keberadaan[dead] = MENINGGAL
+    tanggal = individu["tanggal_keberadaan"].copy()
     tanggal[dead] = (period_day - rng.integers(30, 720, dead.size)).astype("datetime64[D]")
     bits[dead] |= MENINGGAL_AKTIF
     free[dead] = False
@@ -161,23 +167,16 @@ def inject(
     if pool is not None:
         reserve = _pick(rng, free, RATES["nik_ganda"])
         bits[reserve] |= DONOR_RESERVE
-        pool.add(individu, reserve, nik)
+        pool.add(geo, individu, reserve, nik)
 
-    individu["nik"] = nik
+    individu["nik"] = pa.array(nik, type=pa.string())
     individu["_cacat"] = bits
     individu["keberadaan"] = keberadaan
     individu["tanggal_keberadaan"] = tanggal
 
-    fam_bits = keluarga["_cacat"].to_numpy().copy()
     blank = _pick(rng, np.ones(len(keluarga), dtype=bool), RATES["desil_kosong"])
-    fam_bits[blank] |= DESIL_KOSONG
-    desil = keluarga["desil"].copy()
-    desil.iloc[blank] = pd.NA
-    keluarga["desil"] = desil
-    status = keluarga["status_kesejahteraan"].to_numpy().copy()
-    status[blank] = None
-    keluarga["status_kesejahteraan"] = pd.array(status, dtype="str")
-    keluarga["_cacat"] = fam_bits
+    keluarga["_cacat"][blank] |= DESIL_KOSONG
+    keluarga["desil"][blank] = 0  # null, and so is the status_kesejahteraan written from it
 
 
 def _pick(rng: np.random.Generator, eligible: np.ndarray, rate: float) -> np.ndarray:
@@ -187,7 +186,7 @@ def _pick(rng: np.random.Generator, eligible: np.ndarray, rate: float) -> np.nda
 
 
 def _in_multi_kab_province(kab: np.ndarray) -> np.ndarray:
-    return np.full(kab.size, np.unique(kab).size > 1)
+    return np.full(kab.size, bool(kab.size) and bool((kab != kab[0]).any()))
 
 
 def _pick_donors(rng: np.random.Generator, free: np.ndarray, kab: np.ndarray, copies: np.ndarray) -> np.ndarray:

@@ -12,10 +12,11 @@ from datetime import date
 from statistics import NormalDist
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from portal.demo import names
+from portal.demo.columns import Columns
 from portal.schema import SULIT
 
 # Share of register families per desil 1..10: the register is a list of the poorer part of the nation.
@@ -42,6 +43,9 @@ AIR = np.array(
 )
 PENERANGAN = np.array(["bukan listrik", "listrik non-PLN", "listrik PLN"], dtype=object)
 DAYA_VA = np.array([0, 450, 900, 1300, 2200], dtype=np.int16)
+# String columns of keluarga and individu are held as small integer codes into these vocabularies (what
+# `vocabularies` lists) and written as strings: no Python string per row until Arrow takes the vocabulary.
+SUMBER_DATA = np.array(["DTKS", "DTSEN"], dtype=object)  # indexed by a drawn bool
 JAMBAN = np.array(["tidak ada", "bersama/umum", "sendiri"], dtype=object)
 PENDIDIKAN = np.array(
     ["tidak punya ijazah", "SD/sederajat", "SMP/sederajat", "SMA/sederajat", "D1-D3", "D4/S1 ke atas"], dtype=object
@@ -53,6 +57,8 @@ PEKERJAAN_KOTA = np.array(
     ["buruh harian lepas", "pedagang", "pengemudi/ojek", "karyawan swasta", "wiraswasta", "asisten rumah tangga"],
     dtype=object,
 )
+JENIS_KELAMIN = np.array(["L", "P"], dtype=object)  # indexed by female
+STATUS_PADAN = np.array(["belum padan", "padan"], dtype=object)  # indexed by matched
 PENYAKIT = np.array(
     ["hipertensi", "diabetes", "jantung", "tuberkulosis", "asma", "stroke", "gagal ginjal"], dtype=object
 )
@@ -142,6 +148,56 @@ DUSUN_NAMES = np.array(
 )
 
 
+NO_DUSUN = DUSUN_NAMES.size  # a kelurahan has no dusun: "-"
+RT_RW = np.array([f"{i:03d}" for i in range(1000)], dtype=object)  # rt and rw codes are their numbers
+PENYAKIT_CODES = np.r_[np.array([None], dtype=object), PENYAKIT]  # 0: none
+# hubungan_keluarga
+HUBUNGAN = np.array(
+    ["kepala keluarga", "istri", "suami", "anak", "cucu", "orang tua/mertua", "famili lain"], dtype=object
+)
+KEPALA, ISTRI, SUAMI, ANAK, CUCU, ORANG_TUA, FAMILI_LAIN = range(7)
+PARTISIPASI = np.array(["belum sekolah", "masih sekolah", "tidak sekolah", "tidak sekolah lagi"], dtype=object)
+BELUM_SEKOLAH, MASIH_SEKOLAH, TIDAK_SEKOLAH, PUTUS_SEKOLAH = range(4)
+# Rural jobs, urban jobs, then the three that are not drawn from either list.
+PEKERJAAN = np.r_[
+    PEKERJAAN_DESA, PEKERJAAN_KOTA, np.array(["mengurus rumah tangga", "tidak bekerja", "pelajar/mahasiswa"], object)
+]
+MENGURUS_RUMAH_TANGGA, TIDAK_BEKERJA, PELAJAR = range(12, 15)
+KEBERADAAN = np.array(["ada", "meninggal", "pindah"], dtype=object)
+ADA, MENINGGAL, PINDAH = range(3)
+# status_kesejahteraan is written from desil (0: blank)
+STATUS_BY_DESIL = np.r_[np.array([None], dtype=object), STATUS_KESEJAHTERAAN]
+
+
+def vocabularies(geo: ProvinceGeo) -> dict[str, tuple[np.ndarray, str]]:
+    """For each coded string column of keluarga and individu: its vocabulary and the column holding the codes."""
+    coded = {
+        "lantai": LANTAI,
+        "dinding": DINDING,
+        "atap": ATAP,
+        "sumber_air": AIR,
+        "penerangan": PENERANGAN,
+        "jamban": JAMBAN,
+        "sumber_data": SUMBER_DATA,
+        "dusun": np.r_[DUSUN_NAMES, np.array(["-"], dtype=object)],
+        "rt": RT_RW,
+        "rw": RT_RW,
+        "jenis_kelamin": JENIS_KELAMIN,
+        "status_padan": STATUS_PADAN,
+        "penyakit_kronis": PENYAKIT_CODES,
+        "pendidikan_tertinggi": PENDIDIKAN,
+        "partisipasi_sekolah": PARTISIPASI,
+        "pekerjaan": PEKERJAAN,
+        "keberadaan": KEBERADAAN,
+        "hubungan_keluarga": HUBUNGAN,
+        "tempat_lahir": birthplace_vocabulary(geo),
+    }
+    out = {name: (vocab, name) for name, vocab in coded.items()}
+    out["status_kesejahteraan"] = (STATUS_BY_DESIL, "desil")
+    out.update({name: (getattr(geo, name), "_desa") for name in ("kode_desa", "kode_kec", "kode_kab")})
+    return out
+
+
 @dataclass
 class ProvinceGeo:
     """The province's desa with their kab-level parameters, as parallel numpy arrays."""
@@ -168,8 +224,8 @@ class ProvinceGeo:
 class Batch:
     """Families and their members, with hidden working columns prefixed `_`."""
 
-    keluarga: pd.DataFrame
-    individu: pd.DataFrame
+    keluarga: Columns
+    individu: Columns
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -179,12 +235,6 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 def _ordered(rng: np.random.Generator, score: np.ndarray, cuts: list[float], noise: float = 0.8) -> np.ndarray:
     """Index of an ordered category: a noisy score cut at thresholds."""
     return np.digitize(score + rng.normal(0, noise, score.size), cuts)
-
-
-def _pad(values: np.ndarray, width: int) -> np.ndarray:
-    if values.size == 0:  # np.char.zfill cannot size an empty array
-        return np.empty(0, dtype=object)
-    return np.char.zfill(values.astype(str), width).astype(object)
 
 
 def _dates(day_numbers: np.ndarray) -> np.ndarray:
@@ -212,7 +262,8 @@ def draw_programmes(
     }
     for name in list(out):
         start = period_day - rng.integers(30, 9 * 365, desil.size)
-        month_start = _dates(start).astype("datetime64[M]").astype("datetime64[D]")
+        _, _, day = civil_date(start)
+        month_start = _dates(start - day + 1)
         out[f"{name}_sejak"] = np.where(out[name], month_start, np.datetime64("NaT"))
     return out
 
@@ -239,69 +290,66 @@ def make_families(
     z = rng.normal(0, 1, n) - (geo.kab_p0[kab_i] - 9.0) / 9.0 + 0.25 * kelurahan + z_shift
     culture = names.sample_cultures(rng, geo.kode_prov, n)
 
-    fam = pd.DataFrame({"id_keluarga": np.arange(first_family_id, first_family_id + n, dtype=np.int64)})
-    fam["kode_kab"] = geo.kode_kab[desa_idx]
-    fam["kode_kec"] = geo.kode_kec[desa_idx]
-    fam["kode_desa"] = geo.kode_desa[desa_idx]
+    fam = Columns({"id_keluarga": np.arange(first_family_id, first_family_id + n, dtype=np.int64)})
+    # Index into the block's desa (geo), kept through moves: kode_desa, kode_kec and kode_kab are written from it.
+    fam["_desa"] = desa_idx.astype(np.int64)
     _add_address(rng, fam, geo, desa_idx, kelurahan)
     _add_housing(rng, fam, z)
     desil = desil_from_score(z + rng.normal(0, DESIL_NOISE, n))
-    fam["desil"] = pd.array(desil, dtype="Int8")
-    fam["status_kesejahteraan"] = STATUS_KESEJAHTERAAN[desil - 1]
-    fam["sumber_data"] = np.where(rng.random(n) < 0.35, "DTSEN", "DTKS")
+    fam["desil"] = desil  # int8, 0 for a blanked desil
+    fam["sumber_data"] = (rng.random(n) < 0.35).astype(np.int8)
     for col, values in draw_programmes(rng, desil, kelurahan, period_day).items():
         fam[col] = values
-    fam["status_aktif"] = True
-    fam["alasan_nonaktif"] = pd.array([None] * n, dtype="str")
+    fam["status_aktif"] = np.ones(n, dtype=bool)
+    fam["alasan_nonaktif"] = None
     stale = geo.kab_stale[kab_i]
     months = np.minimum(rng.exponential(stale), 72)
     fam["tanggal_verivali"] = _dates(period_day - np.round(months * 30.44).astype(np.int64))
-    fam["id_usulan_asal"] = pd.array([None] * n, dtype="Int64")
+    fam["id_usulan_asal"] = np.zeros(n, dtype=np.int64)  # 0: not from an usulan
     fam["_z"] = z
     fam["_culture"] = culture
     fam["_kelurahan"] = kelurahan
     fam["_cacat"] = np.zeros(n, dtype=np.int16)
 
-    ind = _make_members(rng, fam, geo, period_day, first_person_id, serial_base)
-    heads = ind[ind["hubungan_keluarga"] == "kepala keluarga"].set_index("id_keluarga")["nama"]
-    fam["nama_kepala_keluarga"] = fam["id_keluarga"].map(heads)
-    fam["jumlah_art"] = fam["id_keluarga"].map(ind.groupby("id_keluarga").size()).astype(np.int16)
-    no_kk = make_kk(rng, fam["kode_kec"].to_numpy(), period_day, serial_base)
-    fam["no_kk"] = no_kk
-    ind["no_kk"] = ind["id_keluarga"].map(fam.set_index("id_keluarga")["no_kk"])
+    ind, size = _make_members(rng, fam, geo, period_day, first_person_id, serial_base)
+    first = np.cumsum(size) - size  # each family's head is its first member
+    fam["nama_kepala_keluarga"] = ind["nama"].take(pa.array(first))
+    fam["jumlah_art"] = size.astype(np.int16)
+    # A person's no_kk is the family's: individu's is written from keluarga's.
+    fam["no_kk"] = make_kk(rng, geo.kode_kec[desa_idx], period_day, serial_base)
     return Batch(keluarga=fam, individu=ind)
 
 
 def _add_address(
-    rng: np.random.Generator, fam: pd.DataFrame, geo: ProvinceGeo, desa_idx: np.ndarray, kelurahan: np.ndarray
+    rng: np.random.Generator, fam: Columns, geo: ProvinceGeo, desa_idx: np.ndarray, kelurahan: np.ndarray
 ) -> None:
     n = desa_idx.size
     dusun_pick = rng.integers(0, 1 << 30, n) % geo.n_dusun[desa_idx]
-    dusun = DUSUN_NAMES[(geo.dusun_offset[desa_idx] + dusun_pick) % DUSUN_NAMES.size]
-    fam["dusun"] = np.where(kelurahan, "-", dusun)
+    dusun = (geo.dusun_offset[desa_idx] + dusun_pick) % DUSUN_NAMES.size
+    fam["dusun"] = np.where(kelurahan, NO_DUSUN, dusun).astype(np.int8)
     rw = 1 + rng.integers(0, 1 << 30, n) % geo.n_rw[desa_idx]
     rt = 1 + rng.integers(0, 12, n)
-    fam["rt"] = _pad(rt, 3)
-    fam["rw"] = _pad(rw, 3)
+    fam["rt"] = rt.astype(np.int16)
+    fam["rw"] = rw.astype(np.int16)
     street = STREETS[rng.integers(0, STREETS.size, n)]
     number = rng.integers(1, 180, n).astype(str)
     prefix = np.where(
         kelurahan, np.where(rng.random(n) < 0.6, "JL. ", "GG. "), np.where(rng.random(n) < 0.5, "JL. ", "KP. ")
     )
-    fam["alamat"] = (prefix.astype(object) + street + " NO. " + number.astype(object)).astype(str)
+    fam["alamat"] = prefix.astype(object) + street + " NO. " + number.astype(object)
 
 
-def _add_housing(rng: np.random.Generator, fam: pd.DataFrame, z: np.ndarray) -> None:
+def _add_housing(rng: np.random.Generator, fam: Columns, z: np.ndarray) -> None:
     n = z.size
-    fam["lantai"] = LANTAI[_ordered(rng, z, [-2.2, -1.7, -1.0, 0.3, 1.2])]
-    fam["dinding"] = DINDING[_ordered(rng, z, [-1.4, -0.6, 0.0])]
-    fam["atap"] = ATAP[_ordered(rng, z, [-2.0, -0.8, -0.2, 1.8])]
-    fam["sumber_air"] = AIR[_ordered(rng, z, [-1.8, -1.0, 0.0, 0.9])]
+    fam["lantai"] = _ordered(rng, z, [-2.2, -1.7, -1.0, 0.3, 1.2]).astype(np.int8)
+    fam["dinding"] = _ordered(rng, z, [-1.4, -0.6, 0.0]).astype(np.int8)
+    fam["atap"] = _ordered(rng, z, [-2.0, -0.8, -0.2, 1.8]).astype(np.int8)
+    fam["sumber_air"] = _ordered(rng, z, [-1.8, -1.0, 0.0, 0.9]).astype(np.int8)
     light = _ordered(rng, z, [-2.6, -2.1])
-    fam["penerangan"] = PENERANGAN[light]
+    fam["penerangan"] = light.astype(np.int8)
     va = np.where(light < 2, 0, 1 + _ordered(rng, z, [-0.2, 1.0, 2.0]))
     fam["daya_listrik_va"] = DAYA_VA[va]
-    fam["jamban"] = JAMBAN[_ordered(rng, z, [-1.6, -0.7])]
+    fam["jamban"] = _ordered(rng, z, [-1.6, -0.7]).astype(np.int8)
     for col, a, b in (
         ("aset_lpg_5_5kg", -2.2, 1.4),
         ("aset_kulkas", -0.6, 1.3),
@@ -315,14 +363,14 @@ def _add_housing(rng: np.random.Generator, fam: pd.DataFrame, z: np.ndarray) -> 
 
 def _make_members(
     rng: np.random.Generator,
-    fam: pd.DataFrame,
+    fam: Columns,
     geo: ProvinceGeo,
     period_day: int,
     first_person_id: int,
     serial_base: int,
-) -> pd.DataFrame:
+) -> tuple[Columns, np.ndarray]:
     n = len(fam)
-    z = fam["_z"].to_numpy()
+    z = fam["_z"]
     size = 1 + rng.choice(FAMILY_SIZE_P.size, n, p=FAMILY_SIZE_P)
     female_head = rng.random(n) < np.where(size == 1, 0.45, 0.12)
     has_spouse = (size >= 2) & (rng.random(n) < np.where(female_head, 0.10, 0.93))
@@ -340,30 +388,30 @@ def _make_members(
     slot = np.arange(total) - np.repeat(np.cumsum(size) - size, size)
     spouse_slot = has_spouse[person_fam] & (slot == 1)
     child_order = slot - 1 - has_spouse[person_fam]  # 0-based among non-head, non-spouse
-    role = np.full(total, "anak", dtype=object)
-    role[slot == 0] = "kepala keluarga"
-    role[spouse_slot] = np.where(female_head[person_fam[spouse_slot]], "suami", "istri")
+    role = np.full(total, ANAK, dtype=np.int8)
+    role[slot == 0] = KEPALA
+    role[spouse_slot] = np.where(female_head[person_fam[spouse_slot]], SUAMI, ISTRI)
     other = (slot > 0) & ~spouse_slot
     draw = rng.random(total)
     old_head = head_age[person_fam] >= 48
-    role[other & (draw < 0.04) & old_head] = "cucu"
-    role[other & (draw >= 0.04) & (draw < 0.08)] = "orang tua/mertua"
-    role[other & (draw >= 0.08) & (draw < 0.11)] = "famili lain"
+    role[other & (draw < 0.04) & old_head] = CUCU
+    role[other & (draw >= 0.04) & (draw < 0.08)] = ORANG_TUA
+    role[other & (draw >= 0.08) & (draw < 0.11)] = FAMILI_LAIN
 
     age = np.empty(total)
     age[slot == 0] = head_age
     age[spouse_slot] = spouse_age[person_fam[spouse_slot]]
-    child = role == "anak"
+    child = role == ANAK
     age[child] = (
         mother_age[person_fam[child]]
         - first_gap[person_fam[child]]
         - child_order[child] * mean_gap[person_fam[child]]
         + rng.uniform(-0.8, 0.8, int(child.sum()))
     )
-    age[role == "cucu"] = rng.uniform(0, 12, int((role == "cucu").sum()))
-    parent = role == "orang tua/mertua"
+    age[role == CUCU] = rng.uniform(0, 12, int((role == CUCU).sum()))
+    parent = role == ORANG_TUA
     age[parent] = np.minimum(head_age[person_fam[parent]] + rng.uniform(20, 32, int(parent.sum())), 98)
-    kin = role == "famili lain"
+    kin = role == FAMILI_LAIN
     age[kin] = rng.uniform(5, 60, int(kin.sum()))
     age = np.clip(age, 0.05, 99.5)
 
@@ -373,101 +421,99 @@ def _make_members(
     female[parent] = rng.random(int(parent.sum())) < 0.65
 
     born = period_day - np.round(age * 365.25).astype(np.int64) - rng.integers(0, 60, total)
-    ind = pd.DataFrame(
+    ind = Columns(
         {
             "id_dtks": np.arange(first_person_id, first_person_id + total, dtype=np.int64),
-            "id_keluarga": fam["id_keluarga"].to_numpy()[person_fam],
+            "id_keluarga": fam["id_keluarga"][person_fam],
         }
     )
-    culture = fam["_culture"].to_numpy()[person_fam]
+    culture = fam["_culture"][person_fam]
     # Birth order is known only for the family's own children (0 = unknown); the birth year picks the
     # generation's naming fashion.
     birth_order = np.where(child, child_order + 1, 0).astype(np.int64)
-    birth_year = _dates(born).astype("datetime64[Y]").astype(np.int64) + 1970
+    birth_year = civil_date(born)[0]
     given = names.sample_given_names(rng, culture, female, birth_order, birth_year=birth_year)
-    family_marga = names.sample_family_names(rng, fam["_culture"].to_numpy())
+    family_marga = names.sample_family_names(rng, fam["_culture"])
     own_marga = names.sample_family_names(rng, culture)
     # Children and grandchildren carry the family's marga, as do the head and his father; wives keep their own.
-    takes_family = child | (role == "cucu") | (~female & ((slot == 0) | parent))
-    from_family = np.asarray(family_marga.take(pa.array(person_fam)), dtype=object)
-    marga = pa.array(np.where(takes_family, from_family, np.asarray(own_marga, dtype=object)).astype(str))
-    nama = np.asarray(names.full_names(given, marga, female=female), dtype=object)
+    takes_family = child | (role == CUCU) | (~female & ((slot == 0) | parent))
+    marga = pc.if_else(pa.array(takes_family), family_marga.take(pa.array(person_fam)), own_marga)
+    nama = names.full_names(given, marga, female=female)
     ind["nama"] = nama
-    ind["tempat_lahir"] = _birthplaces(rng, geo, fam["kode_kab"].to_numpy()[person_fam], age)
+    kab_pos = geo.kab_index[fam["_desa"]][person_fam]
+    ind["tempat_lahir"] = _birthplaces(rng, geo, kab_pos, age)
     ind["tanggal_lahir"] = _dates(born)
-    ind["jenis_kelamin"] = np.where(female, "P", "L")
+    ind["jenis_kelamin"] = female.astype(np.int8)
     # A child's mother is the family's wife (or the female head); everyone else gets a sampled name.
-    mother_of_family = np.full(n, None, dtype=object)
+    mother_of_family = np.full(n, -1, dtype=np.int64)  # the row of the family's mother
     wife_rows = np.flatnonzero(spouse_slot & female)
-    mother_of_family[person_fam[wife_rows]] = nama[wife_rows]
+    mother_of_family[person_fam[wife_rows]] = wife_rows
     female_heads = np.flatnonzero((slot == 0) & female & (n_children[person_fam] > 0))
-    mother_of_family[person_fam[female_heads]] = nama[female_heads]
-    sampled = np.asarray(names.sample_mother_names(rng, culture, birth_year=birth_year - 27), dtype=object)
-    known = child & (mother_of_family[person_fam] != None)  # noqa: E711 - elementwise on an object array
-    ind["nama_ibu_kandung"] = np.where(known, mother_of_family[person_fam], sampled).astype(str)
-    ind["hubungan_keluarga"] = role.astype(str)
-    for col in ("kode_kab", "kode_kec", "kode_desa", "dusun", "rt", "rw"):
-        ind[col] = fam[col].to_numpy()[person_fam]
-    _add_person_traits(
-        rng, ind, age, female, z[person_fam], fam["_kelurahan"].to_numpy()[person_fam], geo, fam, person_fam
-    )
-    ind["nik"] = make_nik(ind["kode_kec"].to_numpy(), born, female, serial_base=serial_base)
+    mother_of_family[person_fam[female_heads]] = female_heads
+    sampled = names.sample_mother_names(rng, culture, birth_year=birth_year - 27)
+    mother = mother_of_family[person_fam]
+    known = child & (mother >= 0)
+    ind["nama_ibu_kandung"] = pc.if_else(pa.array(known), nama.take(pa.array(np.maximum(mother, 0))), sampled)
+    ind["hubungan_keluarga"] = role
+    for col in ("_desa", "dusun", "rt", "rw"):
+        ind[col] = fam[col][person_fam]
+    _add_person_traits(rng, ind, age, female, z[person_fam], fam["_kelurahan"][person_fam], geo, kab_pos)
+    ind["nik"] = make_nik(geo.kode_kec[ind["_desa"]], born, female, serial_base=serial_base)
     ind["_cacat"] = np.zeros(total, dtype=np.int16)
-    return ind
+    return ind, size
 
 
-def _birthplaces(rng: np.random.Generator, geo: ProvinceGeo, kode_kab: np.ndarray, age: np.ndarray) -> np.ndarray:
-    kab_pos = np.searchsorted(geo.kab_codes, kode_kab)
-    home = geo.kab_birthplace[kab_pos]
-    draw = rng.random(kode_kab.size)
+def _birthplaces(rng: np.random.Generator, geo: ProvinceGeo, kab_pos: np.ndarray, age: np.ndarray) -> np.ndarray:
+    """Codes into `birthplace_vocabulary(geo)`: the kab/kota's own, another of the province, or one far away."""
+    n = kab_pos.size
+    draw = rng.random(n)
     migrant_p = np.where(age < 15, 0.05, 0.25)
-    same_prov = geo.kab_birthplace[rng.integers(0, geo.kab_codes.size, kode_kab.size)]
-    far = geo.other_birthplaces[rng.integers(0, geo.other_birthplaces.size, kode_kab.size)]
-    return np.where(draw < migrant_p * 0.7, same_prov, np.where(draw < migrant_p, far, home)).astype(str)
+    same_prov = rng.integers(0, geo.kab_codes.size, n)
+    far = geo.kab_codes.size + rng.integers(0, geo.other_birthplaces.size, n)
+    return np.where(draw < migrant_p * 0.7, same_prov, np.where(draw < migrant_p, far, kab_pos)).astype(np.int32)
+
+
+def birthplace_vocabulary(geo: ProvinceGeo) -> np.ndarray:
+    """What the tempat_lahir codes stand for: the province's kab/kota, then the nation's birthplaces."""
+    return np.concatenate([geo.kab_birthplace, geo.other_birthplaces])
 
 
 def _add_person_traits(
     rng: np.random.Generator,
-    ind: pd.DataFrame,
+    ind: Columns,
     age: np.ndarray,
     female: np.ndarray,
     z: np.ndarray,
     kelurahan: np.ndarray,
     geo: ProvinceGeo,
-    fam: pd.DataFrame,
-    person_fam: np.ndarray,
+    kab_pos: np.ndarray,
 ) -> None:
     total = age.size
-    kab_pos = np.searchsorted(geo.kab_codes, fam["kode_kab"].to_numpy()[person_fam])
-    ind["status_padan"] = np.where(rng.random(total) < geo.kab_padan[kab_pos], "padan", "belum padan")
+    ind["status_padan"] = (rng.random(total) < geo.kab_padan[kab_pos]).astype(np.int8)
     frail = 0.008 + 0.0009 * np.maximum(age - 45, 0) + 0.004 * (z < -1)
     for col in SULIT:
         ind[col] = rng.random(total) < frail
     chronic = rng.random(total) < np.clip(0.01 + 0.004 * np.maximum(age - 35, 0), 0, 0.35)
-    ind["penyakit_kronis"] = pd.array(
-        np.where(chronic, PENYAKIT[rng.integers(0, PENYAKIT.size, total)], None), dtype="str"
-    )
+    ind["penyakit_kronis"] = np.where(chronic, 1 + rng.integers(0, PENYAKIT.size, total), 0).astype(np.int8)
     youth_bonus = np.clip((60 - age) / 40, 0, 1)
     edu = _ordered(rng, z + youth_bonus, [-0.9, 0.2, 0.9, 2.2, 2.7])
     edu = np.where(age < 13, 0, np.where(age < 16, np.minimum(edu, 1), np.where(age < 19, np.minimum(edu, 2), edu)))
-    ind["pendidikan_tertinggi"] = PENDIDIKAN[edu]
+    ind["pendidikan_tertinggi"] = edu.astype(np.int8)
     in_school = (age >= 6) & (age < 19) & (rng.random(total) < _sigmoid(2.2 + 0.8 * z - 0.25 * np.maximum(age - 12, 0)))
     ind["partisipasi_sekolah"] = np.where(
-        age < 6,
-        "belum sekolah",
-        np.where(in_school, "masih sekolah", np.where(edu == 0, "tidak sekolah", "tidak sekolah lagi")),
-    )
-    job_rural = PEKERJAAN_DESA[rng.integers(0, PEKERJAAN_DESA.size, total)]
-    job_urban = PEKERJAAN_KOTA[rng.integers(0, PEKERJAAN_KOTA.size, total)]
+        age < 6, BELUM_SEKOLAH, np.where(in_school, MASIH_SEKOLAH, np.where(edu == 0, TIDAK_SEKOLAH, PUTUS_SEKOLAH))
+    ).astype(np.int8)
+    job_rural = rng.integers(0, PEKERJAAN_DESA.size, total)
+    job_urban = PEKERJAAN_DESA.size + rng.integers(0, PEKERJAAN_KOTA.size, total)
     job = np.where(kelurahan, job_urban, job_rural)
     works = (age >= 15) & ~in_school & (rng.random(total) < np.where(female, 0.45, 0.88))
-    pekerjaan = np.where(works, job, np.where(female & (age >= 18), "mengurus rumah tangga", "tidak bekerja"))
-    pekerjaan = np.where(in_school, "pelajar/mahasiswa", pekerjaan)
-    pekerjaan = np.where((age >= 65) & (rng.random(total) < 0.6), "tidak bekerja", pekerjaan)
-    ind["pekerjaan"] = pekerjaan.astype(str)
-    ind["keberadaan"] = "ada"
+    pekerjaan = np.where(works, job, np.where(female & (age >= 18), MENGURUS_RUMAH_TANGGA, TIDAK_BEKERJA))
+    pekerjaan = np.where(in_school, PELAJAR, pekerjaan)
+    pekerjaan = np.where((age >= 65) & (rng.random(total) < 0.6), TIDAK_BEKERJA, pekerjaan)
+    ind["pekerjaan"] = pekerjaan.astype(np.int8)
+    ind["keberadaan"] = np.full(total, ADA, dtype=np.int8)
     ind["tanggal_keberadaan"] = np.full(total, np.datetime64("NaT"), dtype="datetime64[D]")
-    ind["status_aktif"] = True
+    ind["status_aktif"] = np.ones(total, dtype=bool)
 
 
 def group_rank(key: np.ndarray) -> np.ndarray:
@@ -481,27 +527,43 @@ def group_rank(key: np.ndarray) -> np.ndarray:
     return rank
 
 
+def civil_date(day_numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month and day of days since 1970-01-01 in integer arithmetic (the proleptic Gregorian calendar, as
+    numpy's datetime64, without its per-element calendar conversion)."""
+    z = np.asarray(day_numbers, dtype=np.int64) + 719_468  # days since 0000-03-01
+    era = z // 146_097
+    doe = z - era * 146_097
+    yoe = (doe - doe // 1_460 + doe // 36_524 - doe // 146_096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153  # months since March
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    return yoe + era * 400 + (month <= 2), month, day
+
+
 def _ddmmyy(day_numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    d = _dates(day_numbers)
-    years = d.astype("datetime64[Y]").astype(np.int64) + 1970
-    months = d.astype("datetime64[M]").astype(np.int64) % 12 + 1
-    days = (d - d.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1
+    years, months, days = civil_date(day_numbers)
     return days, months, years % 100
 
 
-def make_nik(kode_kec: np.ndarray, born: np.ndarray, female: np.ndarray, serial_base: int) -> np.ndarray:
+def make_nik(kode_kec: np.ndarray, born: np.ndarray, female: np.ndarray, serial_base: int) -> pa.Array:
     """NIK: kecamatan of issue + DDMMYY (day + 40 for women) + a serial numbered per region and date."""
     days, months, yy = _ddmmyy(born)
     days = days + 40 * female
     prefix = kode_kec.astype(np.int64)
     key = prefix * 1_000_000 + days * 10_000 + months * 100 + yy
     serial = serial_base + group_rank(key)
-    return (key * 10_000 + serial).astype(str).astype(object)
+    return _decimal(key * 10_000 + serial)
 
 
-def make_kk(rng: np.random.Generator, kode_kec: np.ndarray, period_day: int, serial_base: int = 1) -> np.ndarray:
+def make_kk(rng: np.random.Generator, kode_kec: np.ndarray, period_day: int, serial_base: int = 1) -> pa.Array:
     """No KK: kecamatan + issue date DDMMYY + a serial numbered per region and date."""
     issued = period_day - rng.integers(60, 20 * 365, kode_kec.size)
     days, months, yy = _ddmmyy(issued)
     key = kode_kec.astype(np.int64) * 1_000_000 + days * 10_000 + months * 100 + yy
-    return (key * 10_000 + serial_base + group_rank(key)).astype(str).astype(object)
+    return _decimal(key * 10_000 + serial_base + group_rank(key))
+
+
+def _decimal(numbers: np.ndarray) -> pa.Array:
+    """Decimal strings of integers (Arrow's cast is several times numpy's astype(str))."""
+    return pc.cast(pa.array(numbers, type=pa.int64()), pa.string())

@@ -11,14 +11,16 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-import pandas as pd
 
+from portal.demo.columns import Columns
 from portal.demo.households import Batch, ProvinceGeo, make_families
 
 ROMAN = np.array(["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"], dtype=object)
 STOP_CATEGORIES = np.array(
     ["sudah mampu", "meninggal dunia", "pindah domisili", "data ganda", "tidak dikenal di lingkungan"], dtype=object
 )
+JENIS_MUSYAWARAH = np.array(["musdes", "muskel"], dtype=object)  # indexed by kelurahan
+KEPUTUSAN = np.array(["ditolak", "disetujui"], dtype=object)  # indexed by approved
 STOP_CATEGORY_P = np.array([0.55, 0.15, 0.15, 0.07, 0.08])
 STOP_REASON = {
     "sudah mampu": "mampu",
@@ -39,17 +41,17 @@ CANDIDATE_SERIALS, SERIALS_PER_PERIOD = 2000, 150
 class QuarterDecisions:
     """One quarter's musdes and usulan rows, plus what the next period must apply."""
 
-    musdes: pd.DataFrame
-    usulan: pd.DataFrame
-    truth: pd.DataFrame
+    musdes: Columns
+    usulan: Columns
+    truth: Columns
     new_families: Batch  # candidates of usulan tambah that will reach the next snapshot
-    stop_families: pd.DataFrame  # id_keluarga, alasan_nonaktif for penghentian that will reach it
+    stop_families: Columns  # id_keluarga, alasan_nonaktif for penghentian that will reach it
 
 
 def hold_musdes(
     rng: np.random.Generator,
     geo: ProvinceGeo,
-    keluarga: pd.DataFrame,
+    keluarga: Columns,
     compliance: np.ndarray,
     quarter_start: date,
     period_end: date,
@@ -57,12 +59,14 @@ def hold_musdes(
     period_index: int,
 ) -> QuarterDecisions:
     """Musdes of the quarter ending at `period_end` for desa with families, and their usulan."""
-    active = keluarga[keluarga["status_aktif"]]
-    per_desa = active.groupby("kode_desa").size()
-    desa_codes = per_desa.index.to_numpy()
-    desa_pos = np.searchsorted(geo.kode_desa, desa_codes)
-    held = rng.random(desa_codes.size) < compliance[geo.kab_index[desa_pos]]
-    desa_codes, desa_pos, families = desa_codes[held], desa_pos[held], per_desa.to_numpy()[held]
+    # Only the columns the penghentian need: a selection copies every column it holds.
+    needed = ("_desa", "_cacat", "_protected", "desil", "id_keluarga", "nama_kepala_keluarga", "jumlah_art")
+    active = Columns({name: keluarga[name] for name in needed}).take(keluarga["status_aktif"])
+    per_desa = np.bincount(active["_desa"], minlength=geo.kode_desa.size)
+    desa_pos = np.flatnonzero(per_desa)
+    held = rng.random(desa_pos.size) < compliance[geo.kab_index[desa_pos]]
+    desa_pos = desa_pos[held]
+    desa_codes, families = geo.kode_desa[desa_pos], per_desa[desa_pos]
     n = desa_codes.size
 
     start, end = np.datetime64(quarter_start, "D"), np.datetime64(period_end, "D")
@@ -73,82 +77,84 @@ def hold_musdes(
     month = tanggal.astype("datetime64[M]").astype(np.int64) % 12
     year = tanggal.astype("datetime64[Y]").astype(np.int64) + 1970
     seq = rng.integers(1, 300, n)
-    musdes = pd.DataFrame(
+    musdes = Columns(
         {
             "id_musdes": desa_codes.astype(np.int64) * 100 + (year % 100) * 4 + month // 3,
+            "_desa": desa_pos,
             "kode_kab": geo.kode_kab[desa_pos],
             "kode_kec": geo.kode_kec[desa_pos],
             "kode_desa": desa_codes,
-            "jenis_musyawarah": np.where(geo.kelurahan[desa_pos], "muskel", "musdes"),
+            "jenis_musyawarah": JENIS_MUSYAWARAH[geo.kelurahan[desa_pos].astype(np.int8)],
             "tanggal": tanggal,
-            "nomor_berita_acara": [
-                f"{s:03d}/BA-{'MUSKEL' if k else 'MUSDES'}/{d[-4:]}/{ROMAN[m]}/{y}"
-                for s, k, d, m, y in zip(seq, geo.kelurahan[desa_pos], desa_codes, month, year, strict=False)
-            ],
+            "nomor_berita_acara": np.array(
+                [
+                    f"{s:03d}/BA-{'MUSKEL' if k else 'MUSDES'}/{d[-4:]}/{ROMAN[m]}/{y}"
+                    for s, k, d, m, y in zip(seq, geo.kelurahan[desa_pos], desa_codes, month, year, strict=False)
+                ],
+                dtype=object,
+            ),
             "jumlah_hadir": rng.integers(8, 25, n) + np.minimum(families // 8, 70),
             "jumlah_foto": np.where(rng.random(n) < 0.1, 0, rng.integers(1, 9, n)),
             "daftar_hadir_ada": rng.random(n) < 0.93,
             "tanggal_publikasi": np.where(published, tanggal_pub, np.datetime64("NaT")),
             "masa_sanggah_sampai": np.where(published, tanggal_pub + np.timedelta64(14, "D"), np.datetime64("NaT")),
-        }
+        },
+        length=n,
     )
     adds = rng.poisson(0.4 + 0.015 * families).clip(0, 40)
     stops = rng.poisson(0.3 + 0.01 * families).clip(0, 30)
     add_rows = _add_usulan(rng, geo, musdes, adds, desa_pos, period_end, next_ids, period_index)
-    stop_rows = _stop_usulan(rng, musdes, stops, active)
-    usulan = pd.concat([add_rows.usulan, stop_rows], ignore_index=True)
-    usulan = usulan.sort_values(["kode_desa", "id_musdes", "jenis", "id_keluarga"], kind="stable").reset_index(
-        drop=True
+    stop_rows = _stop_usulan(rng, geo, musdes, stops, active)
+    usulan = Columns.concat([add_rows.usulan, stop_rows])
+    # Order of (kode_desa, id_musdes, jenis, id_keluarga): one musdes per desa, 'penghentian' < 'tambah'.
+    usulan = usulan.take(
+        np.lexsort((usulan["id_keluarga"], usulan["jenis"] == "tambah", usulan["id_musdes"], usulan["_desa"]))
     )
-    usulan["id_usulan"] = usulan["id_musdes"] * 1000 + usulan.groupby("id_musdes").cumcount() + 1
-    approved = usulan["keputusan_musdes"].eq("disetujui").to_numpy()
-    p_reach = np.where(usulan["jenis"].eq("tambah"), P_REACH_ADD, P_REACH_STOP)
+    ids = usulan["id_musdes"]
+    starts = np.r_[0, np.flatnonzero(ids[1:] != ids[:-1]) + 1] if ids.size else np.zeros(0, dtype=np.int64)
+    rank = np.arange(ids.size) - np.repeat(starts, np.diff(np.r_[starts, ids.size]))
+    usulan["id_usulan"] = ids * 1000 + rank + 1
+    approved = usulan["keputusan_musdes"] == "disetujui"
+    tambah = usulan["jenis"] == "tambah"
+    p_reach = np.where(tambah, P_REACH_ADD, P_REACH_STOP)
     reach = approved & (rng.random(len(usulan)) < p_reach)
-    truth = pd.DataFrame(
-        {"id_usulan": usulan["id_usulan"], "kode_kab": usulan["kode_kab"], "akan_masuk_periode_berikut": reach}
+    truth = Columns(
+        {"id_usulan": usulan["id_usulan"], "kode_kab": usulan["kode_kab"], "akan_masuk_periode_berikut": reach},
+        length=len(usulan),
     )
-    reached = usulan[reach]
-    added_ids = reached.loc[reached["jenis"].eq("tambah"), ["id_keluarga", "id_usulan"]]
-    new_fam = add_rows.batch.keluarga
-    new_fam = new_fam[new_fam["id_keluarga"].isin(added_ids["id_keluarga"])].copy()
-    new_fam["id_usulan_asal"] = pd.array(
-        new_fam["id_keluarga"].map(added_ids.set_index("id_keluarga")["id_usulan"]).to_numpy(), dtype="Int64"
+    added = reach & tambah
+    added_ids, added_usulan = usulan["id_keluarga"][added], usulan["id_usulan"][added]
+    candidates = add_rows.batch.keluarga
+    row = np.searchsorted(candidates["id_keluarga"], added_ids)  # candidates' ids are ascending
+    keep = np.zeros(len(candidates), dtype=bool)
+    keep[row] = True
+    asal = np.zeros(len(candidates), dtype=np.int64)
+    asal[row] = added_usulan
+    new_fam = candidates.take(keep)
+    new_fam["id_usulan_asal"] = asal[keep]
+    members = add_rows.batch.individu
+    new_ind = members.take(keep[np.searchsorted(candidates["id_keluarga"], members["id_keluarga"])])
+    stopped = reach & ~tambah
+    stop_families = Columns(
+        {
+            "id_keluarga": usulan["id_keluarga"][stopped],
+            "alasan_nonaktif": np.array([STOP_REASON[k] for k in usulan["kategori"][stopped]], dtype=object),
+        },
+        length=int(stopped.sum()),
     )
-    new_ind = add_rows.batch.individu
-    new_ind = new_ind[new_ind["id_keluarga"].isin(new_fam["id_keluarga"])].copy()
-    stopped = reached[reached["jenis"].eq("penghentian")]
-    stop_families = pd.DataFrame(
-        {"id_keluarga": stopped["id_keluarga"].to_numpy(), "alasan_nonaktif": stopped["kategori"].map(STOP_REASON)}
-    )
-    usulan = usulan[
-        [
-            "id_usulan",
-            "id_musdes",
-            "kode_kab",
-            "kode_kec",
-            "kode_desa",
-            "jenis",
-            "kategori",
-            "id_keluarga",
-            "nama_kepala_keluarga",
-            "jumlah_art",
-            "keputusan_musdes",
-            "tanggal_usulan",
-        ]
-    ]
     return QuarterDecisions(musdes, usulan, truth, Batch(new_fam, new_ind), stop_families)
 
 
 @dataclass
 class _Adds:
-    usulan: pd.DataFrame
+    usulan: Columns
     batch: Batch
 
 
 def _add_usulan(
     rng: np.random.Generator,
     geo: ProvinceGeo,
-    musdes: pd.DataFrame,
+    musdes: Columns,
     adds: np.ndarray,
     desa_pos: np.ndarray,
     period_end: date,
@@ -170,53 +176,61 @@ def _add_usulan(
     next_ids[0] += len(batch.keluarga)
     next_ids[1] += len(batch.individu)
     fam = batch.keluarga
-    usulan = pd.DataFrame(
+    n = len(fam)
+    usulan = Columns(
         {
-            "id_musdes": musdes["id_musdes"].to_numpy()[which],
-            "kode_kab": fam["kode_kab"].to_numpy(),
-            "kode_kec": fam["kode_kec"].to_numpy(),
-            "kode_desa": fam["kode_desa"].to_numpy(),
+            "id_musdes": musdes["id_musdes"][which],
+            "_desa": fam["_desa"],
+            "kode_kab": geo.kode_kab[fam["_desa"]],
+            "kode_kec": geo.kode_kec[fam["_desa"]],
+            "kode_desa": geo.kode_desa[fam["_desa"]],
             "jenis": "tambah",
             "kategori": "layak tetapi belum terdaftar",
-            "id_keluarga": fam["id_keluarga"].to_numpy(),
-            "nama_kepala_keluarga": fam["nama_kepala_keluarga"].to_numpy(),
-            "jumlah_art": fam["jumlah_art"].to_numpy(),
-            "keputusan_musdes": np.where(rng.random(len(fam)) < P_APPROVED_ADD, "disetujui", "ditolak"),
-            "tanggal_usulan": musdes["tanggal"].to_numpy()[which]
-            - rng.integers(1, 20, len(fam)).astype("timedelta64[D]"),
-        }
+            "id_keluarga": fam["id_keluarga"],
+            "nama_kepala_keluarga": fam["nama_kepala_keluarga"],
+            "jumlah_art": fam["jumlah_art"],
+            "keputusan_musdes": KEPUTUSAN[(rng.random(n) < P_APPROVED_ADD).astype(np.int8)],
+            "tanggal_usulan": musdes["tanggal"][which] - rng.integers(1, 20, n).astype("timedelta64[D]"),
+        },
+        length=n,
     )
     return _Adds(usulan, batch)
 
 
 def _stop_usulan(
-    rng: np.random.Generator, musdes: pd.DataFrame, stops: np.ndarray, active: pd.DataFrame
-) -> pd.DataFrame:
+    rng: np.random.Generator, geo: ProvinceGeo, musdes: Columns, stops: np.ndarray, active: Columns
+) -> Columns:
     """Pick families to stop in each desa, better-off ones more often, never a protected (defective) family."""
-    eligible = active[active["_cacat"].eq(0) & ~active["_protected"]]
-    desil = eligible["desil"].fillna(5).to_numpy(dtype=float)
+    eligible = active.take((active["_cacat"] == 0) & ~active["_protected"])
+    desil = np.where(eligible["desil"] == 0, 5, eligible["desil"]).astype(float)
     key = rng.random(len(eligible)) ** (1.0 / desil)  # weighted sampling without replacement
-    ranked = pd.DataFrame({"kode_desa": eligible["kode_desa"].to_numpy(), "key": key, "row": np.arange(len(eligible))})
-    ranked = ranked.sort_values(["kode_desa", "key"], ascending=[True, False], kind="stable")
-    ranked["rank"] = ranked.groupby("kode_desa").cumcount()
-    wanted = pd.Series(stops, index=musdes["kode_desa"].to_numpy())
-    ranked = ranked[ranked["rank"] < ranked["kode_desa"].map(wanted).fillna(0).to_numpy()]
-    chosen = eligible.iloc[ranked["row"].to_numpy()]
-    m = musdes.set_index("kode_desa")
+    desa = eligible["_desa"]
+    order = np.lexsort((-key, desa))
+    sorted_desa = desa[order]
+    starts = np.r_[0, np.flatnonzero(sorted_desa[1:] != sorted_desa[:-1]) + 1] if order.size else order[:0]
+    rank = np.arange(order.size) - np.repeat(starts, np.diff(np.r_[starts, order.size]))
+    desa_count = geo.kode_desa.size
+    wanted = np.zeros(desa_count, dtype=np.int64)
+    wanted[musdes["_desa"]] = stops
+    chosen = eligible.take(order[rank < wanted[sorted_desa]])
+    musdes_row = np.zeros(desa_count, dtype=np.int64)
+    musdes_row[musdes["_desa"]] = np.arange(len(musdes))
+    at = musdes_row[chosen["_desa"]]
     n = len(chosen)
-    tanggal = m.loc[chosen["kode_desa"], "tanggal"].to_numpy()
-    return pd.DataFrame(
+    return Columns(
         {
-            "id_musdes": m.loc[chosen["kode_desa"], "id_musdes"].to_numpy(),
-            "kode_kab": chosen["kode_kab"].to_numpy(),
-            "kode_kec": chosen["kode_kec"].to_numpy(),
-            "kode_desa": chosen["kode_desa"].to_numpy(),
+            "id_musdes": musdes["id_musdes"][at],
+            "_desa": chosen["_desa"],
+            "kode_kab": geo.kode_kab[chosen["_desa"]],
+            "kode_kec": geo.kode_kec[chosen["_desa"]],
+            "kode_desa": geo.kode_desa[chosen["_desa"]],
             "jenis": "penghentian",
             "kategori": rng.choice(STOP_CATEGORIES, n, p=STOP_CATEGORY_P),
-            "id_keluarga": chosen["id_keluarga"].to_numpy(),
-            "nama_kepala_keluarga": chosen["nama_kepala_keluarga"].to_numpy(),
-            "jumlah_art": chosen["jumlah_art"].to_numpy(),
-            "keputusan_musdes": np.where(rng.random(n) < P_APPROVED_STOP, "disetujui", "ditolak"),
-            "tanggal_usulan": tanggal - rng.integers(1, 20, n).astype("timedelta64[D]"),
-        }
+            "id_keluarga": chosen["id_keluarga"],
+            "nama_kepala_keluarga": chosen["nama_kepala_keluarga"],
+            "jumlah_art": chosen["jumlah_art"],
+            "keputusan_musdes": KEPUTUSAN[(rng.random(n) < P_APPROVED_STOP).astype(np.int8)],
+            "tanggal_usulan": musdes["tanggal"][at] - rng.integers(1, 20, n).astype("timedelta64[D]"),
+        },
+        length=n,
     )
