@@ -35,6 +35,7 @@ NIK_INDEX = ("nik_index", "build/nik_index")
 NIK_GANDA = ("nik_ganda", "build/nik_ganda_berulang")
 TEMUAN = ("temuan", "build/temuan")
 ROLLUP = ("rollup", "build/rollup")
+VERIVALI = ("verivali_bulan", "build/verivali_bulan")
 NATIONAL_CHANGES = "perubahan_nasional"
 CHANGES_QUERY = "build/perubahan_nasional"  # queries/period_changes.sql for the nation, without its region look-ups
 # The period's rows whose NIK is held by more than one row, read off the NIK-sorted stream of build/nik_index
@@ -45,7 +46,7 @@ REPEATED_COLUMNS = ("nik", "kode_kab", "kode_desa", "id_keluarga")
 BUILD_TIME_QUERIES = frozenset({NIK_GANDA[1], TEMUAN[1], ROLLUP[1]})
 # Raised whenever what the derived tables hold changes (a rollup column, a new table), so registers built by an
 # older portal are brought up to date by `python -m portal setup` / `rebuild-derived` without rebuilding the rows.
-DERIVED_VERSION = 3  # 3: the temuan table (people caught by a data-quality check)
+DERIVED_VERSION = 3  # 3: the temuan and verivali_bulan tables (Kualitas Data without raw rows)
 VERSION_FILE = "derived.json"
 
 
@@ -183,6 +184,8 @@ def _build_period(con: duckdb.DuckDBPyConnection, root: Path, periode: str, tmp_
         params = {"periode": periode, "akhir": period_end(periode)}
         write_query(con, load_sql(ROLLUP[1]), params, partition_path(root, ROLLUP[0], periode))
         lap("rollups")
+        write_query(con, load_sql(VERIVALI[1]), params, partition_path(root, VERIVALI[0], periode))
+        lap("verivali months")
     finally:
         con.execute(f"drop view if exists {REPEATED_NIK}")
         repeated.unlink(missing_ok=True)

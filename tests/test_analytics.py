@@ -22,6 +22,7 @@ from portal.db import Register, register_views
 from portal.demo import DemoOptions, build_demo
 from portal.demo.defects import RATES
 from portal.maps import choropleth
+from portal.periods import period_end
 from portal.snapshot import read_manifest
 from tests import fixture_register as fx
 from tests.fixture_register import A, B, C, build_fixture, fixture_settings
@@ -633,3 +634,24 @@ def test_fixture_temuan_equal_the_live_checks(register: Register, settings: Sett
         pd.testing.assert_frame_equal(stored, _live_person_rows(con, **params), check_dtype=False)
     finally:
         con.close()
+
+
+LIVE_VERIVALI = (Path(__file__).resolve().parents[1] / "bench/queries/quality_verivali_children_live.sql").read_text()
+
+
+@pytest.mark.parametrize("periode", ["2026-06", "2026-09"])
+def test_stored_verivali_months_equal_the_family_rows(
+    demo: Register, truth_con: duckdb.DuckDBPyConnection, periode: str
+) -> None:
+    """Kualitas Data's verivali count reads the verivali_bulan table: for every level, region and threshold it
+    equals the count over the family rows."""
+    akhir = period_end(periode)
+    checked = 0
+    for kode, panjang in (("", 2), ("", 4), ("31", 4), ("34", 6), ("3471", 6), ("3471", 10), ("9999", 10)):
+        for bulan in (1, 3, 6, 12, 18, 24, 36, 120):
+            params = {"periode": periode, "akhir": akhir, "bulan": bulan, "kode": kode, "panjang": panjang}
+            stored = demo.run("quality_verivali_children", **params)
+            live = truth_con.execute(LIVE_VERIVALI, params).df()
+            pd.testing.assert_frame_equal(stored, live, check_dtype=False, obj=f"{kode or 'nasional'} {bulan}")
+            checked += int(stored["verivali_lewat"].sum())
+    assert checked > 0
