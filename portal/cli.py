@@ -289,9 +289,16 @@ def build(options: object, settings: Settings) -> None:
 def build_stopped(settings: Settings, exc: BaseException) -> str:
     """One line for a build that could not write (a full disk, a spill directory out of room): what happened,
     and that the served register, if any, is the one from before (staging is never published half-written)."""
+    import duckdb
+
     reason = getattr(exc, "strerror", None) or str(exc).strip().splitlines()[0]
     served = (settings.register_dir / "manifest.json").is_file()
     kept = "the served register is unchanged" if served else "no register was served before"
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return (
+            f"the build stopped and published nothing ({kept}): DuckDB ran out of memory {reason}; raise "
+            "PORTAL_BUILD_MEMORY (the build's peak is about that plus 0.5 GB) or set PORTAL_DUCKDB_THREADS=1"
+        )
     return f"the build stopped and published nothing ({kept}): cannot write under {settings.data_dir}: {reason}"
 
 

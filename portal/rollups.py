@@ -148,7 +148,16 @@ def build_derived(root: Path, periods: list[str], settings: Settings, progress: 
     try:
         for periode in periods:
             register_views(con, root, None)
-            timings = _build_period(con, root, periode, settings.tmp_dir)
+            timings: dict[str, float] = {}
+            try:
+                _build_period(con, root, periode, settings.tmp_dir, timings)
+            except duckdb.OutOfMemoryException as exc:
+                step = _STEPS[len(timings)] if len(timings) < len(_STEPS) else "the nation's changes"
+                first = str(exc).strip().splitlines()[0]
+                raise duckdb.OutOfMemoryException(
+                    f"building {step} of {periode} under PORTAL_BUILD_MEMORY={settings.build_memory_limit} "
+                    f"({settings.duckdb_threads} threads): {first}"
+                ) from exc
             progress(
                 f"  derived tables for {periode} in {sum(timings.values()):.1f} s: "
                 + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
@@ -158,9 +167,15 @@ def build_derived(root: Path, periods: list[str], settings: Settings, progress: 
     (root / VERSION_FILE).write_text(json.dumps({"version": DERIVED_VERSION}) + "\n", encoding="utf-8")
 
 
-def _build_period(con: duckdb.DuckDBPyConnection, root: Path, periode: str, tmp_dir: Path) -> dict[str, float]:
-    """The derived tables of one period; returns the seconds each took (for the progress line)."""
-    timings: dict[str, float] = {}
+# The steps of _build_period in order, as its timings name them (the changes' name carries the period before).
+_STEPS = ("the NIK index", "duplicate NIK", "temuan", "rollups", "verivali months")
+
+
+def _build_period(
+    con: duckdb.DuckDBPyConnection, root: Path, periode: str, tmp_dir: Path, timings: dict[str, float]
+) -> None:
+    """The derived tables of one period, recording in `timings` the seconds each took (for the progress line;
+    its length also says which step a failure stopped at)."""
     started = time.monotonic()
 
     def lap(name: str) -> None:
@@ -195,7 +210,6 @@ def _build_period(con: duckdb.DuckDBPyConnection, root: Path, periode: str, tmp_
         path = partition_path(root, NATIONAL_CHANGES, periode)
         write_query(con, load_sql(CHANGES_QUERY), params, path, extra={"dari": (before, pa.string())})
         lap(f"changes since {before}")
-    return timings
 
 
 def derived_version(root: Path) -> int:

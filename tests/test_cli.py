@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -187,3 +188,20 @@ def test_a_disk_that_fills_during_a_build_leaves_the_served_register(tmp_path: P
     con = duckdb.connect()
     files = (register / served.generation / "individu").rglob("*.parquet")
     assert sum(con.sql(f"select count(*) from read_parquet('{f}')").fetchall()[0][0] for f in files) > 0
+
+
+def test_a_build_out_of_memory_names_the_step_and_the_setting(tmp_path: Path) -> None:
+    """DuckDB running out of PORTAL_BUILD_MEMORY in the derived tables (as a national build did at 2GB) is one
+    line naming the table being built and the settings to change, exit 2, nothing published."""
+    env = {**os.environ, "PORTAL_BUILD_MEMORY": "8MB"}
+    args = ["demo", "--out", str(tmp_path), "--individuals", "2000", "--provinces", "34", "--periods", "2"]
+    result = subprocess.run(
+        [sys.executable, "-m", "portal", *args], cwd=REPO, capture_output=True, text=True, timeout=600, env=env
+    )
+    assert result.returncode == 2, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert "the build stopped and published nothing (no register was served before)" in line
+    steps = "the NIK index|duplicate NIK|temuan|rollups|verivali months|the nation's changes"
+    assert re.search(rf"DuckDB ran out of memory building ({steps}) of 2026-0[69] under PORTAL_BUILD_MEMORY=8MB", line)
+    assert "raise PORTAL_BUILD_MEMORY" in line and "Traceback" not in result.stderr
+    assert read_manifest(tmp_path / "register") is None
