@@ -425,10 +425,81 @@ def _fast_column(
         out = pc.if_else(pa.array(zero), pa.scalar(None, arrow_type), out)
     slow = np.flatnonzero(~plain_np)
     if slow.size:
-        parsed = [parser(v) for v in values.take(pa.array(slow, type=pa.int64())).to_pylist()]
-        status[slow] = [p[1] for p in parsed]
-        out = pc.replace_with_mask(out, pa.array(~plain_np), pa.array([p[0] for p in parsed], type=arrow_type))
+        typed, slow_status = _parse_distinct(values.take(pa.array(slow, type=pa.int64())), parser, arrow_type)
+        status[slow] = slow_status
+        out = pc.replace_with_mask(out, pa.array(~plain_np), typed)
     return out, status
+
+
+def _parse_distinct(
+    values: pa.StringArray, parser: Callable[[str], Parsed], arrow_type: pa.DataType, memo: dict | None = None
+) -> tuple[pa.Array, np.ndarray]:
+    """`parser` over a column, called once per distinct text (and remembered in `memo` across batches)."""
+    encoded = values.dictionary_encode()
+    parsed = []
+    for value in encoded.dictionary.to_pylist():
+        hit = memo.get(value) if memo is not None else None
+        if hit is None:
+            hit = parser(value)
+            if memo is not None:
+                memo[value] = hit
+        parsed.append(hit)
+    typed = pa.array([p[0] for p in parsed], type=arrow_type)
+    status = np.array([p[1] for p in parsed], dtype=np.int8)
+    return typed.take(encoded.indices), status[encoded.indices.to_numpy(zero_copy_only=False)]
+
+
+# Dates in the two commonest exact forms, yyyy-mm-dd and dd/mm/yyyy, are read whole-column (`parse_date`'s rules:
+# a real day, years 1900-2199); every other text goes through `parse_date`.
+_ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_DMY_DATE = r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$"
+_ISO_AT = ((0, 4), (5, 7), (8, 10))  # where year, month and day are
+_DMY_AT = ((6, 10), (3, 5), (0, 2))
+
+
+def _plain_dates(values: pa.StringArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(which cells are in a plain form, days since 1970 of those, whether each is a real date in range)."""
+    iso = pc.match_substring_regex(values, _ISO_DATE).to_numpy(zero_copy_only=False)
+    dmy = pc.match_substring_regex(values, _DMY_DATE).to_numpy(zero_copy_only=False)
+    plain = iso | dmy
+    rows = np.flatnonzero(plain)
+    days = np.zeros(rows.size, dtype=np.int64)
+    real = np.zeros(rows.size, dtype=bool)
+    if rows.size:
+        text = values.take(pa.array(rows, type=pa.int64()))
+        year, month, day = (np.zeros(rows.size, dtype=np.int64) for _ in range(3))
+        for form, at in ((iso[rows], _ISO_AT), (~iso[rows], _DMY_AT)):
+            where = np.flatnonzero(form)
+            if where.size:
+                part = text.take(pa.array(where, type=pa.int64()))
+                for target, (begin, end) in zip((year, month, day), at, strict=True):
+                    target[where] = pc.utf8_slice_codeunits(part, begin, end).cast(pa.int64()).to_numpy()
+        month_ok = (month >= 1) & (month <= 12)
+        start = ((year - 1970) * 12 + np.where(month_ok, month, 1) - 1).astype("datetime64[M]")
+        first_day = start.astype("datetime64[D]")
+        length = ((start + 1).astype("datetime64[D]") - first_day).astype(np.int64)
+        real = month_ok & (day >= 1) & (day <= length) & (year >= MIN_DATE.year) & (year <= MAX_DATE.year)
+        days = first_day.astype(np.int64) + day - 1
+    return plain, days, real
+
+
+def _date_column(values: pa.StringArray, parser: Callable[[str], Parsed], memo: dict) -> tuple[pa.Array, np.ndarray]:
+    plain, days, real = _plain_dates(values)
+    n = len(values)
+    status = np.zeros(n, dtype=np.int8)
+    out_days = np.zeros(n, dtype=np.int32)
+    valid = np.zeros(n, dtype=bool)
+    rows = np.flatnonzero(plain)
+    out_days[rows] = np.where(real, days, 0)
+    valid[rows] = real
+    status[rows] = np.where(real, OK, BAD)
+    slow = np.flatnonzero(~plain)
+    if slow.size:
+        typed, slow_status = _parse_distinct(values.take(pa.array(slow, type=pa.int64())), parser, pa.date32(), memo)
+        status[slow] = slow_status
+        out_days[slow] = pc.fill_null(typed.cast(pa.int32()), 0).to_numpy(zero_copy_only=False)
+        valid[slow] = ~typed.is_null().to_numpy(zero_copy_only=False)
+    return pa.array(out_days, type=pa.int32(), mask=~valid).view(pa.date32()), status
 
 
 def parse_column(kind: str, values: pa.StringArray, pivot_year: int | None = None) -> tuple[pa.Array, np.ndarray]:
@@ -451,13 +522,6 @@ def parse_column(kind: str, values: pa.StringArray, pivot_year: int | None = Non
     memo = _memo.setdefault(memo_key, {})
     if len(memo) > _MEMO_LIMIT:
         memo.clear()
-    encoded = values.dictionary_encode()
-    parsed = []
-    for value in encoded.dictionary.to_pylist():
-        hit = memo.get(value)
-        if hit is None:
-            hit = memo[value] = parser(value)
-        parsed.append(hit)
-    typed = pa.array([p[0] for p in parsed], type=arrow_type)
-    status = np.array([p[1] for p in parsed], dtype=np.int8)
-    return typed.take(encoded.indices), status[encoded.indices.to_numpy(zero_copy_only=False)]
+    if kind == "date":
+        return _date_column(values, parser, memo)
+    return _parse_distinct(values, parser, arrow_type, memo)
