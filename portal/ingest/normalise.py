@@ -405,7 +405,17 @@ def _clean_column(values: pa.StringArray, limit: int, dash_is_blank: bool) -> tu
         blank |= pc.equal(cleaned, "-").to_numpy(zero_copy_only=False)
     status[length > limit] = BAD
     status[blank] = BLANK
-    return pc.if_else(pa.array(status == OK), cleaned, pa.nulls(len(values), pa.string())), status
+    return _null_where(cleaned, status != OK), status
+
+
+def _null_where(values: pa.StringArray, mask: np.ndarray) -> pa.Array:
+    """`values` with nulls where `mask` is set (sharing the text buffers when the array allows it)."""
+    if not mask.any():
+        return values
+    if values.type != pa.string() or values.null_count or values.offset:
+        return pc.if_else(pa.array(mask), pa.nulls(len(values), values.type), values)
+    validity = pa.array(~mask).buffers()[1]
+    return pa.Array.from_buffers(pa.string(), len(values), [validity, *values.buffers()[1:]])
 
 
 # Kinds whose common form (plain digits) is taken whole-column; only other texts go through the parser.
@@ -451,29 +461,38 @@ def _parse_distinct(
 
 # Dates in the two commonest exact forms, yyyy-mm-dd and dd/mm/yyyy, are read whole-column (`parse_date`'s rules:
 # a real day, years 1900-2199); every other text goes through `parse_date`.
-_ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-_DMY_DATE = r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$"
+_PLAIN_DATE = r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}/[0-9]{2}/[0-9]{4})$"
 _ISO_AT = ((0, 4), (5, 7), (8, 10))  # where year, month and day are
 _DMY_AT = ((6, 10), (3, 5), (0, 2))
 
 
 def _plain_dates(values: pa.StringArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(which cells are in a plain form, days since 1970 of those, whether each is a real date in range)."""
-    iso = pc.match_substring_regex(values, _ISO_DATE).to_numpy(zero_copy_only=False)
-    dmy = pc.match_substring_regex(values, _DMY_DATE).to_numpy(zero_copy_only=False)
-    plain = iso | dmy
+    plain = pc.match_substring_regex(values, _PLAIN_DATE).to_numpy(zero_copy_only=False)
     rows = np.flatnonzero(plain)
     days = np.zeros(rows.size, dtype=np.int64)
     real = np.zeros(rows.size, dtype=bool)
     if rows.size:
+        # Every plain cell is 10 ASCII characters: the taken cells' bytes are a (rows, 10) block of digits.
         text = values.take(pa.array(rows, type=pa.int64()))
-        year, month, day = (np.zeros(rows.size, dtype=np.int64) for _ in range(3))
-        for form, at in ((iso[rows], _ISO_AT), (~iso[rows], _DMY_AT)):
-            where = np.flatnonzero(form)
-            if where.size:
-                part = text.take(pa.array(where, type=pa.int64()))
-                for target, (begin, end) in zip((year, month, day), at, strict=True):
-                    target[where] = pc.utf8_slice_codeunits(part, begin, end).cast(pa.int64()).to_numpy()
+        offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset : text.offset + rows.size + 1]
+        data = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+        cells = data.reshape(rows.size, 10)
+        is_iso = cells[:, 4] == ord("-")
+        digits = cells.astype(np.int64) - ord("0")
+
+        def number(iso_at: tuple[int, int], dmy_at: tuple[int, int]) -> np.ndarray:
+            out = np.zeros(rows.size, dtype=np.int64)
+            for (begin, end), form in ((iso_at, is_iso), (dmy_at, ~is_iso)):
+                value = np.zeros(rows.size, dtype=np.int64)
+                for i in range(begin, end):
+                    value = value * 10 + digits[:, i]
+                out = np.where(form, value, out)
+            return out
+
+        year = number(_ISO_AT[0], _DMY_AT[0])
+        month = number(_ISO_AT[1], _DMY_AT[1])
+        day = number(_ISO_AT[2], _DMY_AT[2])
         month_ok = (month >= 1) & (month <= 12)
         start = ((year - 1970) * 12 + np.where(month_ok, month, 1) - 1).astype("datetime64[M]")
         first_day = start.astype("datetime64[D]")
