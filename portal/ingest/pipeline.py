@@ -333,14 +333,20 @@ class _Run:
             )
 
     def _read_file(self, path: Path, label: str, header_map: object, spill: _Spill, rejects: object) -> None:
-        sha = _sha256(path)
         size = path.stat().st_size
+        with ThreadPoolExecutor(1, thread_name_prefix="ingest-sha256") as hashing:
+            sha = hashing.submit(_sha256, path)  # beside the reading (hashlib works without the GIL)
+            self._read_tables(path, label, header_map, spill, rejects, size, sha)
+
+    def _read_tables(
+        self, path: Path, label: str, header_map: object, spill: _Spill, rejects: object, size: int, sha: Future[str]
+    ) -> None:
         for table in open_tables(path, header_map, label):  # type: ignore[arg-type]
             before, summary_before = self.checker.tally.read, self.checker.tally.summary
             present = set(table.match.columns.values())
             info: dict[str, object] = {
                 "nama": table.source,
-                "sha256": sha,
+                "sha256": "",  # filled in below, once the hash is known
                 **table.details,
                 "baris_header": table.header_line,
                 "kolom_dikenali": sorted(present),
@@ -351,6 +357,7 @@ class _Run:
                 "kolom_wajib_hilang": _missing_required(present),
             }
             self._check_batches(table, size, spill, rejects)
+            info["sha256"] = sha.result()
             info["baris_dibaca"] = self.checker.tally.read - before
             info["baris_kosong_dilewati"] = table.stats.get("blank", 0)
             self.checker.tally.summary += table.stats.get("summary", 0)  # short footer records, seen by the reader
