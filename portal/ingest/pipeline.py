@@ -127,6 +127,12 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# Spill columns worth a dictionary: all but the nearly unique ones (trying a dictionary on those and giving it up
+# costs a quarter of the spill's writing time, and the files come out no smaller).
+_SPILL_UNIQUE = ("nik", "no_kk", "id_dtks", "id_keluarga", "nama", "alamat", "nama_ibu_kandung", "_row", "_sumber")
+_SPILL_DICTIONARY = [name for name in SPILL_SCHEMA.names if name not in _SPILL_UNIQUE]
+
+
 class _Spill:
     """Accepted rows, buffered and appended to one Parquet file per province (bounded memory)."""
 
@@ -153,7 +159,9 @@ class _Spill:
             writer = self.writers.get(province)
             if writer is None:
                 path = self.directory / f"{province}.parquet"
-                writer = self.writers[province] = pq.ParquetWriter(path, SPILL_SCHEMA, compression="zstd")
+                writer = self.writers[province] = pq.ParquetWriter(
+                    path, SPILL_SCHEMA, compression="zstd", use_dictionary=_SPILL_DICTIONARY
+                )
             writer.write_table(pa.concat_tables(parts))
         self.buffers.clear()
         self.buffered = 0
