@@ -3,6 +3,9 @@
     python bench/ingest.py [--csv-rows 200000] [--xlsx-rows 50000] [--repeat 3] [--big | --big-only]
                            [--source bench/out/register-10m] [--work bench/out/ingest]
     python bench/ingest.py --xlsx-compare A.xlsx B.xlsx [--repeat 3]   # the two XLSX readers, same run
+    python bench/ingest.py --messy ROWS EXPORT.csv OUT.csv              # a spoiled copy of an export
+    python bench/ingest.py --csv-compare BASE_CHECKOUT A.csv [B.csv ...] [--repeat 3]
+                                               # before (BASE) and after, same run; stops if any output differs
 
 Input files are exports of period 2026-09 of the bench register (`python bench/run.py` builds it; the first N
 people of the export order, in the canonical ingest shape) or, when there is no register, generated people.
