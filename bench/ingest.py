@@ -3,6 +3,9 @@
     python bench/ingest.py [--csv-rows 200000] [--xlsx-rows 50000] [--repeat 3] [--big | --big-only]
                            [--source bench/out/register-10m] [--work bench/out/ingest]
     python bench/ingest.py --xlsx-compare A.xlsx B.xlsx [--repeat 3] [--readers rows,columns]  # XLSX readers
+    python bench/ingest.py --messy ROWS EXPORT.csv OUT.csv              # a spoiled copy of an export
+    python bench/ingest.py --csv-compare BASE_CHECKOUT A.csv [B.csv ...] [--repeat 3]
+                                               # before (BASE) and after, same run; stops if any output differs
 
 Input files are exports of period 2026-09 of the bench register (`python bench/run.py` builds it; the first N
 people of the export order, in the canonical ingest shape) or, when there is no register, generated people.
@@ -15,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -214,6 +219,199 @@ def compare_xlsx(
     return results
 
 
+# --- CSV: a messy copy of an export, and the same-run comparison of two checkouts ---------------------------
+
+# Each perturbation applies to one cell (column, new text from the old) or to the whole line.
+_MESSY_CELLS = {
+    "NIK": [
+        lambda v: "'" + v,
+        lambda v: " ".join(v[i : i + 4] for i in range(0, len(v), 4)),
+        lambda v: f"{v[0]}.{v[1:6]}E+15" if v.isdigit() else v,
+        lambda v: v + ".0",
+        lambda v: "",
+        lambda v: v[:15],
+        lambda v: "TIDAK ADA",
+        lambda v: f" {v} ",
+    ],
+    "NO_KK": [lambda v: "", lambda v: ".".join(v[i : i + 4] for i in range(0, len(v), 4)), lambda v: v[:14]],
+    "TANGGAL_LAHIR": [
+        lambda v: f"{v[8:10]}/{v[5:7]}/{v[:4]}",
+        lambda v: f"{v[8:10]}-{v[5:7]}-{v[2:4]}",
+        lambda v: f"{v[8:10].lstrip('0')} Maret {v[:4]}",
+        lambda v: "31/02/1990",
+        lambda v: "",
+        lambda v: v + " 00:00:00",
+        lambda v: v.replace("-", ""),
+        lambda v: "kemarin",
+    ],
+    "JENIS_KELAMIN": [lambda v: "LAKI-LAKI" if v == "L" else "Perempuan", lambda v: "X", lambda v: ""],
+    "KODE_DESA": [
+        lambda v: ".".join((v[:2], v[2:4], v[4:6], v[6:])),
+        lambda v: v[:6] + "9999",
+        lambda v: "",
+        lambda v: "91" + v[2:],
+    ],
+    "NAMA": [lambda v: f"  {v}  ", lambda v: v.replace(" ", "\t"), lambda v: "", lambda v: "-", lambda v: v * 80],
+    "ALAMAT": [lambda v: v + "  ", lambda v: "  " + v, lambda v: v.replace(" ", "\x01")],
+    "DESIL": [lambda v: f"Desil {v}", lambda v: "0", lambda v: "11", lambda v: "tiga", lambda v: v + ".0"],
+    "ID_DTKS": [lambda v: "", lambda v: "0", lambda v: v + ".0", lambda v: "abc"],
+    "ID_KELUARGA": [lambda v: ""],
+    "PROG_PKH": [lambda v: "Y", lambda v: "tidak", lambda v: "?", lambda v: "1.0"],
+    "HUBUNGAN_KELUARGA": [lambda v: "KRT", lambda v: "kakak ipar", lambda v: "ANAK KANDUNG"],
+    "RT": [lambda v: "RT 01", lambda v: "1", lambda v: "x" * 30],
+    "JUMLAH_ART": [lambda v: "1.300", lambda v: "-", lambda v: "1000"],
+    "STATUS_PADAN": [lambda v: "Tidak Padan dengan Dukcapil", lambda v: "KOSONG", lambda v: "entah"],
+}
+
+
+def make_messy(source: Path, rows: int, out: Path, seed: int = 7) -> int:
+    """The first `rows` data rows of an export with one row in eight changed the ways clerks and spreadsheets
+    change them (cells re-spelled, blanked or broken; rows repeated, cut short, blank, summary lines, multi-line
+    quoted cells, Latin-1 bytes), so that a comparison of two ingests meets every path of the checks."""
+    import csv as csvmod
+    import random
+
+    rng = random.Random(seed)
+    with source.open(encoding="utf-8", newline="") as fh, out.open("wb") as sink:
+        reader = csvmod.reader(fh)
+        header = next(reader)
+        index = {h: i for i, h in enumerate(header)}
+        text = io.StringIO()
+        writer = csvmod.writer(text, lineterminator="\n")
+        writer.writerow(header)
+        sink.write(text.getvalue().encode("utf-8"))
+        previous: list[str] = []
+        for k, row in enumerate(reader):
+            if k >= rows:
+                break
+            text.seek(0)
+            text.truncate()
+            raw: bytes | None = None
+            if rng.random() < 0.125:
+                what = rng.randrange(20)
+                if what < 12:
+                    for _ in range(rng.randint(1, 3)):
+                        column = rng.choice(sorted(_MESSY_CELLS))
+                        if column in index:
+                            row[index[column]] = rng.choice(_MESSY_CELLS[column])(row[index[column]])
+                elif what == 12 and previous:
+                    writer.writerow(previous)  # a repeated row (a duplicate)
+                elif what == 13:
+                    raw = (",".join(row[:5]) + "\n").encode("utf-8")  # cut short
+                elif what == 14:
+                    raw = b"\n" if rng.random() < 0.5 else b",,,   ,\n"  # blank
+                elif what == 15:
+                    raw = b"JUMLAH,123\n"  # a summary line
+                elif what == 16:
+                    row[index["ALAMAT"]] = row[index["ALAMAT"]] + "\nRT 3"  # a quoted value over two lines
+                elif what == 17:
+                    raw = (",".join(row) + ",,\n").encode("utf-8")  # trailing delimiters
+                elif what == 18 and k > 5_000:  # past the sample the encoding is detected from
+                    row[index["NAMA"]] = row[index["NAMA"]] + " JOS\u00c9"
+                    writer.writerow(row)
+                    raw = text.getvalue().encode("utf-8").replace(b"JOS\xc3\x89", b"JOS\xc9")  # a Latin-1 byte
+                else:
+                    row[index["NAMA"]] = ""
+                    row[index["NIK"]] = ""
+                    row[index["NO_KK"]] = "TOTAL"
+            if raw is None:
+                writer.writerow(row)
+                raw = text.getvalue().encode("utf-8")
+            sink.write(raw)
+            previous = row
+    return rows
+
+
+def _tree_run(command: list[str], out: Path) -> dict[str, float]:
+    """Run `command` with stdout and stderr to files: wall and CPU seconds, sampled process-tree peak RSS."""
+    sys.path.insert(0, str(REPO_DIR / "bench"))
+    from peak import _tree_rss
+
+    started = time.monotonic()
+    with out.with_suffix(".out").open("w") as stdout, out.with_suffix(".err").open("w") as stderr:
+        child = subprocess.Popen(command, stdout=stdout, stderr=stderr, cwd=REPO_DIR)
+        peak = 0
+        while child.poll() is None:
+            peak = max(peak, _tree_rss(child.pid))
+            time.sleep(0.2)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "exit": child.returncode,
+        "wall_s": time.monotonic() - started,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "peak_rss_gib": peak / 1024**3,
+    }
+
+
+def _published(data_dir: Path) -> dict[str, bytes]:
+    """Relative path → bytes of everything a run published or reported (manifests and logs left out)."""
+    out = {}
+    for path in sorted(data_dir.rglob("*")):
+        if path.is_file() and path.suffix in (".parquet", ".csv", ".json") and path.name != "manifest.json":
+            parts = path.relative_to(data_dir).parts
+            rel = "/".join(p if not p.startswith("g-") else "g-*" for p in parts)
+            out[rel] = path.read_bytes()
+    return out
+
+
+def compare_csv(base: Path, paths: list[Path], repeat: int, work: Path) -> list[dict[str, object]]:
+    """Ingest each file with the checkout at `base` and with this one, interleaved per repetition, each CLI in
+    its own process into a fresh data directory; check that both published and reported the same bytes; medians."""
+    results = []
+    for path in paths:
+        runs: dict[str, list[dict[str, float]]] = {"before": [], "after": []}
+        for _ in range(repeat):
+            outputs = {}
+            for label, checkout in (("before", base), ("after", REPO_DIR)):
+                data_dir = work / f"data-{label}"
+                shutil.rmtree(data_dir, ignore_errors=True)
+                python = str(checkout / ".venv" / "bin" / "python")
+                command = [python, "-m", "portal", "ingest", str(path.resolve()), "--periode", PERIODE_TARGET]
+                command += ["--data-dir", str(data_dir)]
+                rusage_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                figures = _tree_run(["env", "-C", str(checkout), *command], work / label)
+                figures["cpu_s"] -= rusage_before.ru_utime + rusage_before.ru_stime
+                if figures["exit"] != 0:
+                    raise SystemExit(f"{label} ingest of {path.name} failed: see {work / label}.err")
+                runs[label].append(figures)
+                printed = (work / f"{label}.out").read_text(encoding="utf-8").replace(str(data_dir), "DATA")
+                outputs[label] = (printed, _published(data_dir))
+            same_text = outputs["before"][0] == outputs["after"][0]
+            before, after = outputs["before"][1], outputs["after"][1]
+            differ = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+            if not same_text or differ:
+                raise SystemExit(f"{path.name}: outputs differ (report text same: {same_text}; files {differ[:8]})")
+            print(f"  {path.name}: same report text and {len(after)} identical files", flush=True)
+        rows = sum(1 for _ in path.open("rb")) - 1
+        for label, measured in runs.items():
+            wall = statistics.median(r["wall_s"] for r in measured)
+            cpu = statistics.median(r["cpu_s"] for r in measured)
+            result = {
+                "case": f"CSV ingest {label}",
+                "file": path.name,
+                "lines": rows,
+                "runs": repeat,
+                "wall_s": round(wall, 1),
+                "wall_range": [
+                    round(min(r["wall_s"] for r in measured), 1),
+                    round(max(r["wall_s"] for r in measured), 1),
+                ],
+                "rows_per_s": round(rows / wall),
+                "cpu_s": round(cpu, 1),
+                "rows_per_cpu_s": round(rows / cpu),
+                "peak_rss_gib": round(max(r["peak_rss_gib"] for r in measured), 2),
+                "load_average": round(os.getloadavg()[0], 1),
+            }
+            print(
+                f"{path.name} {label:>6}: median wall {wall:.1f} s of {repeat} {result['wall_range']}, "
+                f"{result['rows_per_s']:,} lines/s, CPU {cpu:.1f} s ({result['rows_per_cpu_s']:,} per CPU-s), "
+                f"peak {result['peak_rss_gib']} GiB, load {result['load_average']}",
+                flush=True,
+            )
+            results.append(result)
+    return results
+
+
 def _measure(label: str, path: Path, rows: int, repeat: int, work: Path) -> dict[str, object]:
     runs = [_run_ingest(path, work / "data") for _ in range(repeat)]
     seconds = [r["seconds"] for r in runs]
@@ -252,8 +450,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--readers", default="rows,columns", help="XLSX readers to compare, in order: parsed, rows, columns"
     )
+    parser.add_argument(
+        "--csv-compare",
+        nargs="+",
+        metavar=("BASE", "CSV"),
+        help="only compare ingests of these CSV files by the checkout at BASE and by this one (same outputs?)",
+    )
+    parser.add_argument(
+        "--messy", nargs=3, metavar=("ROWS", "SOURCE", "OUT"), help="only write a messy copy of an export"
+    )
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.messy:
+        rows = make_messy(Path(args.messy[1]), int(args.messy[0]), Path(args.messy[2]))
+        print(f"wrote {args.messy[2]} from the first {rows:,} rows of {args.messy[1]}")
+        return 0
+    if args.csv_compare:
+        if len(args.csv_compare) < 2:
+            parser.error("--csv-compare needs BASE and at least one CSV file")
+        print(f"Machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}", flush=True)
+        base, *files = (Path(p) for p in args.csv_compare)
+        results = compare_csv(base.resolve(), files, args.repeat, args.work)
+        (OUT_DIR / "ingest-csv-results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        return 0
     if args.xlsx_compare:
         print(f"Machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}", flush=True)
         readers = tuple(args.readers.split(","))

@@ -319,3 +319,37 @@ def test_vectorised_id_checks_agree_with_the_row_by_row_rules(values: list[str |
                 int(value[8:10]),
                 int(value[10:12]),
             )
+
+
+_DATE_TEXT = st.one_of(
+    st.builds(
+        lambda y, m, d, iso: f"{y:04d}-{m:02d}-{d:02d}" if iso else f"{d:02d}/{m:02d}/{y:04d}",
+        st.integers(0, 9999),
+        st.integers(0, 13),
+        st.integers(0, 32),
+        st.booleans(),
+    ),
+    st.sampled_from(["", "-", "0", " 1985-07-15", "1985-07-15 ", "15/07/85", "30 Maret 1992", "2000-02-29"]),
+    st.text(alphabet="0123456789-/ ", max_size=12),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_DATE_TEXT, max_size=60), st.sampled_from([None, 2026, 2004]))
+def test_date_columns_read_as_parse_date_reads_each_cell(texts: list[str], pivot: int | None) -> None:
+    """The whole-column reading of plain dates (yyyy-mm-dd, dd/mm/yyyy) gives what `parse_date` gives, cell by
+    cell: leap years, month lengths, years outside 1900-2199, other forms."""
+    column, status = nz.parse_column("date", pa.array(texts, pa.string()), pivot_year=pivot)
+    expected = [nz.parse_date(t, pivot_year=pivot) for t in texts]
+    assert column.to_pylist() == [value for value, _ in expected]
+    assert status.tolist() == [code for _, code in expected]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["", " ", "'12", "12.0", "1.2E+3", "0", "x"]), st.text(max_size=6))))
+def test_id_columns_parse_each_distinct_text_as_the_row_parser(texts: list[str]) -> None:
+    for kind, parser in (("id", nz.parse_id), ("nik", nz.parse_id16)):
+        column, status = nz.parse_column(kind, pa.array(texts, pa.string()))
+        expected = [parser(t) for t in texts]
+        assert column.to_pylist() == [value for value, _ in expected]
+        assert status.tolist() == [code for _, code in expected]

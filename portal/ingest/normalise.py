@@ -405,7 +405,17 @@ def _clean_column(values: pa.StringArray, limit: int, dash_is_blank: bool) -> tu
         blank |= pc.equal(cleaned, "-").to_numpy(zero_copy_only=False)
     status[length > limit] = BAD
     status[blank] = BLANK
-    return pc.if_else(pa.array(status == OK), cleaned, pa.nulls(len(values), pa.string())), status
+    return _null_where(cleaned, status != OK), status
+
+
+def _null_where(values: pa.StringArray, mask: np.ndarray) -> pa.Array:
+    """`values` with nulls where `mask` is set (sharing the text buffers when the array allows it)."""
+    if not mask.any():
+        return values
+    if values.type != pa.string() or values.null_count or values.offset:
+        return pc.if_else(pa.array(mask), pa.nulls(len(values), values.type), values)
+    validity = pa.array(~mask).buffers()[1]
+    return pa.Array.from_buffers(pa.string(), len(values), [validity, *values.buffers()[1:]])
 
 
 # Kinds whose common form (plain digits) is taken whole-column; only other texts go through the parser.
@@ -425,10 +435,90 @@ def _fast_column(
         out = pc.if_else(pa.array(zero), pa.scalar(None, arrow_type), out)
     slow = np.flatnonzero(~plain_np)
     if slow.size:
-        parsed = [parser(v) for v in values.take(pa.array(slow, type=pa.int64())).to_pylist()]
-        status[slow] = [p[1] for p in parsed]
-        out = pc.replace_with_mask(out, pa.array(~plain_np), pa.array([p[0] for p in parsed], type=arrow_type))
+        typed, slow_status = _parse_distinct(values.take(pa.array(slow, type=pa.int64())), parser, arrow_type)
+        status[slow] = slow_status
+        out = pc.replace_with_mask(out, pa.array(~plain_np), typed)
     return out, status
+
+
+def _parse_distinct(
+    values: pa.StringArray, parser: Callable[[str], Parsed], arrow_type: pa.DataType, memo: dict | None = None
+) -> tuple[pa.Array, np.ndarray]:
+    """`parser` over a column, called once per distinct text (and remembered in `memo` across batches)."""
+    encoded = values.dictionary_encode()
+    parsed = []
+    for value in encoded.dictionary.to_pylist():
+        hit = memo.get(value) if memo is not None else None
+        if hit is None:
+            hit = parser(value)
+            if memo is not None:
+                memo[value] = hit
+        parsed.append(hit)
+    typed = pa.array([p[0] for p in parsed], type=arrow_type)
+    status = np.array([p[1] for p in parsed], dtype=np.int8)
+    return typed.take(encoded.indices), status[encoded.indices.to_numpy(zero_copy_only=False)]
+
+
+# Dates in the two commonest exact forms, yyyy-mm-dd and dd/mm/yyyy, are read whole-column (`parse_date`'s rules:
+# a real day, years 1900-2199); every other text goes through `parse_date`.
+_PLAIN_DATE = r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}/[0-9]{2}/[0-9]{4})$"
+_ISO_AT = ((0, 4), (5, 7), (8, 10))  # where year, month and day are
+_DMY_AT = ((6, 10), (3, 5), (0, 2))
+
+
+def _plain_dates(values: pa.StringArray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(which cells are in a plain form, days since 1970 of those, whether each is a real date in range)."""
+    plain = pc.match_substring_regex(values, _PLAIN_DATE).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(plain)
+    days = np.zeros(rows.size, dtype=np.int64)
+    real = np.zeros(rows.size, dtype=bool)
+    if rows.size:
+        # Every plain cell is 10 ASCII characters: the taken cells' bytes are a (rows, 10) block of digits.
+        text = values.take(pa.array(rows, type=pa.int64()))
+        offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset : text.offset + rows.size + 1]
+        data = np.frombuffer(text.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+        cells = data.reshape(rows.size, 10)
+        is_iso = cells[:, 4] == ord("-")
+        digits = cells.astype(np.int64) - ord("0")
+
+        def number(iso_at: tuple[int, int], dmy_at: tuple[int, int]) -> np.ndarray:
+            out = np.zeros(rows.size, dtype=np.int64)
+            for (begin, end), form in ((iso_at, is_iso), (dmy_at, ~is_iso)):
+                value = np.zeros(rows.size, dtype=np.int64)
+                for i in range(begin, end):
+                    value = value * 10 + digits[:, i]
+                out = np.where(form, value, out)
+            return out
+
+        year = number(_ISO_AT[0], _DMY_AT[0])
+        month = number(_ISO_AT[1], _DMY_AT[1])
+        day = number(_ISO_AT[2], _DMY_AT[2])
+        month_ok = (month >= 1) & (month <= 12)
+        start = ((year - 1970) * 12 + np.where(month_ok, month, 1) - 1).astype("datetime64[M]")
+        first_day = start.astype("datetime64[D]")
+        length = ((start + 1).astype("datetime64[D]") - first_day).astype(np.int64)
+        real = month_ok & (day >= 1) & (day <= length) & (year >= MIN_DATE.year) & (year <= MAX_DATE.year)
+        days = first_day.astype(np.int64) + day - 1
+    return plain, days, real
+
+
+def _date_column(values: pa.StringArray, parser: Callable[[str], Parsed], memo: dict) -> tuple[pa.Array, np.ndarray]:
+    plain, days, real = _plain_dates(values)
+    n = len(values)
+    status = np.zeros(n, dtype=np.int8)
+    out_days = np.zeros(n, dtype=np.int32)
+    valid = np.zeros(n, dtype=bool)
+    rows = np.flatnonzero(plain)
+    out_days[rows] = np.where(real, days, 0)
+    valid[rows] = real
+    status[rows] = np.where(real, OK, BAD)
+    slow = np.flatnonzero(~plain)
+    if slow.size:
+        typed, slow_status = _parse_distinct(values.take(pa.array(slow, type=pa.int64())), parser, pa.date32(), memo)
+        status[slow] = slow_status
+        out_days[slow] = pc.fill_null(typed.cast(pa.int32()), 0).to_numpy(zero_copy_only=False)
+        valid[slow] = ~typed.is_null().to_numpy(zero_copy_only=False)
+    return pa.array(out_days, type=pa.int32(), mask=~valid).view(pa.date32()), status
 
 
 def parse_column(kind: str, values: pa.StringArray, pivot_year: int | None = None) -> tuple[pa.Array, np.ndarray]:
@@ -451,13 +541,6 @@ def parse_column(kind: str, values: pa.StringArray, pivot_year: int | None = Non
     memo = _memo.setdefault(memo_key, {})
     if len(memo) > _MEMO_LIMIT:
         memo.clear()
-    encoded = values.dictionary_encode()
-    parsed = []
-    for value in encoded.dictionary.to_pylist():
-        hit = memo.get(value)
-        if hit is None:
-            hit = memo[value] = parser(value)
-        parsed.append(hit)
-    typed = pa.array([p[0] for p in parsed], type=arrow_type)
-    status = np.array([p[1] for p in parsed], dtype=np.int8)
-    return typed.take(encoded.indices), status[encoded.indices.to_numpy(zero_copy_only=False)]
+    if kind == "date":
+        return _date_column(values, parser, memo)
+    return _parse_distinct(values, parser, arrow_type, memo)

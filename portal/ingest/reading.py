@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -299,14 +300,21 @@ def _number_rows(
     count = 0 if record_batch is None else record_batch.num_rows
     skipped = sorted(invalid)
     invalid.clear()
-    numbers: list[int] = []
-    k = 0
-    while len(numbers) < count:
-        if k < len(skipped) and skipped[k][0] == next_number:
-            k += 1
-        else:
-            numbers.append(next_number)
-        next_number += 1
+    # The batch's rows take the numbers from next_number on, stepping over the invalid rows met on the way.
+    k = produced = 0
+    start = next_number
+    while k < len(skipped):
+        gap = skipped[k][0] - next_number  # numbers left before the next invalid row
+        if gap < 0 or produced + gap >= count:
+            break
+        produced += gap
+        next_number = skipped[k][0] + 1
+        k += 1
+    next_number += count - produced
+    numbers_np = np.arange(start, next_number, dtype=np.int64)
+    if k:
+        numbers_np = np.setdiff1d(numbers_np, [number for number, _text, _fields in skipped[:k]], assume_unique=True)
+    numbers = numbers_np.tolist()
     leftover = skipped[k:]
     if record_batch is None:
         leftover, skipped = [], skipped
@@ -340,17 +348,28 @@ def _number_rows(
         ]
         numbers = [numbers[j] if j < count else rescued[j - count][0] for j in merged]
     if numbers:
-        lengths = None
-        for column in columns:
-            length = pc.utf8_length(pc.utf8_trim_whitespace(column))
-            lengths = length if lengths is None else pc.add(lengths, length)
-        keep = pc.greater(lengths, 0)
-        blank = len(numbers) - pc.sum(keep).as_py()
-        if blank:
-            table.stats["blank"] += blank
-            columns = [pc.filter(c, keep) for c in columns]
-            numbers = [n for n, k in zip(numbers, keep.to_pylist(), strict=True) if k]
+        blank = _blank_rows(columns, len(numbers))
+        if blank.any():
+            table.stats["blank"] += int(blank.sum())
+            keep = pa.array(np.flatnonzero(~blank), type=pa.int64())
+            columns = [c.take(keep) for c in columns]
+            numbers = np.asarray(numbers, dtype=np.int64)[~blank].tolist()
     return Batch(columns, numbers, sorted(broken), None), next_number
+
+
+def _blank_rows(columns: list[pa.Array], n: int) -> np.ndarray:
+    """Rows whose every cell is empty or white space. A column settles the rows where it holds text, so each
+    next column is looked at only in the rows still open (in an export: none after the first column or two)."""
+    open_rows = np.arange(n)
+    for column in columns:
+        if open_rows.size == 0:
+            break
+        part = column if open_rows.size == n else column.take(pa.array(open_rows, type=pa.int64()))
+        filled = pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(part)), 0).to_numpy(zero_copy_only=False)
+        open_rows = open_rows[~filled]
+    blank = np.zeros(n, dtype=bool)
+    blank[open_rows] = True
+    return blank
 
 
 def _is_footer(cells: list[str]) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -183,12 +184,22 @@ def _full(part: str | None, parent: str | None, width: int, length: int) -> str 
     return None
 
 
+_LOADER = ThreadPoolExecutor(1, thread_name_prefix="region-index")
+
+
 class RegionResolver:
     """Resolves (codes, names) of a row to a desa code, remembering every answer."""
 
     def __init__(self, register_root: Path | None = None) -> None:
-        self.index = region_index(str(register_root) if register_root else None)
+        # The code list takes a second or two to index: built in a thread while the run hashes and opens its files.
+        root = str(register_root) if register_root else None
+        self._loading = _LOADER.submit(region_index, root)
         self._memo: dict[tuple, Resolved] = {}
+
+    @property
+    def index(self) -> RegionIndex:
+        """The index of the code list (waits for it the first time)."""
+        return self._loading.result()
 
     def resolve(
         self,

@@ -89,8 +89,27 @@ class Checked:
     rejected: list[list[str]]
 
 
+@dataclass
+class Prepared:
+    """A batch checked without touching the run's state (`BatchChecker.prepare`, safe in a worker thread): what
+    `BatchChecker.commit` adds to the tally, in file order."""
+
+    source: str
+    broken: list[tuple[int, str, str]]
+    summary: int  # summary and footer rows dropped
+    rows: int  # rows checked (after the summary rows)
+    accepted: pa.Table  # the accepted rows; `_row` still counts from 0 within the batch
+    rejected: list[list[str]]  # rejected rows as CSV rows
+    rejected_codes: list[list[str]]
+    rejected_kab: list[str]
+    rejected_nik: list[object]
+    derived_ids: int = 0
+
+
 class BatchChecker:
-    """Checks batches of one ingest run (one period, one scope)."""
+    """Checks batches of one ingest run (one period, one scope). `prepare` reads only what never changes during
+    a run (and memo tables whose answers never change), so batches can be prepared in several threads; `commit`
+    must then be called in file order."""
 
     def __init__(self, periode_end: date, scope: access.Scope | None, register_root: Path | None = None) -> None:
         self.periode_end = periode_end
@@ -98,61 +117,92 @@ class BatchChecker:
         self.resolver = regions.RegionResolver(register_root)
         self.tally = Tally()
         self._allowed: dict[str, bool] = {}
-        self._bad_codes: dict[str, np.ndarray] = {}
 
     def check(
         self, source: str, columns: dict[int, str], batch: Batch, codes: dict[int, dict[str, str]] | None = None
     ) -> Checked:
         """Check one batch of a table whose header maps column index → canonical column (`codes`: the code → word
         tables of coded columns, see kolom.toml [kode])."""
-        rejected = [self._broken(source, line, raw, detail) for line, raw, detail in batch.broken]
-        batch = self._drop_summary_rows(columns, batch)
+        return self.commit(self.prepare(source, columns, batch, codes))
+
+    def prepare(
+        self, source: str, columns: dict[int, str], batch: Batch, codes: dict[int, dict[str, str]] | None = None
+    ) -> Prepared:
+        """The checks of one batch, without the tally (see `check`)."""
+        batch, summary = self._drop_summary_rows(columns, batch)
         n = len(batch.lines)
-        first_row = self.tally.read + len(batch.broken) + 1
-        self.tally.read += n + len(batch.broken)
-        self.tally.rejected += len(rejected)
         if n == 0:
-            return Checked(SPILL_SCHEMA.empty_table(), rejected)
+            return Prepared(source, batch.broken, summary, 0, SPILL_SCHEMA.empty_table(), [], [], [], [])
         raw = {name: batch.columns[index] for index, name in columns.items()}
-        self._bad_codes = {}
+        bad_codes: dict[str, np.ndarray] = {}
         for index, table in (codes or {}).items():
-            raw[columns[index]], self._bad_codes[columns[index]] = decode(batch.columns[index], table)
-        sources = [f"{source}:{line}" for line in batch.lines]
+            raw[columns[index]], bad_codes[columns[index]] = decode(batch.columns[index], table)
+        lines = pa.array(np.asarray(batch.lines, dtype=np.int64))
+        sources = pc.binary_join_element_wise(pa.scalar(f"{source}:"), lines.cast(pa.string()), "")
         reasons: list[tuple[str, np.ndarray]] = []
         warnings: list[tuple[str, np.ndarray]] = []
-        values = self._parse(raw, n, reasons, warnings)
+        values = self._parse(raw, n, reasons, warnings, bad_codes)
         kode_desa = self._place(values, n, reasons, warnings)
         self._check_nik(values, n, reasons, warnings)
         self._check_scope(kode_desa, reasons)
-        self._ids(values, n)
+        derived = self._ids(values, n)
 
         reject = np.zeros(n, dtype=bool)
         for _code, mask in reasons:
             reject |= mask
-        more = self._rejected_rows(np.flatnonzero(reject), reasons, raw, kode_desa, sources)
-        self.tally.rejected += len(more)
-        rejected.extend(more)
+        rows = np.flatnonzero(reject)
         keep = np.flatnonzero(~reject)
-        self.tally.accepted_before_dedup += keep.size
-        table = self._spill_table(values, kode_desa, warnings, sources, first_row, n)
-        return Checked(table.take(pa.array(keep, type=pa.int64())), rejected)
+        table = self._spill_table(values, kode_desa, warnings, sources, n)
+        accepted = table.take(pa.array(keep, type=pa.int64()))
+        prepared = Prepared(source, batch.broken, summary, n, accepted, [], [], [], [], derived)
+        self._rejected_rows(prepared, rows, reasons, raw, kode_desa, sources)
+        return prepared
 
-    def _drop_summary_rows(self, columns: dict[int, str], batch: Batch) -> Batch:
-        """The batch without its summary and footer rows, which are counted (`Tally.summary`), not read as people:
-        rows with no digit in NIK or No KK that carry a summary word (JUMLAH, TOTAL, REKAP, DICETAK...,
-        `reading.SUMMARY_LABEL`) at the start of any cell, or that have no value in any recognised column (notes
-        under the table, a numbered empty row)."""
-        if not batch.lines:
-            return batch
+    def commit(self, prepared: Prepared) -> Checked:
+        """Add a prepared batch to the tally (batches in file order): rows read, rejects by reason and kab/kota,
+        examples, and the accepted rows numbered in reading order."""
+        rejected = [self._broken(prepared.source, line, raw, detail) for line, raw, detail in prepared.broken]
+        self.tally.summary += prepared.summary
+        n = prepared.rows
+        first_row = self.tally.read + len(prepared.broken) + 1
+        self.tally.read += n + len(prepared.broken)
+        self.tally.rejected += len(rejected)
+        if n == 0:
+            return Checked(prepared.accepted, rejected)
+        self.tally.derived_ids += prepared.derived_ids
+        for codes, kab, nik, row in zip(
+            prepared.rejected_codes, prepared.rejected_kab, prepared.rejected_nik, prepared.rejected, strict=True
+        ):
+            self.tally.rejected_by_kab[kab] += 1
+            for code in codes:
+                self.tally.reasons[(code, kab)] += 1
+                self.tally.example(code, row[0], nik)
+        self.tally.rejected += len(prepared.rejected)
+        rejected.extend(prepared.rejected)
+        table = prepared.accepted
+        self.tally.accepted_before_dedup += table.num_rows
+        # Rows are numbered in reading order, broken records included (they come first in a batch).
+        index = SPILL_SCHEMA.get_field_index("_row")
+        numbers = pc.add(table.column(index), pa.scalar(first_row, pa.int64()))
+        return Checked(table.set_column(index, SPILL_SCHEMA.field(index), numbers), rejected)
+
+    def _drop_summary_rows(self, columns: dict[int, str], batch: Batch) -> tuple[Batch, int]:
+        """The batch without its summary and footer rows, and how many there were (counted in `Tally.summary`,
+        not read as people): rows with no digit in NIK or No KK that carry a summary word (JUMLAH, TOTAL, REKAP,
+        DICETAK..., `reading.SUMMARY_LABEL`) at the start of any cell, or that have no value in any recognised
+        column (notes under the table, a numbered empty row)."""
+        if not len(batch.lines):
+            return batch, 0
         summary = summary_rows(columns, batch.columns)
         if not summary.any():
-            return batch
-        self.tally.summary += int(summary.sum())
+            return batch, 0
         keep = pa.array(np.flatnonzero(~summary), type=pa.int64())
-        lines = [line for line, skip in zip(batch.lines, summary, strict=True) if not skip]
-        return Batch([c.take(keep) for c in batch.columns], lines, batch.broken, batch.fraction)
+        lines = np.asarray(batch.lines, dtype=np.int64)[~summary].tolist()
+        return Batch([c.take(keep) for c in batch.columns], lines, batch.broken, batch.fraction), int(summary.sum())
 
-    def _parse(self, raw: dict[str, pa.Array], n: int, reasons: list, warnings: list) -> dict[str, Column]:
+    def _parse(
+        self, raw: dict[str, pa.Array], n: int, reasons: list, warnings: list, bad_codes: dict[str, np.ndarray]
+    ) -> dict[str, Column]:
         """Every mapped column parsed. A value that cannot be carried exactly rejects its row: required fields with
         their own reasons, any other column with NILAI_TIDAK_TERBACA:<COLUMN> (never a null in its place)."""
         values: dict[str, Column] = {}
@@ -163,8 +213,8 @@ class BatchChecker:
             if col.header not in raw:
                 continue
             parsed, status = nz.parse_column(col.kind, raw[col.header], pivot_year=pivot)
-            if col.header in self._bad_codes:
-                status[self._bad_codes[col.header]] = nz.BAD
+            if col.header in bad_codes:
+                status[bad_codes[col.header]] = nz.BAD
             if col.kind == "date":
                 two_digit_year |= status == nz.WARN
             if col.field in _REQUIRED:
@@ -199,28 +249,30 @@ class BatchChecker:
 
     def _rejected_rows(
         self,
+        prepared: Prepared,
         rows: np.ndarray,
         reasons: list[tuple[str, np.ndarray]],
         raw: dict[str, pa.Array],
-        kode_desa: list[str | None],
-        sources: list[str],
-    ) -> list[list[str]]:
-        """Rejected rows as they were read (canonical headers), counted by reason and kab/kota."""
+        kode_desa: pa.Array,
+        sources: pa.Array,
+    ) -> None:
+        """Rejected rows as they were read (canonical headers), with their reasons and kab/kota."""
         if rows.size == 0:
-            return []
+            return
         taken = pa.array(rows, type=pa.int64())
         texts = {h: raw[h].take(taken).to_pylist() for h in raw}
         blank = [""] * rows.size
-        out = []
-        for k, i in enumerate(rows):
-            codes = [code for code, mask in reasons if mask[i]]
-            kab = (kode_desa[i] or "")[:4]
-            self.tally.rejected_by_kab[kab] += 1
-            for code in codes:
-                self.tally.reasons[(code, kab)] += 1
-                self.tally.example(code, sources[i], texts.get("NIK", blank)[k])
-            out.append([sources[i], ";".join(codes), *(texts.get(h, blank)[k] for h in ORDER), ""])
-        return out
+        where = [(code, mask[rows]) for code, mask in reasons]
+        where = [(code, hit) for code, hit in where if hit.any()]
+        kabs = pc.utf8_slice_codeunits(pc.fill_null(kode_desa.take(taken), ""), 0, 4).to_pylist()
+        names = sources.take(taken).to_pylist()
+        niks = texts.get("NIK", blank)
+        for k in range(rows.size):
+            codes = [code for code, hit in where if hit[k]]
+            prepared.rejected_codes.append(codes)
+            prepared.rejected_kab.append(kabs[k])
+            prepared.rejected_nik.append(niks[k])
+            prepared.rejected.append([names[k], ";".join(codes), *(texts.get(h, blank)[k] for h in ORDER), ""])
 
     def _broken(self, source: str, line: int, raw: str, detail: str) -> list[str]:
         self.tally.reasons[("BARIS_RUSAK", "")] += 1
@@ -228,18 +280,35 @@ class BatchChecker:
         self.tally.example("BARIS_RUSAK", f"{source}:{line}", None)
         return [f"{source}:{line}", "BARIS_RUSAK", *([""] * len(ORDER)), f"{detail}: {raw}"[:MAX_RAW]]
 
-    def _place(self, values: dict[str, Column], n: int, reasons: list, warnings: list) -> list[str | None]:
-        """Resolve every row's desa; region failures become reasons, a mapped Papua code a warning."""
+    def _place(self, values: dict[str, Column], n: int, reasons: list, warnings: list) -> pa.Array:
+        """Resolve every row's desa (once per distinct combination of codes and names in the batch); region
+        failures become reasons, a mapped Papua code a warning."""
         fields = ("kode_desa", "kode_kec", "kode_kab", "kode_prov")
         names = ("nama_provinsi", "nama_kabupaten", "nama_kecamatan", "nama_desa")
-        columns = [_pylist(values, f, n) for f in (*fields, *names)]
+        present = [f for f in (*fields, *names) if values.get(f) is not None]
+        if present:
+            # Nulls become NUL and cells are joined with a unit separator: cleaned values hold neither.
+            parts = [pc.fill_null(_array(values, f, n, pa.string()), "\x00") for f in present]
+            encoded = pc.binary_join_element_wise(*parts, "\x1f").dictionary_encode()
+            indices = encoded.indices.to_numpy(zero_copy_only=False)
+            _, first = np.unique(indices, return_index=True)
+            chosen = pa.array(first, type=pa.int64())
+            columns = [
+                _array(values, f, n, pa.string()).take(chosen).to_pylist() if f in present else [None] * first.size
+                for f in (*fields, *names)
+            ]
+        else:
+            indices = np.zeros(n, dtype=np.int64)
+            columns = [[None]] * 8
         resolve = self.resolver.resolve
         resolved = [resolve(*row) for row in zip(*columns, strict=True)]
-        status = np.array([r.status for r in resolved], dtype=object)
-        for code in (regions.KOSONG, regions.TIDAK_DIKENAL, regions.AMBIGU, regions.PAPUA_GAGAL):
-            reasons.append((code, status == code))
-        warnings.append((regions.PAPUA_LAMA, status == regions.PAPUA_LAMA))
-        return [r.kode_desa for r in resolved]
+        codes = [regions.KOSONG, regions.TIDAK_DIKENAL, regions.AMBIGU, regions.PAPUA_GAGAL, regions.PAPUA_LAMA]
+        kinds = np.array([codes.index(r.status) if r.status in codes else -1 for r in resolved], dtype=np.int8)
+        status = kinds[indices]
+        for k, code in enumerate(codes[:4]):
+            reasons.append((code, status == k))
+        warnings.append((regions.PAPUA_LAMA, status == 4))
+        return pa.array([r.kode_desa for r in resolved], type=pa.string()).take(pa.array(indices))
 
     def _check_nik(self, values: dict[str, Column], n: int, reasons: list, warnings: list) -> None:
         """Structure of NIK and No KK (warnings), birth date against the period and against the NIK."""
@@ -272,58 +341,68 @@ class BatchChecker:
         warnings.append(("TGL_LAHIR_BEDA_NIK", wrong_date))
         warnings.append(("JK_BEDA_NIK", wrong_sex))
 
-    def _check_scope(self, kode_desa: list[str | None], reasons: list) -> None:
+    def _check_scope(self, kode_desa: pa.Array, reasons: list) -> None:
         if self.scope is None or self.scope.region == "":
             return
-        outside = np.zeros(len(kode_desa), dtype=bool)
-        for i, code in enumerate(kode_desa):
-            if code is None:
-                continue
-            allowed = self._allowed.get(code)
-            if allowed is None:
-                allowed = self._allowed[code] = access.allows(self.scope, code)
-            outside[i] = not allowed
-        reasons.append(("DI_LUAR_WILAYAH", outside))
+        encoded = kode_desa.dictionary_encode()
+        allowed = []
+        for code in encoded.dictionary.to_pylist():
+            known = self._allowed.get(code)
+            if known is None:
+                known = self._allowed[code] = access.allows(self.scope, code)
+            allowed.append(known)
+        outside = pc.fill_null(pa.array([not a for a in allowed], pa.bool_()).take(encoded.indices), False)
+        reasons.append(("DI_LUAR_WILAYAH", outside.to_numpy(zero_copy_only=False)))
 
-    def _ids(self, values: dict[str, Column], n: int) -> None:
+    def _ids(self, values: dict[str, Column], n: int) -> int:
         """ID_KELUARGA and ID_DTKS as given, else (an empty cell, or no such column) derived from No KK and
-        (family, NIK) (docs/INGEST.md). An unreadable id has already rejected its row in `_parse`."""
-        given = {name: _pylist(values, name, n) for name in ("id_keluarga", "id_dtks")}
-        kks = _pylist(values, "no_kk", n)
-        niks = _pylist(values, "nik", n)
-        fam = [
-            g if g is not None else (derived_id("keluarga", kk) if kk is not None else None)
-            for g, kk in zip(given["id_keluarga"], kks, strict=True)
-        ]
-        person = []
-        for g, family, nik in zip(given["id_dtks"], fam, niks, strict=True):
-            if g is not None:
-                person.append(g)
-            elif family is not None and nik is not None:
-                person.append(derived_id("individu", family, nik))
-                self.tally.derived_ids += 1
-            else:
-                person.append(None)
-        values["id_keluarga"] = fam
+        (family, NIK) (docs/INGEST.md); returns how many ID_DTKS were derived. An unreadable id has already
+        rejected its row in `_parse`."""
+        kk = _array(values, "no_kk", n, pa.string())
+        nik = _array(values, "nik", n, pa.string())
+        family = _array(values, "id_keluarga", n, pa.int64())
+        missing = np.flatnonzero(_nulls(family) & ~_nulls(kk))
+        if missing.size:
+            kks = kk.take(pa.array(missing, type=pa.int64())).to_pylist()
+            made = pa.array([derived_id("keluarga", k) for k in kks], pa.int64())
+            family = _scatter(family, missing, made)
+        person = _array(values, "id_dtks", n, pa.int64())
+        missing = np.flatnonzero(_nulls(person) & ~_nulls(family) & ~_nulls(nik))
+        if missing.size:
+            taken = pa.array(missing, type=pa.int64())
+            pairs = zip(family.take(taken).to_pylist(), nik.take(taken).to_pylist(), strict=True)
+            made = pa.array([derived_id("individu", f, k) for f, k in pairs], pa.int64())
+            person = _scatter(person, missing, made)
+        values["id_keluarga"] = family
         values["id_dtks"] = person
+        return int(missing.size)
 
     def _spill_table(
         self,
         values: dict[str, Column],
-        kode_desa: list[str | None],
+        kode_desa: pa.Array,
         warnings: list[tuple[str, np.ndarray]],
-        sources: list[str],
-        first_row: int,
+        sources: pa.Array,
         n: int,
     ) -> pa.Table:
+        """The batch's rows in the spill's columns; `_row` counts from 0 (`commit` adds the batch's first row)."""
         values["kode_desa"] = kode_desa
-        values["kode_kec"] = [c[:6] if c else None for c in kode_desa]
-        values["kode_kab"] = [c[:4] if c else None for c in kode_desa]
-        values["kode_prov"] = [c[:2] if c else None for c in kode_desa]
-        text = np.full(n, "", dtype=object)
-        for code, mask in warnings:
-            if mask.any():
-                text[mask] = text[mask] + code + ";"
+        values["kode_kec"] = pc.utf8_slice_codeunits(kode_desa, 0, 6)
+        values["kode_kab"] = pc.utf8_slice_codeunits(kode_desa, 0, 4)
+        values["kode_prov"] = pc.utf8_slice_codeunits(kode_desa, 0, 2)
+        warned = np.zeros(n, dtype=bool)
+        for _code, mask in warnings:
+            warned |= mask
+        flagged = np.flatnonzero(warned)
+        peringatan = pa.nulls(n, pa.string())
+        if flagged.size:
+            text = np.full(flagged.size, "", dtype=object)
+            for code, mask in warnings:
+                hit = mask[flagged]
+                if hit.any():
+                    text[hit] = text[hit] + code + ";"
+            words = pa.array([t.rstrip(";") for t in text], type=pa.string())
+            peringatan = _scatter(peringatan, flagged, words)
         kepala = values.get("hubungan_keluarga")
         arrays = []
         for spill in SPILL_SCHEMA:
@@ -336,12 +415,11 @@ class BatchChecker:
             elif name in DEFAULT_TRUE:
                 arrays.append(pa.array(np.ones(n, dtype=bool)))
             elif name == "_row":
-                # Rows are numbered in reading order, broken records included (they come first in a batch).
-                arrays.append(pa.array(np.arange(first_row, first_row + n, dtype=np.int64)))
+                arrays.append(pa.array(np.arange(n, dtype=np.int64)))
             elif name == "_sumber":
-                arrays.append(pa.array(sources, type=pa.string()))
+                arrays.append(sources)
             elif name == "_peringatan":
-                arrays.append(pa.array([t.rstrip(";") or None for t in text], type=pa.string()))
+                arrays.append(peringatan)
             elif name == "_kepala" and isinstance(kepala, pa.Array):
                 arrays.append(pc.fill_null(pc.equal(kepala, "kepala keluarga"), False))
             elif name == "_kepala":
@@ -349,6 +427,17 @@ class BatchChecker:
             else:
                 arrays.append(pa.nulls(n, type=spill.type))
         return pa.Table.from_arrays(arrays, schema=SPILL_SCHEMA)
+
+
+def _nulls(values: pa.Array) -> np.ndarray:
+    return values.is_null().to_numpy(zero_copy_only=False)
+
+
+def _scatter(values: pa.Array, rows: np.ndarray, new: pa.Array) -> pa.Array:
+    """`values` with `new` in place at `rows` (ascending)."""
+    mask = np.zeros(len(values), dtype=bool)
+    mask[rows] = True
+    return pc.replace_with_mask(values, pa.array(mask), new)
 
 
 Column = pa.Array | list
