@@ -37,6 +37,9 @@ TEMUAN = ("temuan", "build/temuan")
 ROLLUP = ("rollup", "build/rollup")
 VERIVALI = ("verivali_bulan", "build/verivali_bulan")
 NATIONAL_CHANGES = "perubahan_nasional"
+# People of one period paired at a time when the nation's changes are counted (in parts by id hash): 100 M people
+# paired at once ran DuckDB out of a 2 GB PORTAL_BUILD_MEMORY.
+CHANGES_PART_ROWS = 10_000_000
 CHANGES_QUERY = "build/perubahan_nasional"  # queries/period_changes.sql for the nation, without its region look-ups
 # The period's rows whose NIK is held by more than one row, read off the NIK-sorted stream of build/nik_index
 # into a temporary file and seen by the duplicate-NIK table, the temuan table and the rollup as this view.
@@ -208,8 +211,35 @@ def _build_period(
     if before is not None:
         params = {"dari": before, "ke": periode}
         path = partition_path(root, NATIONAL_CHANGES, periode)
-        write_query(con, load_sql(CHANGES_QUERY), params, path, extra={"dari": (before, pa.string())})
+        write_changes(con, before, periode, path)
         lap(f"changes since {before}")
+
+
+def changes_parts(con: duckdb.DuckDBPyConnection, periode: str) -> int:
+    """How many parts the nation's changes into `periode` are paired in: one per CHANGES_PART_ROWS people."""
+    people = con.sql("select count(*) from individu_all where periode = $p", params={"p": periode}).fetchall()[0][0]
+    return max(1, -(-int(people) // CHANGES_PART_ROWS))
+
+
+def write_changes(con: duckdb.DuckDBPyConnection, before: str, periode: str, path: Path) -> int:
+    """The nation's changes from `before` to `periode` into `path`: build/perubahan_nasional counted in parts (the
+    families and people whose ids hash to each), each part's few hundred rows kept, then summed and sorted as the
+    whole query would return them; memory holds one part's pairing. Returns the rows written."""
+    sql = load_sql(CHANGES_QUERY)
+    parts = changes_parts(con, periode)
+    counted = [
+        con.sql(sql, params={"dari": before, "ke": periode, "bagian": part, "bagian_dari": parts}).to_arrow_table()
+        for part in range(parts)
+    ]
+    con.register("perubahan_bagian", pa.concat_tables(counted))
+    try:
+        total = (
+            "select objek, kode, perubahan, alasan, sum(jumlah)::bigint as jumlah from perubahan_bagian "
+            "group by objek, kode, perubahan, alasan order by objek, kode, perubahan, alasan"
+        )
+        return write_query(con, total, {}, path, extra={"dari": (before, pa.string())})
+    finally:
+        con.unregister("perubahan_bagian")
 
 
 def derived_version(root: Path) -> int:

@@ -16,14 +16,14 @@ import pandas as pd
 import pytest
 import shapely
 
-from portal import analytics, charts
+from portal import analytics, charts, rollups
 from portal.config import Settings
-from portal.db import Register, register_views
+from portal.db import Register, new_connection, register_views
 from portal.demo import DemoOptions, build_demo
 from portal.demo.defects import RATES
 from portal.maps import choropleth
 from portal.periods import period_end
-from portal.snapshot import read_manifest
+from portal.snapshot import partition_path, read_manifest
 from tests import fixture_register as fx
 from tests.fixture_register import A, B, C, build_fixture, fixture_settings
 
@@ -655,3 +655,28 @@ def test_stored_verivali_months_equal_the_family_rows(
             pd.testing.assert_frame_equal(stored, live, check_dtype=False, obj=f"{kode or 'nasional'} {bulan}")
             checked += int(stored["verivali_lewat"].sum())
     assert checked > 0
+
+
+def test_national_changes_counted_in_parts_are_the_whole(
+    demo_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The nation's changes are paired in parts by id hash (a national register does not fit the build memory
+    at once): any number of parts writes the same bytes as one, and as the build stored."""
+    manifest = read_manifest(demo_settings.register_dir)
+    root = demo_settings.register_dir / manifest.generation
+    before, periode = manifest.periods[-2], manifest.periods[-1]
+    con = new_connection(demo_settings.for_builds())
+    try:
+        register_views(con, root, None)
+        monkeypatch.setattr(rollups, "CHANGES_PART_ROWS", 10**9)
+        assert rollups.changes_parts(con, periode) == 1
+        rollups.write_changes(con, before, periode, tmp_path / "one.parquet")
+        monkeypatch.setattr(rollups, "CHANGES_PART_ROWS", 3_000)
+        assert rollups.changes_parts(con, periode) >= 5
+        rows = rollups.write_changes(con, before, periode, tmp_path / "parts.parquet")
+    finally:
+        con.close()
+    assert rows > 0
+    assert (tmp_path / "parts.parquet").read_bytes() == (tmp_path / "one.parquet").read_bytes()
+    stored = partition_path(root, rollups.NATIONAL_CHANGES, periode)
+    assert stored.read_bytes() == (tmp_path / "one.parquet").read_bytes()

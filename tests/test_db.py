@@ -38,6 +38,8 @@ PARAMS: dict[str, object] = {
     "dim_kolom": "",
     "batas": 50,
     "mulai": 0,
+    "bagian": 0,
+    "bagian_dari": 1,
     "kode": "3471",
     "panjang": 6,
     "bulan": 12,
@@ -74,6 +76,7 @@ def test_every_query_runs(register: Register, name: str) -> None:
     params = {key: PARAMS[key] for key in db.query_params(name)}
     if name.startswith("build/"):
         build = {"periode": "2026-09", "akhir": date(2026, 9, 30), "dari": "2026-06", "ke": "2026-09"}
+        build.update(bagian=0, bagian_dari=1)  # the nation's changes in one part
         params = {key: build[key] for key in params}
     frame = register.run(name, **params)
     assert frame is not None

@@ -3,6 +3,10 @@
 -- and the one before. For the nation nobody moves in from or out to outside the region, so the look-ups of
 -- families listed outside it are gone; a person's family is read only at $ke (it names the families new from
 -- a musdes proposal). Returns objek, kode, perubahan, alasan, jumlah. $dari, $ke: periods 'YYYY-MM'.
+-- $bagian, $bagian_dari: this statement counts part $bagian (0-based) of $bagian_dari, the families and people
+-- whose id hashes to it: every event belongs to one family pair or one person pair, so the parts' counts add
+-- up to the whole, and a national register is paired in parts that fit PORTAL_BUILD_MEMORY (pairing 100 M
+-- people of two periods at once ran DuckDB out of 2 GB). portal/rollups.py sums the parts.
 with fam_before as (
     select
         id_keluarga, left(kode_desa, 2) as kode, status_aktif, desil,
@@ -12,6 +16,7 @@ with fam_before as (
         status_aktif and coalesce(prog_blt_dd, false) as blt_dd
     from keluarga_all
     where periode = $dari and kode_desa >= '' and kode_desa < ':'
+        and hash(id_keluarga) % $bagian_dari = $bagian
 ),
 
 fam_after as (
@@ -23,14 +28,25 @@ fam_after as (
         status_aktif and coalesce(prog_blt_dd, false) as blt_dd
     from keluarga_all
     where periode = $ke and kode_desa >= '' and kode_desa < ':'
+        and hash(id_keluarga) % $bagian_dari = $bagian
 ),
 
--- Families new to the region at $ke that came from a musdes proposal: their members arrive with them.
-new_from_usulan as (
+-- Families new at $ke that came from a musdes proposal (their members arrive with them), over every part: a
+-- person's family may hash to another part than the person. The few families with id_usulan_asal, less those
+-- listed at $dari.
+proposed_after as (
     select id_keluarga
-    from fam_after
-    where id_usulan_asal is not null
-        and id_keluarga not in (select id_keluarga from fam_before)
+    from keluarga_all
+    where periode = $ke and kode_desa >= '' and kode_desa < ':' and id_usulan_asal is not null
+),
+
+new_from_usulan as (
+    select id_keluarga from proposed_after
+    except
+    select id_keluarga
+    from keluarga_all
+    where periode = $dari and kode_desa >= '' and kode_desa < ':'
+        and id_keluarga in (select id_keluarga from proposed_after)
 ),
 
 fam_pairs as (
@@ -113,12 +129,14 @@ ind_before as (
     select id_dtks, left(kode_desa, 2) as kode, status_aktif
     from individu_all
     where periode = $dari and kode_desa >= '' and kode_desa < ':'
+        and hash(id_dtks) % $bagian_dari = $bagian
 ),
 
 ind_after as (
     select id_dtks, id_keluarga, left(kode_desa, 2) as kode, status_aktif, keberadaan, tanggal_lahir
     from individu_all
     where periode = $ke and kode_desa >= '' and kode_desa < ':'
+        and hash(id_dtks) % $bagian_dari = $bagian
 ),
 
 ind_pairs as (
