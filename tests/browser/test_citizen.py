@@ -132,6 +132,9 @@ def test_lacak_tiket_decision_wraps_and_is_explained(phone: object, citizen_port
     page.get_by_label("Kode tiket").fill(citizen_portal["code"].lower())  # typed plain and lower case
     page.get_by_role("button", name="Lacak").click()
     page.get_by_role("heading", name=f"Tiket {citizen_portal['ticket']}").wait_for()
+    # The page streams its elements: under load the heading and the reason were there before the decision's date.
+    page.get_by_text(re.compile(r"^Diputus \d")).first.wait_for()
+    page.locator("[data-testid=stApp][data-test-script-state=notRunning]").wait_for()
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert "Status: ditolak" in body
     assert REASON in body.replace("\n", " ")  # the whole reason, not a cut cell
