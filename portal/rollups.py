@@ -82,6 +82,7 @@ def write_query(
             writer.write(batch)
     finally:
         writer.close()
+        reader.close()  # DuckDB's result and whatever it pins go now, not when Python collects the reader
     return writer.rows
 
 
@@ -146,27 +147,28 @@ def write_nik_index(con: duckdb.DuckDBPyConnection, periode: str, path: Path, re
 
 def build_derived(root: Path, periods: list[str], settings: Settings, progress: Callable[[str], None] = print) -> None:
     """Write the derived tables of every period under `root` (a staging generation), each streamed from DuckDB
-    (PORTAL_BUILD_MEMORY and the spill directory from settings) into its file."""
-    con = new_connection(settings.for_builds())
-    try:
-        for periode in periods:
+    (PORTAL_BUILD_MEMORY and the spill directory from settings) into its file. Each period gets a DuckDB of its
+    own: at 100 M people the second period's temuan ran out of the 2 GB the first period's had fitted in, with
+    what the first period's statements left behind in the same database."""
+    for periode in periods:
+        con = new_connection(settings.for_builds())
+        timings: dict[str, float] = {}
+        try:
             register_views(con, root, None)
-            timings: dict[str, float] = {}
-            try:
-                _build_period(con, root, periode, settings.tmp_dir, timings)
-            except duckdb.OutOfMemoryException as exc:
-                step = _STEPS[len(timings)] if len(timings) < len(_STEPS) else "the nation's changes"
-                first = str(exc).strip().splitlines()[0]
-                raise duckdb.OutOfMemoryException(
-                    f"building {step} of {periode} under PORTAL_BUILD_MEMORY={settings.build_memory_limit} "
-                    f"({settings.duckdb_threads} threads): {first}"
-                ) from exc
-            progress(
-                f"  derived tables for {periode} in {sum(timings.values()):.1f} s: "
-                + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
-            )
-    finally:
-        con.close()
+            _build_period(con, root, periode, settings.tmp_dir, timings)
+        except duckdb.OutOfMemoryException as exc:
+            step = _STEPS[len(timings)] if len(timings) < len(_STEPS) else "the nation's changes"
+            first = str(exc).strip().splitlines()[0]
+            raise duckdb.OutOfMemoryException(
+                f"building {step} of {periode} under PORTAL_BUILD_MEMORY={settings.build_memory_limit} "
+                f"({settings.duckdb_threads} threads): {first}"
+            ) from exc
+        finally:
+            con.close()
+        progress(
+            f"  derived tables for {periode} in {sum(timings.values()):.1f} s: "
+            + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items())
+        )
     (root / VERSION_FILE).write_text(json.dumps({"version": DERIVED_VERSION}) + "\n", encoding="utf-8")
 
 
