@@ -37,9 +37,13 @@ TEMUAN = ("temuan", "build/temuan")
 ROLLUP = ("rollup", "build/rollup")
 VERIVALI = ("verivali_bulan", "build/verivali_bulan")
 NATIONAL_CHANGES = "perubahan_nasional"
-# People of one period paired at a time when the nation's changes are counted (in parts by id hash): 100 M people
-# paired at once ran DuckDB out of a 2 GB PORTAL_BUILD_MEMORY.
-CHANGES_PART_ROWS = 10_000_000
+# People of one period paired at a time, per GiB of build memory, when the nation's changes are counted in parts
+# by id hash. Measured with build/perubahan_nasional counting the pairs by kind as the join streams: 10 M people
+# paired in one part within 100 MB; the factor of four is room for what does not scale down (100 M people paired
+# at once in the older query, which held the join, ran out of 2 GB). A part that still runs out is split in two
+# and counted again (write_changes), so the setting costs time, never the build.
+CHANGES_ROWS_PER_GIB = 25_000_000
+CHANGES_MAX_PARTS = 1024
 CHANGES_QUERY = "build/perubahan_nasional"  # queries/period_changes.sql for the nation, without its region look-ups
 # The period's rows whose NIK is held by more than one row, read off the NIK-sorted stream of build/nik_index
 # into a temporary file and seen by the duplicate-NIK table, the temuan table and the rollup as this view.
@@ -211,35 +215,53 @@ def _build_period(
         repeated.unlink(missing_ok=True)
     before = previous_period(root, periode)
     if before is not None:
-        params = {"dari": before, "ke": periode}
-        path = partition_path(root, NATIONAL_CHANGES, periode)
-        write_changes(con, before, periode, path)
-        lap(f"changes since {before}")
+        _, parts = write_changes(con, before, periode, partition_path(root, NATIONAL_CHANGES, periode))
+        lap(f"changes since {before} ({parts} part{'s' if parts > 1 else ''})")
+
+
+def memory_limit_bytes(con: duckdb.DuckDBPyConnection) -> int:
+    """DuckDB's memory limit on `con` in bytes, read from the setting as DuckDB prints it ('1.8 GiB')."""
+    text = con.sql("select current_setting('memory_limit')").fetchall()[0][0]
+    number, _, unit = text.strip().partition(" ")
+    scale = {"bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40, "PiB": 2**50}
+    return int(float(number) * scale.get(unit, 2**30))
 
 
 def changes_parts(con: duckdb.DuckDBPyConnection, periode: str) -> int:
-    """How many parts the nation's changes into `periode` are paired in: one per CHANGES_PART_ROWS people."""
+    """How many parts the nation's changes into `periode` are first paired in: the period's people over what
+    CHANGES_ROWS_PER_GIB says the connection's memory limit pairs at once."""
     people = con.sql("select count(*) from individu_all where periode = $p", params={"p": periode}).fetchall()[0][0]
-    return max(1, -(-int(people) // CHANGES_PART_ROWS))
+    per_part = max(1, int(CHANGES_ROWS_PER_GIB * memory_limit_bytes(con) / 2**30))
+    return max(1, -(-int(people) // per_part))
 
 
-def write_changes(con: duckdb.DuckDBPyConnection, before: str, periode: str, path: Path) -> int:
+def write_changes(con: duckdb.DuckDBPyConnection, before: str, periode: str, path: Path) -> tuple[int, int]:
     """The nation's changes from `before` to `periode` into `path`: build/perubahan_nasional counted in parts (the
     families and people whose ids hash to each), each part's few hundred rows kept, then summed and sorted as the
-    whole query would return them; memory holds one part's pairing. Returns the rows written."""
+    whole query would return them; memory holds one part's pairing. Parts that run out of memory are counted
+    again in twice as many. Returns the rows written and the parts counted in."""
     sql = load_sql(CHANGES_QUERY)
     parts = changes_parts(con, periode)
-    counted = [
-        con.sql(sql, params={"dari": before, "ke": periode, "bagian": part, "bagian_dari": parts}).to_arrow_table()
-        for part in range(parts)
-    ]
+    while True:
+        try:
+            counted = [
+                con.sql(
+                    sql, params={"dari": before, "ke": periode, "bagian": part, "bagian_dari": parts}
+                ).to_arrow_table()
+                for part in range(parts)
+            ]
+            break
+        except duckdb.OutOfMemoryException:
+            if parts * 2 > CHANGES_MAX_PARTS:
+                raise
+            parts *= 2
     con.register("perubahan_bagian", pa.concat_tables(counted))
     try:
         total = (
             "select objek, kode, perubahan, alasan, sum(jumlah)::bigint as jumlah from perubahan_bagian "
             "group by objek, kode, perubahan, alasan order by objek, kode, perubahan, alasan"
         )
-        return write_query(con, total, {}, path, extra={"dari": (before, pa.string())})
+        return write_query(con, total, {}, path, extra={"dari": (before, pa.string())}), parts
     finally:
         con.unregister("perubahan_bagian")
 

@@ -668,15 +668,57 @@ def test_national_changes_counted_in_parts_are_the_whole(
     con = new_connection(demo_settings.for_builds())
     try:
         register_views(con, root, None)
-        monkeypatch.setattr(rollups, "CHANGES_PART_ROWS", 10**9)
+        monkeypatch.setattr(rollups, "CHANGES_ROWS_PER_GIB", 10**12)
         assert rollups.changes_parts(con, periode) == 1
-        rollups.write_changes(con, before, periode, tmp_path / "one.parquet")
-        monkeypatch.setattr(rollups, "CHANGES_PART_ROWS", 3_000)
+        _, parts = rollups.write_changes(con, before, periode, tmp_path / "one.parquet")
+        assert parts == 1
+        monkeypatch.setattr(rollups, "CHANGES_ROWS_PER_GIB", 3_000 * 2**30 // rollups.memory_limit_bytes(con))
         assert rollups.changes_parts(con, periode) >= 5
-        rows = rollups.write_changes(con, before, periode, tmp_path / "parts.parquet")
+        rows, parts = rollups.write_changes(con, before, periode, tmp_path / "parts.parquet")
+        assert parts >= 5
     finally:
         con.close()
     assert rows > 0
     assert (tmp_path / "parts.parquet").read_bytes() == (tmp_path / "one.parquet").read_bytes()
     stored = partition_path(root, rollups.NATIONAL_CHANGES, periode)
     assert stored.read_bytes() == (tmp_path / "one.parquet").read_bytes()
+
+
+def test_national_changes_that_run_out_of_memory_are_counted_in_more_parts(
+    demo_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A part that runs out of the build memory is not the build's end: the changes are counted again in twice as
+    many parts, until they fit, and the file is the same as counted in one. The memory limit is set so low here
+    that the first, whole pairing fails for real."""
+    manifest = read_manifest(demo_settings.register_dir)
+    root = demo_settings.register_dir / manifest.generation
+    before, periode = manifest.periods[-2], manifest.periods[-1]
+    con = new_connection(demo_settings.for_builds())
+    try:
+        register_views(con, root, None)
+        monkeypatch.setattr(rollups, "CHANGES_ROWS_PER_GIB", 10**12)
+        rollups.write_changes(con, before, periode, tmp_path / "one.parquet")
+        query = rollups.load_sql(rollups.CHANGES_QUERY)
+
+        class Tight:
+            """The build's connection, whose memory limit is 3 MB while the changes are paired in fewer than 4."""
+
+            def __init__(self) -> None:
+                self.tried: list[int] = []
+
+            def __getattr__(self, name: str):
+                return getattr(con, name)
+
+            def sql(self, sql: str, params: dict | None = None) -> duckdb.DuckDBPyRelation:
+                if sql == query:
+                    self.tried.append(params["bagian_dari"])
+                    con.execute(f"set memory_limit = '{'3MB' if params['bagian_dari'] < 4 else '2GB'}'")
+                return con.sql(sql, params=params)
+
+        tight = Tight()
+        rows, parts = rollups.write_changes(tight, before, periode, tmp_path / "retried.parquet")
+    finally:
+        con.close()
+    assert parts == 4 and rows > 0
+    assert sorted(set(tight.tried)) == [1, 2, 4] and tight.tried[0] == 1
+    assert (tmp_path / "retried.parquet").read_bytes() == (tmp_path / "one.parquet").read_bytes()

@@ -51,7 +51,6 @@ new_from_usulan as (
 
 fam_pairs as (
     select
-        coalesce(b.id_keluarga, a.id_keluarga) as id_keluarga,
         b.id_keluarga is not null as ada_dulu,
         a.id_keluarga is not null as ada_kini,
         coalesce(b.status_aktif, false) as aktif_dulu,
@@ -74,16 +73,32 @@ fam_pairs as (
     full outer join fam_after as a on a.id_keluarga = b.id_keluarga
 ),
 
+-- The pairs counted by what the events below read, as the join streams: a few thousand kinds for millions of
+-- families, so the event branches each read a small table, not the join (read by fourteen branches, the join
+-- was materialised: 100 M people of two periods held at once).
+fam_kinds as (
+    select
+        ada_dulu, ada_kini, aktif_dulu, aktif_kini, kode_dulu, kode_kini,
+        sign(desil_kini - desil_dulu) as arah_desil,
+        case when aktif_dulu and not aktif_kini then alasan_nonaktif end as alasan_nonaktif,
+        id_usulan_asal is not null as dari_usulan,
+        pkh_dulu, pkh_kini, bpnt_dulu, bpnt_kini, pbi_jk_dulu, pbi_jk_kini, blt_dd_dulu, blt_dd_kini,
+        count(*) as jumlah
+    from fam_pairs
+    group by all
+),
+
 fam_events as (
     select
         kode_kini as kode,
         'ditambahkan' as perubahan,
         case
             when ada_dulu then 'diaktifkan kembali'
-            when id_usulan_asal is not null then 'usulan musdes'
+            when dari_usulan then 'usulan musdes'
             else 'baru'
-        end as alasan
-    from fam_pairs
+        end as alasan,
+        jumlah
+    from fam_kinds
     where aktif_kini and not aktif_dulu
     union all
     select
@@ -92,37 +107,38 @@ fam_events as (
         case
             when ada_kini then coalesce(alasan_nonaktif, 'tanpa alasan')
             else 'hilang dari register'
-        end
-    from fam_pairs
+        end,
+        jumlah
+    from fam_kinds
     where aktif_dulu and not aktif_kini
     union all
-    select kode_kini, 'pindah masuk', '' from fam_pairs where aktif_dulu and aktif_kini and kode_dulu <> kode_kini
+    select kode_kini, 'pindah masuk', '', jumlah from fam_kinds where aktif_dulu and aktif_kini and kode_dulu <> kode_kini
     union all
-    select kode_dulu, 'pindah keluar', '' from fam_pairs where aktif_dulu and aktif_kini and kode_dulu <> kode_kini
+    select kode_dulu, 'pindah keluar', '', jumlah from fam_kinds where aktif_dulu and aktif_kini and kode_dulu <> kode_kini
     union all
-    select kode_kini, 'desil naik', '' from fam_pairs where aktif_dulu and aktif_kini and desil_kini > desil_dulu
+    select kode_kini, 'desil naik', '', jumlah from fam_kinds where aktif_dulu and aktif_kini and arah_desil > 0
     union all
-    select kode_kini, 'desil turun', '' from fam_pairs where aktif_dulu and aktif_kini and desil_kini < desil_dulu
+    select kode_kini, 'desil turun', '', jumlah from fam_kinds where aktif_dulu and aktif_kini and arah_desil < 0
 ),
 
 -- One branch per programme and direction, on plain columns (the live query builds and unnests a list of the
 -- four programmes for every family, which cost more than the rest of the family side here).
 prog_events as (
-    select kode_kini as kode, 'pkh mulai' as perubahan, '' as alasan from fam_pairs where pkh_kini and not pkh_dulu
+    select kode_kini as kode, 'pkh mulai' as perubahan, '' as alasan, jumlah from fam_kinds where pkh_kini and not pkh_dulu
     union all
-    select kode_dulu, 'pkh berhenti', '' from fam_pairs where pkh_dulu and not pkh_kini
+    select kode_dulu, 'pkh berhenti', '', jumlah from fam_kinds where pkh_dulu and not pkh_kini
     union all
-    select kode_kini, 'bpnt mulai', '' from fam_pairs where bpnt_kini and not bpnt_dulu
+    select kode_kini, 'bpnt mulai', '', jumlah from fam_kinds where bpnt_kini and not bpnt_dulu
     union all
-    select kode_dulu, 'bpnt berhenti', '' from fam_pairs where bpnt_dulu and not bpnt_kini
+    select kode_dulu, 'bpnt berhenti', '', jumlah from fam_kinds where bpnt_dulu and not bpnt_kini
     union all
-    select kode_kini, 'pbi_jk mulai', '' from fam_pairs where pbi_jk_kini and not pbi_jk_dulu
+    select kode_kini, 'pbi_jk mulai', '', jumlah from fam_kinds where pbi_jk_kini and not pbi_jk_dulu
     union all
-    select kode_dulu, 'pbi_jk berhenti', '' from fam_pairs where pbi_jk_dulu and not pbi_jk_kini
+    select kode_dulu, 'pbi_jk berhenti', '', jumlah from fam_kinds where pbi_jk_dulu and not pbi_jk_kini
     union all
-    select kode_kini, 'blt_dd mulai', '' from fam_pairs where blt_dd_kini and not blt_dd_dulu
+    select kode_kini, 'blt_dd mulai', '', jumlah from fam_kinds where blt_dd_kini and not blt_dd_dulu
     union all
-    select kode_dulu, 'blt_dd berhenti', '' from fam_pairs where blt_dd_dulu and not blt_dd_kini
+    select kode_dulu, 'blt_dd berhenti', '', jumlah from fam_kinds where blt_dd_dulu and not blt_dd_kini
 ),
 
 ind_before as (
@@ -141,7 +157,6 @@ ind_after as (
 
 ind_pairs as (
     select
-        a.id_keluarga,
         b.id_dtks is not null as ada_dulu,
         a.id_dtks is not null as ada_kini,
         coalesce(b.status_aktif, false) as aktif_dulu,
@@ -149,9 +164,17 @@ ind_pairs as (
         b.kode as kode_dulu,
         a.kode as kode_kini,
         a.keberadaan,
-        a.tanggal_lahir
+        a.tanggal_lahir > last_day(($dari || '-01')::date) as lahir_baru,
+        a.id_keluarga in (select id_keluarga from new_from_usulan) as dari_usulan
     from ind_before as b
     full outer join ind_after as a on a.id_dtks = b.id_dtks
+),
+
+-- The people's pairs counted by kind as the join streams, like fam_kinds.
+ind_kinds as (
+    select *, count(*) as jumlah
+    from ind_pairs
+    group by all
 ),
 
 ind_events as (
@@ -160,11 +183,12 @@ ind_events as (
         'ditambahkan' as perubahan,
         case
             when ada_dulu then 'diaktifkan kembali'
-            when tanggal_lahir > last_day(($dari || '-01')::date) then 'kelahiran'
-            when id_keluarga in (select id_keluarga from new_from_usulan) then 'usulan musdes'
+            when lahir_baru then 'kelahiran'
+            when dari_usulan then 'usulan musdes'
             else 'baru'
-        end as alasan
-    from ind_pairs
+        end as alasan,
+        jumlah
+    from ind_kinds
     where aktif_kini and not aktif_dulu
     union all
     select
@@ -174,21 +198,22 @@ ind_events as (
             when ada_kini then
                 case keberadaan when 'meninggal' then 'meninggal' when 'pindah' then 'pindah' else 'dinonaktifkan' end
             else 'hilang dari register'
-        end
-    from ind_pairs
+        end,
+        jumlah
+    from ind_kinds
     where aktif_dulu and not aktif_kini
     union all
-    select kode_kini, 'pindah masuk', '' from ind_pairs where aktif_dulu and aktif_kini and kode_dulu <> kode_kini
+    select kode_kini, 'pindah masuk', '', jumlah from ind_kinds where aktif_dulu and aktif_kini and kode_dulu <> kode_kini
     union all
-    select kode_dulu, 'pindah keluar', '' from ind_pairs where aktif_dulu and aktif_kini and kode_dulu <> kode_kini
+    select kode_dulu, 'pindah keluar', '', jumlah from ind_kinds where aktif_dulu and aktif_kini and kode_dulu <> kode_kini
 ),
 
 final as (
-    select 'keluarga' as objek, kode, perubahan, alasan, count(*) as jumlah
+    select 'keluarga' as objek, kode, perubahan, alasan, sum(jumlah)::bigint as jumlah
     from (select * from fam_events union all select * from prog_events)
     group by all
     union all
-    select 'individu', kode, perubahan, alasan, count(*)
+    select 'individu', kode, perubahan, alasan, sum(jumlah)::bigint
     from ind_events
     group by all
 )
