@@ -37,9 +37,19 @@ if dari >= ke:
 kode = ui.scope_region_picker(scope, "ubah")
 view = regions.view_of(kode)
 
+berurutan = analytics.consecutive(manifest.periods, dari, ke)
+if kode == "" and not berurutan:
+    # The nation's changes are paired at build time for consecutive periods only: pairing every family and person
+    # of the nation for another pair takes minutes at 100 M people, too long for a page.
+    st.info(
+        "Perbandingan tingkat nasional tersedia untuk dua periode berurutan. Untuk periode yang tidak berurutan, "
+        "pilih sebuah provinsi atau wilayah di bawahnya."
+    )
+    st.stop()
+
 with staff.guard(scope, "perubahan_periode", kode, GAGAL_HITUNG):
     ubah = None
-    if kode == "" and analytics.consecutive(manifest.periods, dari, ke):
+    if kode == "" and berurutan:
         ubah = data.precomputed_or_none(scope, kode, "period_changes_nasional", dari=dari, ke=ke)
     if ubah is None:
         with st.spinner("Membandingkan periode…"):

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from portal.demo import DemoOptions, build_demo
 from portal.store import open_store
 from portal.wilayah import load_code_tables
 from tests.conftest import create_staff, shown_table, signed_in
-from tests.fixture_register import A, C
+from tests.fixture_register import A, C, fixture_settings
 
 REPO = Path(__file__).resolve().parents[1]
 USERS = {"pusat1": ("pusat", ""), "jogja": ("kabupaten", "3471"), "analis1": ("analis", ""), "kricak": ("desa", A)}
@@ -204,6 +205,32 @@ def test_analyst_is_refused_the_missing_proposals_list(env: str) -> None:
     assert any("tidak memiliki akses" in e.value for e in at.error)
     assert not _audit(env, "lihat_usulan_hilang")
     assert any(e.actor == "analis1" and e.region == C for e in _audit(env, "ditolak"))
+
+
+@pytest.fixture(scope="module")
+def three_periods(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic register (DIY) with three periods, so a pair of periods can be not consecutive."""
+    settings = fixture_settings(tmp_path_factory.mktemp("three-periods"))
+    build_demo(DemoOptions(individuals=5_000, provinces=("34",), periods=3, seed=3), settings, progress=lambda _: None)
+    return settings.data_dir
+
+
+def test_nation_between_periods_not_consecutive_is_explained_not_scanned(
+    env: str, three_periods: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only consecutive periods are paired for the nation (at build time); another pair at national level is
+    explained rather than computed over the nation's rows on the click; a consecutive pair shows the table."""
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(three_periods))
+    at = _page("pusat1", "pages/perubahan_periode.py")
+    assert at.selectbox[0].value == "2026-06" and at.selectbox[1].value == "2026-09"
+    assert _table(at, "Kode", "34") is not None
+    at.selectbox[0].set_value("2026-03").run()
+    assert not at.exception, at.exception
+    assert any("periode berurutan" in i.value for i in at.info)
+    assert not any("Kode" in shown_table(frame).columns for frame in at.dataframe)
+    at.selectbox[1].set_value("2026-06").run()
+    assert not any("periode berurutan" in i.value for i in at.info)
+    assert _table(at, "Kode", "34") is not None
 
 
 def test_same_period_twice_is_explained(env: str) -> None:
