@@ -133,23 +133,26 @@ def compare(
     repeat: int,
     note: str = "",
     columns: list[str] | None = None,
-) -> Pair:
+) -> Pair | None:
     """Time the same query on both engines, interleaved (one warm-up each, then DuckDB and polars in turn, so
     both see the same load on a shared machine), and check the rows agree (on `columns` when the polars side
-    returns only those)."""
-    a, b = duck(), polars()
-    if columns is not None:
-        a = a[columns]
-    same = _frames_match(a.reset_index(drop=True), b.reset_index(drop=True))
-    _reset_peak_rss()
-    start_kb = _rss_kb("VmRSS")
-    times: dict[str, list[float]] = {"duckdb": [], "polars": []}
-    rows = {"duckdb": len(a), "polars": len(b)}
-    for _ in range(repeat):
-        for side, run in (("duckdb", duck), ("polars", polars)):
-            t0 = time.perf_counter()
-            run()
-            times[side].append(time.perf_counter() - t0)
+    returns only those). A failure on either side is listed in the report (None is returned)."""
+    try:
+        a, b = duck(), polars()
+        if columns is not None:
+            a = a[columns]
+        same = _frames_match(a.reset_index(drop=True), b.reset_index(drop=True))
+        _reset_peak_rss()
+        start_kb = _rss_kb("VmRSS")
+        times: dict[str, list[float]] = {"duckdb": [], "polars": []}
+        rows = {"duckdb": len(a), "polars": len(b)}
+        for _ in range(repeat):
+            for side, run in (("duckdb", duck), ("polars", polars)):
+                t0 = time.perf_counter()
+                run()
+                times[side].append(time.perf_counter() - t0)
+    except UNFINISHED as exc:
+        return _failed(f"{label} (DuckDB beside polars)", params, exc)
     peak = _rss_kb("VmHWM")
     results = {
         side: Result(f"{key}_{side}", f"{label} — {side}", params, rows[side], times[side], start_kb, peak)
@@ -319,18 +322,23 @@ def _recorded_build(settings: Settings, generation: str) -> dict | None:
 # ----------------------------------------------------------------------------------------------------- timing
 
 
-def measure(key: str, label: str, params: str, run: Callable[[], pd.DataFrame], repeat: int) -> Result:
-    """One warm-up run, then `repeat` timed runs (query plus fetching the result as a DataFrame)."""
+def measure(key: str, label: str, params: str, run: Callable[[], pd.DataFrame], repeat: int) -> Result | None:
+    """One warm-up run, then `repeat` timed runs (query plus fetching the result as a DataFrame). A query that
+    fails (DuckDB out of its memory limit at 100 M, say) is printed and listed in the report, and the run goes on:
+    None is returned."""
     _reset_peak_rss()
     start_kb = _rss_kb("VmRSS")
-    run()
     times = []
     rows = 0
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        frame = run()
-        times.append(time.perf_counter() - t0)
-        rows = len(frame)
+    try:
+        run()
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            frame = run()
+            times.append(time.perf_counter() - t0)
+            rows = len(frame)
+    except UNFINISHED as exc:
+        return _failed(label, params, exc)
     result = Result(key, label, params, rows, times, start_kb, _rss_kb("VmHWM"))
     print(
         f"  {label:<58} median {_secs(result.median):>8}  (min {_secs(min(times))}, max {_secs(max(times))})"
@@ -338,6 +346,21 @@ def measure(key: str, label: str, params: str, run: Callable[[], pd.DataFrame], 
         flush=True,
     )
     return result
+
+
+# What a query can fail with at scale without the bench being wrong: DuckDB's errors (out of memory, out of
+# disk for the spill; Register.run raises them as QueryError), Python's MemoryError and polars' errors.
+UNFINISHED: tuple[type[BaseException], ...] = (duckdb.Error, QueryError, MemoryError) + (
+    (polars_side.pl.exceptions.PolarsError,) if polars_side is not None else ()
+)
+FAILED: list[tuple[str, str, str]] = []  # (label, parameters, first line of the error), for the report
+
+
+def _failed(label: str, params: str, exc: BaseException) -> None:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    FAILED.append((label, params, f"{type(exc).__name__}: {first}"))
+    print(f"  {label:<58} DID NOT FINISH: {FAILED[-1][2]}", flush=True)
+    return None
 
 
 def _adhoc(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> Callable[[], pd.DataFrame]:
@@ -463,7 +486,7 @@ def unsorted_copy(con: duckdb.DuckDBPyConnection, data_dir: Path, generation: st
     return path
 
 
-def polars_pairs(register: Register, root: Path, p: Picks, r: int) -> list[Pair]:
+def polars_pairs(register: Register, root: Path, p: Picks, r: int) -> list[Pair | None]:
     """Each query the pages share, on DuckDB as the page runs it and on polars lazy over the same files."""
     print("DuckDB beside polars lazy (same files):", flush=True)
     desa = {"periode": p.periode, "akhir": p.akhir, "kode_desa": p.kode_desa}
@@ -541,12 +564,12 @@ def polars_pairs(register: Register, root: Path, p: Picks, r: int) -> list[Pair]
 
 
 def render(
-    results: list[Result],
+    results: list[Result | None],
     machine: dict[str, str],
     settings: Settings,
     header: list[str],
     repeat: int,
-    pairs: list[Pair] | None = None,
+    pairs: list[Pair | None] | None = None,
 ) -> str:
     lines = [
         "# Benchmark results",
@@ -562,6 +585,7 @@ def render(
         "| query | parameters | rows | median | min–max | peak RSS | PERFORMANCE.md (10 M) |",
         "|---|---|---:|---:|---:|---:|---|",
     ]
+    results = [r for r in results if r is not None]
     by_key = {r.key: r for r in results}
     for r in results:
         lines.append(
@@ -575,6 +599,10 @@ def render(
             f"Layout comparison (Cek Status's desa query): sorted+hive {_secs(a.median)}, unsorted single file "
             f"{_secs(b.median)}, ratio {b.median / a.median:,.0f}×.",
         ]
+    pairs = [pair for pair in pairs or [] if pair is not None]
+    if FAILED:
+        lines += ["", "Did not finish (the run went on without them):", ""]
+        lines += [f"- {label} ({params}): {why}" for label, params, why in FAILED]
     if pairs:
         lines += [
             "",
@@ -606,6 +634,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per query after one warm-up")
     parser.add_argument("--rebuild", action="store_true", help="build even if a matching register is there")
+    parser.add_argument(
+        "--no-layout",
+        action="store_true",
+        help="skip the sorted-vs-unsorted layout comparison (it writes the newest period again as one shuffled file)",
+    )
     return parser
 
 
@@ -681,7 +714,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     r = args.repeat
-    results: list[Result] = []
+    results: list[Result | None] = []
     desa_params = {"periode": p.periode, "akhir": p.akhir, "kode_desa": p.kode_desa}
     print("Timing (median of runs after one warm-up):", flush=True)
     # Cek Status: the desa's people with their name keys (portal.data.desa_people, cached per desa), then each
@@ -805,19 +838,19 @@ def main(argv: list[str] | None = None) -> int:
     pairs = polars_pairs(register, gen_dir, p, r) if polars_side is not None else []
 
     # Layout: Cek Status's desa query on the sorted hive files and on one unsorted file of the newest period.
-    unsorted = unsorted_copy(adhoc, data_dir, manifest.generation, p.periode)
-    flat = new_connection(settings)
-    register_views(flat, gen_dir, manifest.latest)
-    flat.execute(f"create or replace view individu_all as select * from read_parquet('{unsorted.as_posix()}')")
-    desa_sql = load_sql("desa_people")
-    for key, label, con in (
-        ("layout_sorted", "(a) sorted, hive-partitioned", adhoc),
-        ("layout_unsorted", "(b) one unsorted file", flat),
-    ):
-        results.append(
-            measure(key, f"layout {label}: `desa_people`", f"desa {p.kode_desa}", _adhoc(con, desa_sql, desa_params), r)
-        )
-    flat.close()
+    if not args.no_layout:
+        unsorted = unsorted_copy(adhoc, data_dir, manifest.generation, p.periode)
+        flat = new_connection(settings)
+        register_views(flat, gen_dir, manifest.latest)
+        flat.execute(f"create or replace view individu_all as select * from read_parquet('{unsorted.as_posix()}')")
+        desa_sql = load_sql("desa_people")
+        for key, label, con in (
+            ("layout_sorted", "(a) sorted, hive-partitioned", adhoc),
+            ("layout_unsorted", "(b) one unsorted file", flat),
+        ):
+            run = _adhoc(con, desa_sql, desa_params)
+            results.append(measure(key, f"layout {label}: `desa_people`", f"desa {p.kode_desa}", run, r))
+        flat.close()
     adhoc.close()
     register.close()
 
