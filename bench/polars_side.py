@@ -129,7 +129,7 @@ def nik_lookup(root: Path, periode: str, nik: str) -> pd.DataFrame:
 
 
 def nik_ganda(root: Path, periode: str) -> pd.DataFrame:
-    """queries/build/nik_ganda.sql: valid NIK held in more than one kab/kota, from raw rows."""
+    """bench/queries/nik_ganda.sql: valid NIK held in more than one kab/kota, from raw rows."""
     out = (
         _scan(root, "individu")
         .filter(pl.col("periode") == periode)
