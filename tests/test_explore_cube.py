@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from itertools import permutations
+from itertools import combinations, permutations
 from pathlib import Path
 
 import pandas as pd
@@ -23,8 +23,10 @@ from tests.fixture_register import A, fixture_settings
 REF_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "ref"
 LEVELS = ("individu", "keluarga")
 GROUPS = ("kecamatan", "desil", "jenis_kelamin", "kelompok_umur", "program", "disabilitas", "status")
-# Every grouping the page can ask of the cube: none, one dimension, or an ordered pair of different dimensions.
+# Every grouping the page can ask of the cube: none, one dimension, or an ordered pair of different dimensions
+# (for the older period, each pair in one order only).
 DIMENSION_PAIRS = [("", ""), *((d, "") for d in GROUPS), *permutations(GROUPS, 2)]
+UNORDERED_PAIRS = [("", ""), *((d, "") for d in GROUPS), *combinations(GROUPS, 2)]
 # Each filter alone (with values that keep some rows and drop others), 'kosong' where a drill can set it, and all.
 FILTERS: list[dict[str, tuple[str, ...]]] = [
     {"program": ("pkh", "tanpa")},
@@ -88,7 +90,7 @@ def _same(register: Register, spec: FilterSpec, region: str) -> int:
 def test_cube_counts_every_dimension_pair(demo: Register, level: str, periode: str) -> None:
     counted = 0
     for region in _regions(demo, periode):
-        for baris, kolom in DIMENSION_PAIRS:
+        for baris, kolom in DIMENSION_PAIRS if periode == "2026-09" else UNORDERED_PAIRS:
             counted += _same(demo, FilterSpec(periode=periode, tingkat=level, baris=baris, kolom=kolom), region)
     assert counted > 0
 
