@@ -9,7 +9,8 @@ newer than a register built earlier), timing that build. Then every query a page
 kab/kota, one provinsi and the nation: median, min and max of --repeat runs after one warm-up. The table is
 printed and written to <work>/results.md. With --in-place the source register is timed as built (at 100 M a
 rebuild of the derived tables takes as long as the rest of the run); a query whose table it lacks is reported as
-such, and the live queries the stored tables replaced are timed beside them.
+such, and the live queries the stored tables replaced are timed beside them. Last, Eksplorasi's counts are timed
+from the cube and live, interleaved, for the nation and provinsi 32 (wall and CPU, with ratios).
 """
 
 from __future__ import annotations
@@ -34,9 +35,16 @@ from portal.config import load_settings  # noqa: E402
 from portal.db import QueryError, Register  # noqa: E402
 from portal.periods import period_end  # noqa: E402
 from portal.rollups import build_derived  # noqa: E402
-from portal.snapshot import MANIFEST, REGISTER_TABLES, TRUTH_TABLES, link_file, read_manifest  # noqa: E402
+from portal.snapshot import (  # noqa: E402
+    DERIVED_TABLES,
+    MANIFEST,
+    REGISTER_TABLES,
+    TRUTH_TABLES,
+    link_file,
+    read_manifest,
+)
 
-DERIVED = {"rollup", "nik_index", "nik_ganda", "temuan", "verivali_bulan", "perubahan_nasional"}
+DERIVED = set(DERIVED_TABLES)
 LENGTH = {"nasional": 0, "provinsi": 2, "kabupaten": 4, "kecamatan": 6, "desa": 10}
 CHILD = {"nasional": "provinsi", "provinsi": "kabupaten", "kabupaten": "kecamatan"}
 # The live queries (bench/queries) that stored tables replaced, timed beside them.
@@ -87,12 +95,54 @@ def timed(register: Register, repeat: int, name: str, **params: object) -> tuple
     return statistics.median(times), min(times), max(times), rows
 
 
+def explore_cube_vs_live(register: Register, repeat: int, latest: str, provinsi: str) -> list[str]:
+    """Eksplorasi's counts from the cube and live, for the nation and one provinsi, individu and keluarga, run
+    interleaved (live, cube, live, cube, ...) after one warm-up each: median wall and CPU seconds (CPU of this
+    process, DuckDB's threads included) and the live/cube ratios, as table lines."""
+    lines = [
+        "",
+        "Eksplorasi counts, live vs cube (PKH filter, by desil × status; interleaved):",
+        "",
+        "| level | region | live s | live CPU s | cube s | cube CPU s | wall ratio | CPU ratio | rows |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for level in ("individu", "keluarga"):
+        for kode in ("", provinsi):
+            spec = explore.FilterSpec(periode=latest, tingkat=level, program=("pkh",), baris="desil", kolom="status")
+            params = {**explore.query_params(spec, kode, period_end(latest)), "dim_baris": "desil"}
+            params["dim_kolom"] = "status"
+            names = (f"explore_{level}_counts", explore.counts_query(spec, kode))
+            times: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+            try:
+                answers = {name: register.run(name, **params) for name in names}  # the warm-up
+            except QueryError as exc:  # a register built before the cube (--in-place)
+                lines.append(f"| {level} | {kode or 'nasional'} | {str(exc)[:80]} |")
+                continue
+            if not answers[names[0]].equals(answers[names[1]]):
+                sys.exit(f"error: the cube's {level} counts for {kode or 'nasional'} differ from the live ones")
+            for _ in range(repeat):
+                for name in names:
+                    wall, cpu = time.perf_counter(), time.process_time()
+                    register.run(name, **params)
+                    times[name].append((time.perf_counter() - wall, time.process_time() - cpu))
+            (live_s, live_cpu), (cube_s, cube_cpu) = (
+                tuple(statistics.median(t[i] for t in times[name]) for i in (0, 1)) for name in names
+            )
+            lines.append(
+                f"| {level} | {kode or 'nasional'} | {live_s:.3f} | {live_cpu:.3f} | {cube_s:.3f} | {cube_cpu:.3f} "
+                f"| {live_s / cube_s:.1f} | {live_cpu / max(cube_cpu, 1e-9):.1f} | {len(answers[names[0]]):,} |"
+            )
+            print(lines[-1], flush=True)
+    return lines
+
+
 def page_queries(kode: str, tingkat: str, latest: str, before: str) -> dict[str, list[tuple[str, dict]]]:
     """The queries one load of each page runs for region `kode` (drills and exports listed separately)."""
     akhir = period_end(latest)
     child = CHILD.get(tingkat, "desa")
     spec = explore.FilterSpec(periode=latest, program=("pkh",), baris="kecamatan" if kode else "desil")
     explore_params = explore.query_params(spec, kode, akhir)
+    explore_counts = {**explore_params, "dim_baris": spec.baris, "dim_kolom": ""}
     verivali = {"periode": latest, "akhir": akhir, "bulan": 12, "kode": kode, "panjang": LENGTH[child]}
     drill = {"periode": latest, "kode": kode or "32", "cek": "nik_tidak_valid", "batas": 1000}
     live = ("period_changes", {"dari": before, "ke": latest, "kode": kode, "panjang": LENGTH[child]})
@@ -118,12 +168,8 @@ def page_queries(kode: str, tingkat: str, latest: str, before: str) -> dict[str,
             ("usulan_funnel", {"dari": before, "ke": latest, "kode": kode}),
         ],
         **({"Perubahan, live query (what precomputing replaced)": [live]} if kode == "" else {}),
-        "Eksplorasi (counts, PKH filter)": [
-            (
-                "explore_individu_counts",
-                {**explore_params, "dim_baris": spec.baris, "dim_kolom": ""},
-            ),
-        ],
+        "Eksplorasi (counts, PKH filter)": [(explore.counts_query(spec, kode), explore_counts)],
+        "Eksplorasi, live counts (what the cube replaced)": [("explore_individu_counts", explore_counts)],
         "Eksplorasi, one page of rows": [
             ("explore_individu_rows", {**explore_params, "batas": 50, "mulai": 0, "urut": "kode_desa", "turun": False})
         ],
@@ -172,6 +218,7 @@ def main() -> None:
                 line = f"| {page} | {name} | {kode or 'nasional'} | {median:.3f} | {low:.3f} | {high:.3f} | {rows:,} |"
                 lines.append(line)
                 print(line, flush=True)
+    lines += explore_cube_vs_live(register, args.repeat, latest, "32")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines += ["", f"Peak RSS of this process: {peak:.0f} MB; load average after: {os.getloadavg()[0]:.1f}."]
     print(lines[-1])

@@ -36,6 +36,12 @@ NIK_GANDA = ("nik_ganda", "build/nik_ganda_berulang")
 TEMUAN = ("temuan", "build/temuan")
 ROLLUP = ("rollup", "build/rollup")
 VERIVALI = ("verivali_bulan", "build/verivali_bulan")
+# Eksplorasi's cubes: people and families per kecamatan and combination of what its counts filter and group by,
+# written one province at a time (a partition each), so the join of people and families holds one province.
+EXPLORE_CUBES = (
+    ("explore_cube_individu", "build/explore_cube_individu"),
+    ("explore_cube_keluarga", "build/explore_cube_keluarga"),
+)
 NATIONAL_CHANGES = "perubahan_nasional"
 # People of one period paired at a time, per GiB of build memory, when the nation's changes are counted in parts
 # by id hash. Measured with build/perubahan_nasional counting the pairs by kind as the join streams: 10 M people
@@ -53,7 +59,9 @@ REPEATED_COLUMNS = ("nik", "kode_kab", "kode_desa", "id_keluarga")
 BUILD_TIME_QUERIES = frozenset({NIK_GANDA[1], TEMUAN[1], ROLLUP[1]})
 # Raised whenever what the derived tables hold changes (a rollup column, a new table), so registers built by an
 # older portal are brought up to date by `python -m portal setup` / `rebuild-derived` without rebuilding the rows.
-DERIVED_VERSION = 3  # 3: the temuan and verivali_bulan tables (Kualitas Data without raw rows)
+# 3: the temuan and verivali_bulan tables (Kualitas Data without raw rows);
+# 4: the explore_cube_* tables (Eksplorasi's national and provinsi counts without raw rows).
+DERIVED_VERSION = 4
 VERSION_FILE = "derived.json"
 
 
@@ -177,7 +185,7 @@ def build_derived(root: Path, periods: list[str], settings: Settings, progress: 
 
 
 # The steps of _build_period in order, as its timings name them (the changes' name carries the period before).
-_STEPS = ("the NIK index", "duplicate NIK", "temuan", "rollups", "verivali months")
+_STEPS = ("the NIK index", "duplicate NIK", "temuan", "rollups", "verivali months", "Eksplorasi cubes")
 
 
 def _build_period(
@@ -210,6 +218,18 @@ def _build_period(
         lap("rollups")
         write_query(con, load_sql(VERIVALI[1]), params, partition_path(root, VERIVALI[0], periode))
         lap("verivali months")
+        provinces = sorted(
+            {
+                p.name.removeprefix("kode_prov=")
+                for t in ("individu", "keluarga")
+                for p in (root / t).glob(f"periode={periode}/kode_prov=*")
+            }
+        )
+        for table, query in EXPLORE_CUBES:
+            for kode_prov in provinces:
+                cube = {**params, "provinsi": [kode_prov]}
+                write_query(con, load_sql(query), cube, partition_path(root, table, periode, kode_prov))
+        lap("Eksplorasi cubes")
     finally:
         con.execute(f"drop view if exists {REPEATED_NIK}")
         repeated.unlink(missing_ok=True)

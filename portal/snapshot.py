@@ -32,7 +32,16 @@ REGISTER_TABLES = ("keluarga", "individu", "musdes", "usulan")
 # Ground truth written by the synthetic generator only, so tests know the true answers.
 TRUTH_TABLES = ("truth_cacat", "truth_usulan")
 # Derived per periode when a period is built or ingested.
-DERIVED_TABLES = ("rollup", "nik_index", "nik_ganda", "temuan", "verivali_bulan", "perubahan_nasional")
+DERIVED_TABLES = (
+    "rollup",
+    "nik_index",
+    "nik_ganda",
+    "temuan",
+    "verivali_bulan",
+    "perubahan_nasional",
+    "explore_cube_individu",
+    "explore_cube_keluarga",
+)
 # Unpartitioned code tables.
 CODE_TABLES = ("wilayah_provinsi", "wilayah_kabupaten", "wilayah_kecamatan", "wilayah_desa")
 ROW_GROUP_SIZE = 100_000

@@ -154,3 +154,54 @@ from spread as s
 left join names as nb on nb.kode = s.baris and d_baris in ('kecamatan', 'desa')
 left join names as nk on nk.kode = s.kolom and d_kolom in ('kecamatan', 'desa')
 group by all;
+
+-- explore_tally_cells(source, programs, desils, kelamin, umur, disabilitas, status, dim_baris, dim_kolom):
+-- explore_tally over cells of the Eksplorasi cube (queries/build/explore_cube_*.sql) instead of one row per person
+-- or family: `source`'s rows carry jumlah, the people or families of the cell, which the groups and the total sum.
+-- The cube's grain is the kecamatan: there is no desa dimension (explore_*_counts_cube refuse to be asked for one).
+create or replace macro explore_tally_cells(
+    source, f_programs, f_desils, f_kelamin, f_umur, f_disabilitas, f_status, d_baris, d_kolom
+) as table
+with filtered as (
+    select
+        *,
+        pkh::integer + 2 * bpnt::integer + 4 * pbi_jk::integer + 8 * blt_dd::integer as program_mask
+    from query_table(source)
+    where (f_desils is null or list_contains(f_desils, desil))
+        and (f_kelamin is null or list_contains(f_kelamin, jenis_kelamin))
+        and (f_umur is null or list_contains(f_umur, kelompok_umur))
+        and (f_disabilitas is null or list_contains(f_disabilitas, disabilitas))
+        and (f_status is null or list_contains(f_status, status))
+        and explore_program_match(f_programs, pkh, bpnt, pbi_jk, blt_dd)
+),
+
+grouped as (
+    select
+        explore_group(d_baris, kode_kec, null, desil, jenis_kelamin, kelompok_umur, program_mask, disabilitas, status) as baris,
+        explore_group(d_kolom, kode_kec, null, desil, jenis_kelamin, kelompok_umur, program_mask, disabilitas, status) as kolom,
+        sum(jumlah) as jumlah
+    from filtered
+    group by all
+),
+
+spread_rows as (
+    select
+        unnest(explore_programs(d_baris, baris)) as baris,
+        kolom, jumlah, sum(jumlah) over () as total
+    from grouped
+),
+
+spread as (
+    select
+        baris,
+        unnest(explore_programs(d_kolom, kolom)) as kolom,
+        jumlah, total
+    from spread_rows
+)
+
+select s.baris, nb.nama_kec as baris_nama, s.kolom, nk.nama_kec as kolom_nama,
+    sum(s.jumlah)::bigint as jumlah, any_value(s.total)::bigint as total
+from spread as s
+left join wilayah_kecamatan as nb on nb.kode_kec = s.baris and d_baris = 'kecamatan'
+left join wilayah_kecamatan as nk on nk.kode_kec = s.kolom and d_kolom = 'kecamatan'
+group by all;
