@@ -38,7 +38,9 @@ def fetch(name: str, where: dict[str, object] | None = None, **extra: object) ->
     raise AssertionError("staff.guard let a failure through")
 
 
-counts_name = explore.counts_query(spec, scope.region)
+# A register built before the cube (derived version 4) and served without `setup` counts live.
+has_cube = data.has_table(f"explore_cube_{spec.tingkat}")
+counts_name = explore.counts_query(spec, scope.region, has_cube)
 counts = fetch(counts_name, dim_baris=spec.baris, dim_kolom=spec.kolom)
 total = int(counts["total"].iloc[0]) if len(counts) else 0
 spec = replace(spec, hal=min(spec.hal, explore.page_count(total)))
@@ -126,7 +128,7 @@ if st.toggle("Tampilkan peta hasil saringan", key="eks_peta"):
         st.info("Pilih satu provinsi, kab/kota, kecamatan atau desa pada saringan untuk melihat peta.")
     else:
         tingkat_peta, induk = tempat
-        map_counts = explore.counts_query(replace(spec, baris=tingkat_peta, kolom=""), scope.region)
+        map_counts = explore.counts_query(replace(spec, baris=tingkat_peta, kolom=""), scope.region, has_cube)
         per_region = fetch(map_counts, dim_baris=tingkat_peta, dim_kolom="")
         per_region = per_region[per_region["baris"].astype(str).str.startswith(induk)]
         baris_peta = pd.DataFrame({"kode": per_region["baris"].astype(str), "nama": per_region["baris_nama"]})
@@ -164,7 +166,7 @@ if not st.toggle("Tampilkan baris data (tercatat di log audit)", key="eks_lihat"
 row_params = explore.query_params(row_spec, scope.region, period_end(periode)) if row_spec != spec else params
 row_total = total
 if row_spec != spec:
-    group_counts = fetch(explore.counts_query(row_spec, scope.region), row_params, dim_baris="", dim_kolom="")
+    group_counts = fetch(explore.counts_query(row_spec, scope.region, has_cube), row_params, dim_baris="", dim_kolom="")
     row_total = int(group_counts["total"].iloc[0]) if len(group_counts) else 0
 if drill_text:
     st.subheader(f"Baris kelompok: {drill_text}")

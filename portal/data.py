@@ -34,6 +34,11 @@ def _cached_query(generation: str, name: str, params: tuple[tuple[str, object], 
     return current_register().run(name, **dict(params))
 
 
+def has_table(table: str) -> bool:
+    """Whether the served generation holds `table` (a derived table is absent from a register built before it)."""
+    return f"{table}_all" in current_register().views
+
+
 def query(name: str, **params: object) -> pd.DataFrame:
     """A named query's result, cached per generation and parameters."""
     generation = current_register().manifest.generation

@@ -312,13 +312,13 @@ def query_params(spec: FilterSpec, region: str, akhir: object) -> dict[str, obje
     }
 
 
-def counts_query(spec: FilterSpec, region: str) -> str:
+def counts_query(spec: FilterSpec, region: str, cube: bool = True) -> str:
     """The grouped-count query for the spec's level within an official's `region` (the scope, '' for the nation):
     the one reading the Eksplorasi cube (kecamatan grain, written at build time) when the view is no finer than a
     kecamatan, else the live one over the region's rows (a desa is small). Both give the same answer where both
-    can (tests/test_explore_cube.py)."""
+    can (tests/test_explore_cube.py). `cube` False (a register built before the cube) always gives the live one."""
     finer = any(len(code) > CODE_LENGTHS["kecamatan"] for code in chosen_regions(spec, region))
-    if finer or "desa" in (spec.baris, spec.kolom):
+    if not cube or finer or "desa" in (spec.baris, spec.kolom):
         return f"explore_{spec.tingkat}_counts"
     return f"explore_{spec.tingkat}_counts_cube"
 

@@ -176,3 +176,5 @@ def test_counts_query_picks_the_cube_down_to_a_kecamatan() -> None:
         assert explore.counts_query(dataclasses.replace(spec, kab=("3471",), desa=(A,)), "34") == live
         assert explore.counts_query(dataclasses.replace(spec, baris="desa", kolom=""), "") == live
         assert explore.counts_query(dataclasses.replace(spec, kolom="desa"), "3471") == live
+        # a register built before the cube
+        assert explore.counts_query(spec, "", cube=False) == live
