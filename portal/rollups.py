@@ -44,19 +44,22 @@ EXPLORE_CUBES = (
 )
 NATIONAL_CHANGES = "perubahan_nasional"
 # People of one period paired at a time, per GiB of build memory, when the nation's changes are counted in parts
-# by id hash. Measured with build/perubahan_nasional counting the pairs by kind as the join streams: 10 M people
-# paired in one part within 100 MB; the factor of four is room for what does not scale down (100 M people paired
-# at once in the older query, which held the join, ran out of 2 GB). A part that still runs out is split in two
-# and counted again (write_changes), so the setting costs time, never the build.
-CHANGES_ROWS_PER_GIB = 25_000_000
+# by id hash: a part's pairing is meant to fit in memory (10 M people paired in 1.5 GB without spilling; pairing
+# 33 M people in 2 GB, spilling, cost 107 s a part at 100 M against ~25 s in memory). Parts are cheap since the
+# two periods' rows are spread into a file per part in one pass. A part that still runs out is split in two and
+# counted again (write_changes), so the setting costs time, never the build.
+CHANGES_ROWS_PER_GIB = 5_000_000
 CHANGES_MAX_PARTS = 1024
+CHANGES_SPREAD = ("build/perubahan_sebar_keluarga", "build/perubahan_sebar_individu")  # the part files' views:
+CHANGES_VIEWS = ("perubahan_keluarga", "perubahan_individu")  # what build/perubahan_nasional reads
+CHANGES_PROPOSED = ("perubahan_usulan", "build/perubahan_usulan")
 CHANGES_QUERY = "build/perubahan_nasional"  # queries/period_changes.sql for the nation, without its region look-ups
 # The period's rows whose NIK is held by more than one row, read off the NIK-sorted stream of build/nik_index
 # into a temporary file and seen by the duplicate-NIK table, the temuan table and the rollup as this view.
 REPEATED_NIK = "nik_berulang"
 REPEATED_COLUMNS = ("nik", "kode_kab", "kode_desa", "id_keluarga")
-# Queries that read REPEATED_NIK, so run only inside build_derived.
-BUILD_TIME_QUERIES = frozenset({NIK_GANDA[1], TEMUAN[1], ROLLUP[1]})
+# Queries that read views made only inside build_derived (REPEATED_NIK; the changes' part views and proposals).
+BUILD_TIME_QUERIES = frozenset({NIK_GANDA[1], TEMUAN[1], ROLLUP[1], CHANGES_QUERY})
 # Raised whenever what the derived tables hold changes (a rollup column, a new table), so registers built by an
 # older portal are brought up to date by `python -m portal setup` / `rebuild-derived` without rebuilding the rows.
 # 3: the temuan and verivali_bulan tables (Kualitas Data without raw rows);
@@ -235,7 +238,7 @@ def _build_period(
         repeated.unlink(missing_ok=True)
     before = previous_period(root, periode)
     if before is not None:
-        _, parts = write_changes(con, before, periode, partition_path(root, NATIONAL_CHANGES, periode))
+        _, parts = write_changes(con, before, periode, partition_path(root, NATIONAL_CHANGES, periode), tmp_dir)
         lap(f"changes since {before} ({parts} part{'s' if parts > 1 else ''})")
 
 
@@ -255,28 +258,28 @@ def changes_parts(con: duckdb.DuckDBPyConnection, periode: str) -> int:
     return max(1, -(-int(people) // per_part))
 
 
-def write_changes(con: duckdb.DuckDBPyConnection, before: str, periode: str, path: Path) -> tuple[int, int]:
-    """The nation's changes from `before` to `periode` into `path`: build/perubahan_nasional counted in parts (the
-    families and people whose ids hash to each), each part's few hundred rows kept, then summed and sorted as the
-    whole query would return them; memory holds one part's pairing. Parts that run out of memory are counted
-    again in twice as many. Returns the rows written and the parts counted in."""
-    sql = load_sql(CHANGES_QUERY)
+def write_changes(
+    con: duckdb.DuckDBPyConnection, before: str, periode: str, path: Path, tmp_dir: Path
+) -> tuple[int, int]:
+    """The nation's changes from `before` to `periode` into `path`: the two periods' families and people spread in
+    one pass into a file per part (by id hash, under `tmp_dir`), build/perubahan_nasional counted on each part's
+    files, each part's few hundred rows kept, then summed and sorted as one pairing of the whole would return them;
+    memory holds one part's pairing. Parts that run out of memory are spread and counted again in twice as many.
+    Returns the rows written and the parts counted in."""
+    params = {"dari": before, "ke": periode}
+    table, query = CHANGES_PROPOSED
+    con.execute(f"create or replace temp table {table} as {load_sql(query)}", params)
     parts = changes_parts(con, periode)
-    while True:
-        try:
-            counted = [
-                con.sql(
-                    sql, params={"dari": before, "ke": periode, "bagian": part, "bagian_dari": parts}
-                ).to_arrow_table()
-                for part in range(parts)
-            ]
-            break
-        except duckdb.OutOfMemoryException:
-            if parts * 2 > CHANGES_MAX_PARTS:
-                raise
-            parts *= 2
-    con.register("perubahan_bagian", pa.concat_tables(counted))
     try:
+        while True:
+            try:
+                counted = _count_changes(con, params, parts, tmp_dir)
+                break
+            except duckdb.OutOfMemoryException:
+                if parts * 2 > CHANGES_MAX_PARTS:
+                    raise
+                parts *= 2
+        con.register("perubahan_bagian", pa.concat_tables(counted))
         total = (
             "select objek, kode, perubahan, alasan, sum(jumlah)::bigint as jumlah from perubahan_bagian "
             "group by objek, kode, perubahan, alasan order by objek, kode, perubahan, alasan"
@@ -284,6 +287,47 @@ def write_changes(con: duckdb.DuckDBPyConnection, before: str, periode: str, pat
         return write_query(con, total, {}, path, extra={"dari": (before, pa.string())}), parts
     finally:
         con.unregister("perubahan_bagian")
+        con.execute(f"drop table if exists {table}")
+        for view in CHANGES_VIEWS:
+            con.execute(f"drop view if exists {view}")
+
+
+def _count_changes(con: duckdb.DuckDBPyConnection, params: dict[str, str], parts: int, tmp_dir: Path) -> list[pa.Table]:
+    """Spread the two periods' rows into `parts` parts and count build/perubahan_nasional on each."""
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="perubahan-", dir=tmp_dir) as name:
+        spread = Path(name)
+        sources: list[tuple[str, list[Path], Path]] = []
+        for view, query in zip(CHANGES_VIEWS, CHANGES_SPREAD, strict=True):
+            sql = load_sql(query)
+            out = spread / view
+            # A file of the columns with no rows, so a part no row hashes to (a small register) is read as empty.
+            empty = spread / f"{view}-kosong.parquet"
+            con.execute(
+                f"copy (select * exclude (bagian) from ({sql}) limit 0) to '{_quoted(empty)}' (format parquet)",
+                {**params, "bagian_dari": parts},
+            )
+            con.execute(
+                f"copy ({sql}) to '{_quoted(out)}' (format parquet, partition_by (bagian), compression zstd)",
+                {**params, "bagian_dari": parts},
+            )
+            sources.append((view, sorted(out.glob("bagian=*/*.parquet")), empty))
+        counted = []
+        sql = load_sql(CHANGES_QUERY)
+        for part in range(parts):
+            for view, files, empty in sources:
+                mine = [f for f in files if f.parent.name == f"bagian={part}"] or [empty]
+                listed = ", ".join(f"'{_quoted(f)}'" for f in mine)
+                con.execute(f"create or replace temp view {view} as select * from read_parquet([{listed}])")
+            counted.append(con.sql(sql, params={"dari": params["dari"]}).to_arrow_table())
+        for view in CHANGES_VIEWS:
+            con.execute(f"drop view if exists {view}")
+        return counted
+
+
+def _quoted(path: Path) -> str:
+    """A path as the inside of a SQL string literal."""
+    return path.as_posix().replace("'", "''")
 
 
 def derived_version(root: Path) -> int:

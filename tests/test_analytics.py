@@ -670,11 +670,11 @@ def test_national_changes_counted_in_parts_are_the_whole(
         register_views(con, root, None)
         monkeypatch.setattr(rollups, "CHANGES_ROWS_PER_GIB", 10**12)
         assert rollups.changes_parts(con, periode) == 1
-        _, parts = rollups.write_changes(con, before, periode, tmp_path / "one.parquet")
+        _, parts = rollups.write_changes(con, before, periode, tmp_path / "one.parquet", tmp_path / "tmp")
         assert parts == 1
         monkeypatch.setattr(rollups, "CHANGES_ROWS_PER_GIB", 3_000 * 2**30 // rollups.memory_limit_bytes(con))
         assert rollups.changes_parts(con, periode) >= 5
-        rows, parts = rollups.write_changes(con, before, periode, tmp_path / "parts.parquet")
+        rows, parts = rollups.write_changes(con, before, periode, tmp_path / "parts.parquet", tmp_path / "tmp")
         assert parts >= 5
     finally:
         con.close()
@@ -697,11 +697,11 @@ def test_national_changes_that_run_out_of_memory_are_counted_in_more_parts(
     try:
         register_views(con, root, None)
         monkeypatch.setattr(rollups, "CHANGES_ROWS_PER_GIB", 10**12)
-        rollups.write_changes(con, before, periode, tmp_path / "one.parquet")
-        query = rollups.load_sql(rollups.CHANGES_QUERY)
+        rollups.write_changes(con, before, periode, tmp_path / "one.parquet", tmp_path / "tmp")
 
         class Tight:
-            """The build's connection, whose memory limit is 3 MB while the changes are paired in fewer than 4."""
+            """The build's connection, whose memory limit is 3 MB while the changes are spread into fewer than 4
+            parts."""
 
             def __init__(self) -> None:
                 self.tried: list[int] = []
@@ -709,16 +709,17 @@ def test_national_changes_that_run_out_of_memory_are_counted_in_more_parts(
             def __getattr__(self, name: str):
                 return getattr(con, name)
 
-            def sql(self, sql: str, params: dict | None = None) -> duckdb.DuckDBPyRelation:
-                if sql == query:
+            def execute(self, sql: str, params: dict | None = None) -> duckdb.DuckDBPyConnection:
+                if "partition_by" in sql:
                     self.tried.append(params["bagian_dari"])
                     con.execute(f"set memory_limit = '{'3MB' if params['bagian_dari'] < 4 else '2GB'}'")
-                return con.sql(sql, params=params)
+                return con.execute(sql, params)
 
         tight = Tight()
-        rows, parts = rollups.write_changes(tight, before, periode, tmp_path / "retried.parquet")
+        rows, parts = rollups.write_changes(tight, before, periode, tmp_path / "retried.parquet", tmp_path / "tmp")
     finally:
         con.close()
     assert parts == 4 and rows > 0
     assert sorted(set(tight.tried)) == [1, 2, 4] and tight.tried[0] == 1
     assert (tmp_path / "retried.parquet").read_bytes() == (tmp_path / "one.parquet").read_bytes()
+    assert not list((tmp_path / "tmp").iterdir())  # the parts' files are gone

@@ -2,51 +2,23 @@
 -- and $panjang = 2 (tests/test_rollups.py compares the two), for the build, which stores it for every period
 -- and the one before. For the nation nobody moves in from or out to outside the region, so the look-ups of
 -- families listed outside it are gone; a person's family is read only at $ke (it names the families new from
--- a musdes proposal). Returns objek, kode, perubahan, alasan, jumlah. $dari, $ke: periods 'YYYY-MM'.
--- $bagian, $bagian_dari: this statement counts part $bagian (0-based) of $bagian_dari, the families and people
--- whose id hashes to it: every event belongs to one family pair or one person pair, so the parts' counts add
--- up to the whole, and a national register is paired in parts that fit PORTAL_BUILD_MEMORY (pairing 100 M
--- people of two periods at once ran DuckDB out of 2 GB). portal/rollups.py sums the parts.
+-- a musdes proposal). Returns objek, kode, perubahan, alasan, jumlah. $dari: the period before, 'YYYY-MM'.
+-- It reads one part of the two periods' rows, spread by portal/rollups.py (write_changes) by id hash into
+-- files the views below read: every event belongs to one family pair or one person pair, so the parts' counts add
+-- up to the whole, and a national register is paired in parts that fit PORTAL_BUILD_MEMORY.
+--   perubahan_keluarga  build/perubahan_sebar_keluarga's columns for the families whose id hashes to the part;
+--   perubahan_individu  build/perubahan_sebar_individu's columns, likewise for the people;
+--   perubahan_usulan    build/perubahan_usulan: the families new at $ke from a musdes proposal, every part's.
 with fam_before as (
-    select
-        id_keluarga, left(kode_desa, 2) as kode, status_aktif, desil,
-        status_aktif and coalesce(prog_pkh, false) as pkh,
-        status_aktif and coalesce(prog_bpnt, false) as bpnt,
-        status_aktif and coalesce(prog_pbi_jk, false) as pbi_jk,
-        status_aktif and coalesce(prog_blt_dd, false) as blt_dd
-    from keluarga_all
-    where periode = $dari and kode_desa >= '' and kode_desa < ':'
-        and hash(id_keluarga) % $bagian_dari = $bagian
+    select id_keluarga, kode, status_aktif, desil, pkh, bpnt, pbi_jk, blt_dd
+    from perubahan_keluarga
+    where not kini
 ),
 
 fam_after as (
-    select
-        id_keluarga, left(kode_desa, 2) as kode, status_aktif, desil, alasan_nonaktif, id_usulan_asal,
-        status_aktif and coalesce(prog_pkh, false) as pkh,
-        status_aktif and coalesce(prog_bpnt, false) as bpnt,
-        status_aktif and coalesce(prog_pbi_jk, false) as pbi_jk,
-        status_aktif and coalesce(prog_blt_dd, false) as blt_dd
-    from keluarga_all
-    where periode = $ke and kode_desa >= '' and kode_desa < ':'
-        and hash(id_keluarga) % $bagian_dari = $bagian
-),
-
--- Families new at $ke that came from a musdes proposal (their members arrive with them), over every part: a
--- person's family may hash to another part than the person. The few families with id_usulan_asal, less those
--- listed at $dari.
-proposed_after as (
-    select id_keluarga
-    from keluarga_all
-    where periode = $ke and kode_desa >= '' and kode_desa < ':' and id_usulan_asal is not null
-),
-
-new_from_usulan as (
-    select id_keluarga from proposed_after
-    except
-    select id_keluarga
-    from keluarga_all
-    where periode = $dari and kode_desa >= '' and kode_desa < ':'
-        and id_keluarga in (select id_keluarga from proposed_after)
+    select id_keluarga, kode, status_aktif, desil, alasan_nonaktif, id_usulan_asal, pkh, bpnt, pbi_jk, blt_dd
+    from perubahan_keluarga
+    where kini
 ),
 
 fam_pairs as (
@@ -142,17 +114,15 @@ prog_events as (
 ),
 
 ind_before as (
-    select id_dtks, left(kode_desa, 2) as kode, status_aktif
-    from individu_all
-    where periode = $dari and kode_desa >= '' and kode_desa < ':'
-        and hash(id_dtks) % $bagian_dari = $bagian
+    select id_dtks, kode, status_aktif
+    from perubahan_individu
+    where not kini
 ),
 
 ind_after as (
-    select id_dtks, id_keluarga, left(kode_desa, 2) as kode, status_aktif, keberadaan, tanggal_lahir
-    from individu_all
-    where periode = $ke and kode_desa >= '' and kode_desa < ':'
-        and hash(id_dtks) % $bagian_dari = $bagian
+    select id_dtks, id_keluarga, kode, status_aktif, keberadaan, tanggal_lahir
+    from perubahan_individu
+    where kini
 ),
 
 ind_pairs as (
@@ -165,7 +135,7 @@ ind_pairs as (
         a.kode as kode_kini,
         a.keberadaan,
         a.tanggal_lahir > last_day(($dari || '-01')::date) as lahir_baru,
-        a.id_keluarga in (select id_keluarga from new_from_usulan) as dari_usulan
+        a.id_keluarga in (select id_keluarga from perubahan_usulan) as dari_usulan
     from ind_before as b
     full outer join ind_after as a on a.id_dtks = b.id_dtks
 ),
