@@ -137,6 +137,8 @@ def compare(
     """Time the same query on both engines, interleaved (one warm-up each, then DuckDB and polars in turn, so
     both see the same load on a shared machine), and check the rows agree (on `columns` when the polars side
     returns only those). A failure on either side is listed in the report (None is returned)."""
+    if key in SKIPPED:
+        return _skipped(f"{label} (DuckDB beside polars)", params)
     try:
         a, b = duck(), polars()
         if columns is not None:
@@ -326,6 +328,8 @@ def measure(key: str, label: str, params: str, run: Callable[[], pd.DataFrame], 
     """One warm-up run, then `repeat` timed runs (query plus fetching the result as a DataFrame). A query that
     fails (DuckDB out of its memory limit at 100 M, say) is printed and listed in the report, and the run goes on:
     None is returned."""
+    if key in SKIPPED:
+        return _skipped(label, params)
     _reset_peak_rss()
     start_kb = _rss_kb("VmRSS")
     times = []
@@ -354,6 +358,13 @@ UNFINISHED: tuple[type[BaseException], ...] = (duckdb.Error, QueryError, MemoryE
     (polars_side.pl.exceptions.PolarsError,) if polars_side is not None else ()
 )
 FAILED: list[tuple[str, str, str]] = []  # (label, parameters, first line of the error), for the report
+SKIPPED: set[str] = set()  # keys given to --skip
+
+
+def _skipped(label: str, params: str) -> None:
+    FAILED.append((label, params, "skipped (--skip)"))
+    print(f"  {label:<58} skipped (--skip)", flush=True)
+    return None
 
 
 def _failed(label: str, params: str, exc: BaseException) -> None:
@@ -490,8 +501,10 @@ def polars_pairs(register: Register, root: Path, p: Picks, r: int) -> list[Pair 
     """Each query the pages share, on DuckDB as the page runs it and on polars lazy over the same files."""
     print("DuckDB beside polars lazy (same files):", flush=True)
     desa = {"periode": p.periode, "akhir": p.akhir, "kode_desa": p.kode_desa}
-    explore_spec = explore.FilterSpec(periode=p.periode, program=("pkh",), baris="kecamatan")
+    explore_spec = explore.FilterSpec(periode=p.periode, tingkat="keluarga", program=("pkh",), baris="kecamatan")
     explore_params = {**explore.query_params(explore_spec, p.kode_kab, p.akhir), "dim_baris": "kecamatan"}
+    # What the page runs: the cube for a kab/kota, the live query on a register built before the cube.
+    counts = explore.counts_query(explore_spec, p.kode_kab, "explore_cube_keluarga_all" in register.views)
     ps = polars_side
     return [
         compare(
@@ -513,10 +526,10 @@ def polars_pairs(register: Register, root: Path, p: Picks, r: int) -> list[Pair 
         ),
         compare(
             "pl_kec_counts",
-            "Eksplorasi, families per kecamatan, PKH",
+            f"Eksplorasi, families per kecamatan, PKH (`{counts}`)",
             f"kab {p.kode_kab}",
             lambda: (
-                _page(register, "explore_keluarga_counts", **explore_params, dim_kolom="")()
+                _page(register, counts, **explore_params, dim_kolom="")()
                 .rename(columns={"baris": "kode_kec"})
                 .reset_index(drop=True)
             ),
@@ -601,7 +614,7 @@ def render(
         ]
     pairs = [pair for pair in pairs or [] if pair is not None]
     if FAILED:
-        lines += ["", "Did not finish (the run went on without them):", ""]
+        lines += ["", "Did not finish or skipped (the run went on without them):", ""]
         lines += [f"- {label} ({params}): {why}" for label, params, why in FAILED]
     if pairs:
         lines += [
@@ -639,11 +652,18 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip the sorted-vs-unsorted layout comparison (it writes the newest period again as one shuffled file)",
     )
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="comma-separated keys of measurements to leave out (the first argument of their measure/compare call), "
+        "e.g. nik_ganda,pl_nik_ganda,diff_nation: raw national queries no page runs, minutes each at 100 M",
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    SKIPPED.update(key.strip() for key in args.skip.split(",") if key.strip())
     if args.individuals <= 0 or args.repeat <= 0:
         raise BenchError("--individuals and --repeat must be positive")
     data_dir = (args.data_dir or OUT_DIR / f"register-{_label_for(args.individuals)}").expanduser().resolve()
@@ -742,17 +762,20 @@ def main(argv: list[str] | None = None) -> int:
                 r,
             )
         )
-    explore_spec = explore.FilterSpec(periode=p.periode, program=("pkh",), baris="kecamatan")
+    explore_spec = explore.FilterSpec(periode=p.periode, tingkat="keluarga", program=("pkh",), baris="kecamatan")
     explore_params = {**explore.query_params(explore_spec, p.kode_kab, p.akhir), "dim_baris": "kecamatan"}
-    results.append(
-        measure(
-            "kec_counts",
-            "Eksplorasi, families per kecamatan, PKH (`explore_keluarga_counts`)",
-            f"kab {p.kode_kab}, program='pkh'",
-            _page(register, "explore_keluarga_counts", **explore_params, dim_kolom=""),
-            r,
+    # What the page runs: the cube for a kab/kota, the live query on a register built before the cube.
+    counts = explore.counts_query(explore_spec, p.kode_kab, "explore_cube_keluarga_all" in register.views)
+    for key, name in (("kec_counts", counts), ("kec_counts_live", "explore_keluarga_counts")):
+        results.append(
+            measure(
+                key,
+                f"Eksplorasi, families per kecamatan, PKH (`{name}`)",
+                f"kab {p.kode_kab}, program='pkh'",
+                _page(register, name, **explore_params, dim_kolom=""),
+                r,
+            )
         )
-    )
     results.append(
         measure(
             "kab_rollup",
