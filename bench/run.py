@@ -504,7 +504,7 @@ def polars_pairs(register: Register, root: Path, p: Picks, r: int) -> list[Pair 
     explore_spec = explore.FilterSpec(periode=p.periode, tingkat="keluarga", program=("pkh",), baris="kecamatan")
     explore_params = {**explore.query_params(explore_spec, p.kode_kab, p.akhir), "dim_baris": "kecamatan"}
     # What the page runs: the cube for a kab/kota, the live query on a register built before the cube.
-    counts = explore.counts_query(explore_spec, p.kode_kab, "explore_cube_keluarga_all" in register.views)
+    counts = explore.counts_query(explore_spec, p.kode_kab, "explore_cube_keluarga" in register.views)
     ps = polars_side
     return [
         compare(
@@ -765,7 +765,7 @@ def main(argv: list[str] | None = None) -> int:
     explore_spec = explore.FilterSpec(periode=p.periode, tingkat="keluarga", program=("pkh",), baris="kecamatan")
     explore_params = {**explore.query_params(explore_spec, p.kode_kab, p.akhir), "dim_baris": "kecamatan"}
     # What the page runs: the cube for a kab/kota, the live query on a register built before the cube.
-    counts = explore.counts_query(explore_spec, p.kode_kab, "explore_cube_keluarga_all" in register.views)
+    counts = explore.counts_query(explore_spec, p.kode_kab, "explore_cube_keluarga" in register.views)
     for key, name in (("kec_counts", counts), ("kec_counts_live", "explore_keluarga_counts")):
         results.append(
             measure(

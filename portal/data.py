@@ -36,7 +36,7 @@ def _cached_query(generation: str, name: str, params: tuple[tuple[str, object], 
 
 def has_table(table: str) -> bool:
     """Whether the served generation holds `table` (a derived table is absent from a register built before it)."""
-    return f"{table}_all" in current_register().views
+    return table in current_register().views  # the names of the tables with views (`<table>_all`)
 
 
 def query(name: str, **params: object) -> pd.DataFrame:

@@ -599,6 +599,11 @@ def test_pusat_signs_in_and_groups_by_desil(env: str) -> None:
     assert sorted(len(v.detail["kolom_tampil"]) for v in views) == [3, 9]  # the defaults, then nik, nama, usia
 
 
+def test_the_served_register_says_which_tables_it_has(env: str) -> None:
+    assert data.has_table("explore_cube_individu") and data.has_table("explore_cube_keluarga")
+    assert data.has_table("individu") and not data.has_table("explore_cube_desa")
+
+
 def test_a_register_built_before_the_cube_counts_live(
     env: str, fixture_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
