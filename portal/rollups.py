@@ -209,7 +209,7 @@ def _build_period(
     repeated = Path(name)
     try:
         write_nik_index(con, periode, partition_path(root, NIK_INDEX[0], periode), repeated)
-        source = repeated.as_posix().replace("'", "''")
+        source = _quoted(repeated)
         con.execute(f"create or replace view {REPEATED_NIK} as select * from read_parquet('{source}')")
         lap("NIK index")
         write_query(con, load_sql(NIK_GANDA[1]), {}, partition_path(root, NIK_GANDA[0], periode))
